@@ -1,0 +1,287 @@
+/*
+ * collect.c - aggregation of allocation events into per-site statistics.
+ *
+ * Peak values per site are kept lazily, in O(1) per event: valgrind's DHAT
+ * snapshots every site whenever live bytes fall from a maximum, which costs
+ * O(sites) per fall.  Here each site saves its live values the first time it
+ * changes after a new maximum (recognised by peak_epoch); a site untouched
+ * since the maximum still holds its peak values as its current ones.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "collect.h"
+#include "xmalloc.h"
+
+void
+collector_init(struct collector *c)
+{
+	memset(c, 0, sizeof *c);
+	stacktab_init(&c->stacks);
+	livetab_init(&c->live);
+}
+
+void
+collector_release(struct collector *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nmodules; i++)
+		free(c->modules[i].path);
+	free(c->modules);
+	free(c->sites);
+	stacktab_release(&c->stacks);
+	livetab_release(&c->live);
+	memset(c, 0, sizeof *c);
+}
+
+static uint32_t
+site_of(struct collector *c, const uint64_t *frames, uint32_t n, int trunc)
+{
+	uint32_t id = stacktab_intern(&c->stacks, frames, n, trunc);
+
+	if (id >= c->sites_cap) {
+		size_t old = c->sites_cap;
+
+		c->sites = xgrow(c->sites, &c->sites_cap, (size_t)id + 1,
+		    sizeof *c->sites);
+		memset(c->sites + old, 0, (c->sites_cap - old) *
+		    sizeof *c->sites);
+	}
+	return id;
+}
+
+/* Save the site's values at the latest peak before they change. */
+static void
+stats_touch(struct site_stats *s, uint64_t epoch)
+{
+	if (s->peak_epoch != epoch) {
+		s->gb = s->cb;
+		s->gbk = s->cbk;
+		s->peak_epoch = epoch;
+	}
+}
+
+static void
+stats_birth(struct site_stats *s, uint64_t epoch, uint64_t size)
+{
+	stats_touch(s, epoch);
+	s->tb += size;
+	s->tbk++;
+	s->cb += size;
+	s->cbk++;
+	if (s->cb > s->mb) {
+		s->mb = s->cb;
+		s->mbk = s->cbk;
+	}
+}
+
+static void
+stats_death(struct site_stats *s, uint64_t epoch, uint64_t size,
+    uint64_t lifetime)
+{
+	stats_touch(s, epoch);
+	s->cb -= size;
+	s->cbk--;
+	s->tl += lifetime;
+}
+
+static void
+global_birth(struct collector *c, uint64_t size, uint64_t time)
+{
+	c->total_bytes += size;
+	c->total_blocks++;
+	c->curr_bytes += size;
+	c->curr_blocks++;
+	if (c->curr_bytes > c->peak_bytes) {
+		c->peak_bytes = c->curr_bytes;
+		c->peak_blocks = c->curr_blocks;
+		c->peak_time = time;
+		c->peak_epoch++;
+	}
+}
+
+static void
+block_birth(struct collector *c, uint64_t addr, uint64_t size,
+    uint64_t time, uint32_t site, uint32_t dhat_site)
+{
+	struct live_block b = { addr, size, time, site, dhat_site };
+	struct live_block old;
+
+	/* An address still live was freed behind our back: end it first. */
+	if (livetab_find(&c->live, addr) != NULL) {
+		c->anomalies.live_realloc++;
+		livetab_remove(&c->live, addr, &old);
+		stats_death(&c->sites[old.site].st[STATS_OWN], c->peak_epoch,
+		    old.size, time - old.birth);
+		stats_death(&c->sites[old.dhat_site].st[STATS_DHAT],
+		    c->peak_epoch, old.size, time - old.birth);
+		c->curr_bytes -= old.size;
+		c->curr_blocks--;
+	}
+	livetab_insert(&c->live, &b);
+	stats_birth(&c->sites[site].st[STATS_OWN], c->peak_epoch, size);
+	stats_birth(&c->sites[dhat_site].st[STATS_DHAT], c->peak_epoch, size);
+	global_birth(c, size, time);
+}
+
+/* Returns 0 if addr was not live. */
+static int
+block_death(struct collector *c, uint64_t addr, uint64_t time,
+    struct live_block *out)
+{
+	if (!livetab_remove(&c->live, addr, out))
+		return 0;
+	stats_death(&c->sites[out->site].st[STATS_OWN], c->peak_epoch,
+	    out->size, time - out->birth);
+	stats_death(&c->sites[out->dhat_site].st[STATS_DHAT], c->peak_epoch,
+	    out->size, time - out->birth);
+	c->curr_bytes -= out->size;
+	c->curr_blocks--;
+	return 1;
+}
+
+static void
+add_module(struct collector *c, const struct hp_rec_module *m)
+{
+	const char *path = (const char *)(m + 1);
+	size_t i;
+
+	if (sizeof *m + m->path_len > m->hdr.len) {
+		c->anomalies.bad_record++;
+		return;
+	}
+	for (i = 0; i < c->nmodules; i++)
+		if (c->modules[i].bias == m->bias && c->modules[i].lo == m->lo &&
+		    strlen(c->modules[i].path) == m->path_len &&
+		    memcmp(c->modules[i].path, path, m->path_len) == 0)
+			return;
+	c->modules = xgrow(c->modules, &c->modules_cap, c->nmodules + 1,
+	    sizeof *c->modules);
+	c->modules[c->nmodules].path = xstrndup(path, m->path_len);
+	c->modules[c->nmodules].bias = m->bias;
+	c->modules[c->nmodules].lo = m->lo;
+	c->modules[c->nmodules].hi = m->hi;
+	c->nmodules++;
+}
+
+static int
+frames_fit(const struct hp_rec *rec, size_t fixed, uint32_t nframes)
+{
+	return nframes <= HP_MAX_FRAMES &&
+	    fixed + (size_t)nframes * sizeof(uint64_t) <= rec->len;
+}
+
+static void
+on_alloc(struct collector *c, const struct hp_rec_alloc *a)
+{
+	uint32_t site;
+
+	if (!frames_fit(&a->hdr, sizeof *a, a->nframes)) {
+		c->anomalies.bad_record++;
+		return;
+	}
+	site = site_of(c, (const uint64_t *)(a + 1), a->nframes,
+	    a->hdr.flags & HP_RECF_TRUNCATED);
+	block_birth(c, a->addr, a->size, a->time, site, site);
+}
+
+static void
+on_free(struct collector *c, const struct hp_rec_free *f)
+{
+	struct live_block old;
+
+	if (!block_death(c, f->addr, f->time, &old))
+		c->anomalies.unknown_free++;
+}
+
+static void
+on_realloc(struct collector *c, const struct hp_rec_realloc *r)
+{
+	struct live_block old;
+	uint32_t site;
+
+	if (!frames_fit(&r->hdr, sizeof *r, r->nframes)) {
+		c->anomalies.bad_record++;
+		return;
+	}
+	if (r->hdr.flags & HP_RECF_FAILED)
+		return;
+	site = site_of(c, (const uint64_t *)(r + 1), r->nframes,
+	    r->hdr.flags & HP_RECF_TRUNCATED);
+	if (!block_death(c, r->old_addr, r->time, &old)) {
+		c->anomalies.unknown_realloc++;
+		old.dhat_site = site;
+	}
+	/* realloc(p, 0) that returned NULL freed p: nothing new is born. */
+	if (r->new_addr != 0)
+		block_birth(c, r->new_addr, r->size, r->time, site,
+		    old.dhat_site);
+}
+
+void
+collector_record(void *collector, const struct hp_rec *rec)
+{
+	struct collector *c = collector;
+	const struct hp_rec_hello *hello;
+	const struct hp_rec_alloc *a;
+
+	c->events++;
+	switch (rec->type) {
+	case HP_REC_HELLO:
+		hello = (const struct hp_rec_hello *)rec;
+		if (c->pid == 0)
+			c->pid = hello->pid;
+		break;
+	case HP_REC_MODULE:
+		add_module(c, (const struct hp_rec_module *)rec);
+		break;
+	case HP_REC_ALLOC:
+		a = (const struct hp_rec_alloc *)rec;
+		on_alloc(c, a);
+		c->last_time = a->time;
+		break;
+	case HP_REC_FREE:
+		on_free(c, (const struct hp_rec_free *)rec);
+		c->last_time = ((const struct hp_rec_free *)rec)->time;
+		break;
+	case HP_REC_REALLOC:
+		on_realloc(c, (const struct hp_rec_realloc *)rec);
+		c->last_time = ((const struct hp_rec_realloc *)rec)->time;
+		break;
+	default:
+		c->anomalies.bad_record++;
+		break;
+	}
+}
+
+void
+collector_finish(struct collector *c, uint64_t end_time)
+{
+	struct live_block *b;
+	struct site_stats *s;
+	size_t i, k;
+
+	if (c->finished)
+		return;
+	c->finished = 1;
+	if (end_time < c->last_time)
+		end_time = c->last_time;
+	c->end_time = end_time;
+	c->end_bytes = c->curr_bytes;
+	c->end_blocks = c->curr_blocks;
+	for (i = 0; i < c->stacks.nstacks; i++) {
+		for (k = 0; k < STATS_N; k++) {
+			s = &c->sites[i].st[k];
+			stats_touch(s, c->peak_epoch);
+			s->eb = s->cb;
+			s->ebk = s->cbk;
+		}
+	}
+	LIVETAB_FOREACH(&c->live, b) {
+		c->sites[b->site].st[STATS_OWN].tl += end_time - b->birth;
+		c->sites[b->dhat_site].st[STATS_DHAT].tl += end_time - b->birth;
+	}
+}

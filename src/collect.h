@@ -1,0 +1,84 @@
+/*
+ * collect.h - the aggregator: turns the ring's records into per-site
+ * statistics, valgrind DHAT's model, kept under two realloc conventions:
+ *
+ *   own   realloc ends the old block and starts a new one of the new size,
+ *         charged to the realloc's call stack;
+ *   dhat  (valgrind DHAT's) the new block is charged to the site that
+ *         allocated the original block, so a realloc chain stays one site.
+ *
+ * Both count the resized block as a new block.  The global peak (t-gmax) is
+ * the first moment live bytes reached their maximum.
+ */
+#ifndef HEAPPROF_COLLECT_H
+#define HEAPPROF_COLLECT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "livetab.h"
+#include "stacktab.h"
+#include "wire.h"
+
+struct site_stats {
+	uint64_t tb, tbk;	/* total bytes, blocks */
+	uint64_t tl;		/* total lifetime, ns (live ones up to the end) */
+	uint64_t mb, mbk;	/* the site's own maximum live bytes, and blocks then */
+	uint64_t gb, gbk;	/* live at t-gmax */
+	uint64_t eb, ebk;	/* live at the end */
+	uint64_t cb, cbk;	/* live now (while collecting) */
+	uint64_t peak_epoch;	/* see collect.c: when gb/gbk were saved */
+};
+
+enum { STATS_OWN, STATS_DHAT, STATS_N };
+
+struct site {
+	struct site_stats st[STATS_N];
+};
+
+struct module {
+	char *path;
+	uint64_t bias, lo, hi;
+};
+
+struct anomalies {
+	uint64_t unknown_free;		/* free of an address never allocated */
+	uint64_t unknown_realloc;	/* realloc of an address never allocated */
+	uint64_t live_realloc;		/* allocation at an address still live */
+	uint64_t bad_record;		/* malformed ring record */
+};
+
+struct collector {
+	struct stacktab stacks;		/* site id == stack id */
+	struct site *sites;
+	size_t sites_cap;
+	struct livetab live;
+	struct module *modules;
+	size_t nmodules, modules_cap;
+
+	uint32_t pid;			/* from the agent's HELLO; 0 if none */
+	uint64_t events;
+	uint64_t last_time;		/* ns, newest event */
+	uint64_t total_bytes, total_blocks;
+	uint64_t curr_bytes, curr_blocks;
+	uint64_t peak_bytes, peak_blocks, peak_time;
+	uint64_t peak_epoch;		/* bumped at each new maximum */
+	uint64_t end_bytes, end_blocks, end_time;
+	struct anomalies anomalies;
+	int finished;
+};
+
+void collector_init(struct collector *c);
+void collector_release(struct collector *c);
+
+/* Account one ring record (a ring_record_fn). */
+void collector_record(void *collector, const struct hp_rec *rec);
+
+/*
+ * The target ended at end_time (ns on the ring's clock): blocks still live
+ * count as live at the end, their lifetimes run until then, and every
+ * site's peak values are settled.
+ */
+void collector_finish(struct collector *c, uint64_t end_time);
+
+#endif

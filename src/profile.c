@@ -1,0 +1,650 @@
+/*
+ * profile.c - the profile file: writer, reader and string interning.
+ *
+ * File format (all integers little-endian; heapprof-data(5) has the prose):
+ *
+ *   "HEAPPROF"            8-byte magic
+ *   u32 version           PROFILE_VERSION; newer files are refused
+ *   u32 nsections         7
+ *   then per section:     u32 tag, u32 reserved (0), u64 payload length
+ *     1 META     u32 command, u32 pid, i64 start_time, u64 duration,
+ *                i32 exit_code, i32 exit_signal, u64 total_bytes,
+ *                total_blocks, peak_bytes, peak_blocks, peak_time,
+ *                end_bytes, end_blocks, events, unknown_free,
+ *                unknown_realloc, live_realloc, bad_record
+ *     2 STRINGS  u32 n, n x (u32 len, bytes); string 0 is ""
+ *     3 MODULES  u32 n, n x u32 path string
+ *     4 LOCS     u32 n, n x (u32 function, u32 file, u32 line)
+ *     5 FRAMES   u32 n, n x (u32 module+1, u64 offset, u32 first_loc,
+ *                u32 nlocs)
+ *     6 STACKS   u32 n, n x u32 frame index
+ *     7 SITES    u32 n, n x (u32 first, u32 nframes, u32 flags,
+ *                2 x 9 x u64: tb tbk tl mb mbk gb gbk eb ebk, own then dhat)
+ *
+ * Example: a run with one site of one frame starts
+ *   48 45 41 50 50 52 4f 46  01 00 00 00  07 00 00 00  01 00 00 00 ...
+ * The reader checks every length against the file and every index against
+ * its table, so a damaged file is refused with a message, never a crash.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "hash.h"
+#include "profile.h"
+#include "xmalloc.h"
+
+static const char magic[8] = "HEAPPROF";
+
+enum { SEC_META = 1, SEC_STRINGS, SEC_MODULES, SEC_LOCS, SEC_FRAMES,
+    SEC_STACKS, SEC_SITES, SEC_N = SEC_SITES };
+
+/* String interning: open addressing over ids, like stacktab. */
+struct strindex {
+	uint32_t *slots;	/* id + 1; 0 = empty */
+	size_t nslots;
+};
+
+void
+profile_init(struct profile *p)
+{
+	memset(p, 0, sizeof *p);
+	profile_string(p, "");
+}
+
+void
+profile_release(struct profile *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->nstrings; i++)
+		free(p->strings[i]);
+	free(p->strings);
+	free(p->string_lens);
+	free(p->modules);
+	free(p->locs);
+	free(p->frames);
+	free(p->stack_frames);
+	free(p->sites);
+	if (p->index != NULL)
+		free(p->index->slots);
+	free(p->index);
+	memset(p, 0, sizeof *p);
+}
+
+static uint64_t
+hash_str(const char *s, size_t n)
+{
+	uint64_t h = 1469598103934665603ULL;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+	return hash_u64(h);
+}
+
+static void
+strindex_put(struct strindex *x, const struct profile *p, uint32_t id)
+{
+	size_t mask = x->nslots - 1;
+	size_t i = hash_str(p->strings[id], p->string_lens[id]) & mask;
+
+	while (x->slots[i] != 0)
+		i = (i + 1) & mask;
+	x->slots[i] = id + 1;
+}
+
+static void
+strindex_rebuild(struct profile *p, size_t nslots)
+{
+	struct strindex *x = p->index;
+	uint32_t id;
+
+	free(x->slots);
+	x->nslots = nslots;
+	x->slots = xcalloc(nslots, sizeof *x->slots);
+	for (id = 0; id < p->nstrings; id++)
+		strindex_put(x, p, id);
+}
+
+uint32_t
+profile_string(struct profile *p, const char *s)
+{
+	size_t n = strlen(s), mask, i;
+	uint32_t id;
+
+	if (p->index == NULL) {
+		p->index = xcalloc(1, sizeof *p->index);
+		strindex_rebuild(p, 256 + 4 * p->nstrings);
+	}
+	mask = p->index->nslots - 1;
+	for (i = hash_str(s, n) & mask; p->index->slots[i] != 0;
+	    i = (i + 1) & mask) {
+		id = p->index->slots[i] - 1;
+		if (p->string_lens[id] == n && memcmp(p->strings[id], s, n) == 0)
+			return id;
+	}
+	p->strings = xgrow(p->strings, &p->strings_cap, p->nstrings + 1,
+	    sizeof *p->strings);
+	p->string_lens = xrealloc(p->string_lens,
+	    p->strings_cap * sizeof *p->string_lens);
+	id = (uint32_t)p->nstrings++;
+	p->strings[id] = xstrndup(s, n);
+	p->string_lens[id] = (uint32_t)n;
+	if (p->nstrings * 2 > p->index->nslots)
+		strindex_rebuild(p, p->index->nslots * 2);
+	else
+		strindex_put(p->index, p, id);
+	return id;
+}
+
+const char *
+profile_str(const struct profile *p, uint32_t id)
+{
+	return id < p->nstrings ? p->strings[id] : "";
+}
+
+/* --- writing ------------------------------------------------------------ */
+
+struct wbuf {
+	unsigned char *data;
+	size_t len, cap;
+};
+
+static void
+put(struct wbuf *b, const void *v, size_t n)
+{
+	b->data = xgrow(b->data, &b->cap, b->len + n, 1);
+	memcpy(b->data + b->len, v, n);
+	b->len += n;
+}
+
+/* The format is little-endian; so is every machine heapprof runs on. */
+static void put32(struct wbuf *b, uint32_t v) { put(b, &v, 4); }
+static void put64(struct wbuf *b, uint64_t v) { put(b, &v, 8); }
+
+static size_t
+section_begin(struct wbuf *b, uint32_t tag)
+{
+	put32(b, tag);
+	put32(b, 0);
+	put64(b, 0);
+	return b->len;
+}
+
+static void
+section_end(struct wbuf *b, size_t start)
+{
+	uint64_t len = b->len - start;
+
+	memcpy(b->data + start - 8, &len, 8);
+}
+
+static void
+put_stats(struct wbuf *b, const struct prof_stats *s)
+{
+	put64(b, s->tb);
+	put64(b, s->tbk);
+	put64(b, s->tl);
+	put64(b, s->mb);
+	put64(b, s->mbk);
+	put64(b, s->gb);
+	put64(b, s->gbk);
+	put64(b, s->eb);
+	put64(b, s->ebk);
+}
+
+static void
+encode(const struct profile *p, struct wbuf *b)
+{
+	size_t s, i;
+
+	put(b, magic, sizeof magic);
+	put32(b, PROFILE_VERSION);
+	put32(b, SEC_N);
+
+	s = section_begin(b, SEC_META);
+	put32(b, p->command);
+	put32(b, p->pid);
+	put64(b, (uint64_t)p->start_time);
+	put64(b, p->duration);
+	put32(b, (uint32_t)p->exit_code);
+	put32(b, (uint32_t)p->exit_signal);
+	put64(b, p->total_bytes);
+	put64(b, p->total_blocks);
+	put64(b, p->peak_bytes);
+	put64(b, p->peak_blocks);
+	put64(b, p->peak_time);
+	put64(b, p->end_bytes);
+	put64(b, p->end_blocks);
+	put64(b, p->events);
+	put64(b, p->anomalies.unknown_free);
+	put64(b, p->anomalies.unknown_realloc);
+	put64(b, p->anomalies.live_realloc);
+	put64(b, p->anomalies.bad_record);
+	section_end(b, s);
+
+	s = section_begin(b, SEC_STRINGS);
+	put32(b, (uint32_t)p->nstrings);
+	for (i = 0; i < p->nstrings; i++) {
+		put32(b, p->string_lens[i]);
+		put(b, p->strings[i], p->string_lens[i]);
+	}
+	section_end(b, s);
+
+	s = section_begin(b, SEC_MODULES);
+	put32(b, (uint32_t)p->nmodules);
+	for (i = 0; i < p->nmodules; i++)
+		put32(b, p->modules[i]);
+	section_end(b, s);
+
+	s = section_begin(b, SEC_LOCS);
+	put32(b, (uint32_t)p->nlocs);
+	for (i = 0; i < p->nlocs; i++) {
+		put32(b, p->locs[i].function);
+		put32(b, p->locs[i].file);
+		put32(b, p->locs[i].line);
+	}
+	section_end(b, s);
+
+	s = section_begin(b, SEC_FRAMES);
+	put32(b, (uint32_t)p->nframes);
+	for (i = 0; i < p->nframes; i++) {
+		put32(b, p->frames[i].module);
+		put64(b, p->frames[i].offset);
+		put32(b, p->frames[i].first_loc);
+		put32(b, p->frames[i].nlocs);
+	}
+	section_end(b, s);
+
+	s = section_begin(b, SEC_STACKS);
+	put32(b, (uint32_t)p->nstack_frames);
+	for (i = 0; i < p->nstack_frames; i++)
+		put32(b, p->stack_frames[i]);
+	section_end(b, s);
+
+	s = section_begin(b, SEC_SITES);
+	put32(b, (uint32_t)p->nsites);
+	for (i = 0; i < p->nsites; i++) {
+		put32(b, p->sites[i].first);
+		put32(b, p->sites[i].nframes);
+		put32(b, p->sites[i].flags);
+		put_stats(b, &p->sites[i].st[STATS_OWN]);
+		put_stats(b, &p->sites[i].st[STATS_DHAT]);
+	}
+	section_end(b, s);
+}
+
+int
+profile_write(const struct profile *p, const char *path)
+{
+	struct wbuf b = { NULL, 0, 0 };
+	size_t n = strlen(path), off = 0;
+	char *tmp = xmalloc(n + 16);
+	ssize_t w;
+	int fd, saved;
+
+	encode(p, &b);
+	snprintf(tmp, n + 16, "%s.tmp%d", path, (int)getpid());
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd == -1)
+		goto fail;
+	while (off < b.len) {
+		w = write(fd, b.data + off, b.len - off);
+		if (w == -1 && errno == EINTR)
+			continue;
+		if (w == -1)
+			goto fail_unlink;
+		off += (size_t)w;
+	}
+	if (close(fd) == -1) {
+		fd = -1;
+		goto fail_unlink;
+	}
+	if (rename(tmp, path) == -1) {
+		fd = -1;
+		goto fail_unlink;
+	}
+	free(tmp);
+	free(b.data);
+	return 0;
+fail_unlink:
+	saved = errno;
+	if (fd != -1)
+		close(fd);
+	unlink(tmp);
+	errno = saved;
+fail:
+	saved = errno;
+	free(tmp);
+	free(b.data);
+	errno = saved;
+	return -1;
+}
+
+/* --- reading ------------------------------------------------------------ */
+
+struct rbuf {
+	const unsigned char *data;
+	size_t len, pos;
+	char *err;
+	size_t errlen;
+	int failed;
+};
+
+__attribute__((format(printf, 2, 3))) static void
+rfail(struct rbuf *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (r->failed)
+		return;
+	r->failed = 1;
+	va_start(ap, fmt);
+	vsnprintf(r->err, r->errlen, fmt, ap);
+	va_end(ap);
+}
+
+static int
+take(struct rbuf *r, void *v, size_t n)
+{
+	if (r->failed)
+		return -1;
+	if (r->len - r->pos < n) {
+		rfail(r, "truncated profile (%zu bytes, needs more at offset %zu)",
+		    r->len, r->pos);
+		memset(v, 0, n);
+		return -1;
+	}
+	memcpy(v, r->data + r->pos, n);
+	r->pos += n;
+	return 0;
+}
+
+static uint32_t
+get32(struct rbuf *r)
+{
+	uint32_t v;
+
+	take(r, &v, 4);
+	return v;
+}
+
+static uint64_t
+get64(struct rbuf *r)
+{
+	uint64_t v;
+
+	take(r, &v, 8);
+	return v;
+}
+
+/* A count of records of `size` bytes each must fit in what is left. */
+static size_t
+get_count(struct rbuf *r, size_t size)
+{
+	uint32_t n = get32(r);
+
+	if (!r->failed && (size_t)n > (r->len - r->pos) / size) {
+		rfail(r, "truncated profile (a table of %u entries does not fit)",
+		    n);
+		return 0;
+	}
+	return n;
+}
+
+static void
+check_index(struct rbuf *r, uint64_t idx, size_t limit, const char *what)
+{
+	if (idx >= limit)
+		rfail(r, "corrupt profile (%s index %llu out of range)", what,
+		    (unsigned long long)idx);
+}
+
+static void
+get_stats(struct rbuf *r, struct prof_stats *s)
+{
+	s->tb = get64(r);
+	s->tbk = get64(r);
+	s->tl = get64(r);
+	s->mb = get64(r);
+	s->mbk = get64(r);
+	s->gb = get64(r);
+	s->gbk = get64(r);
+	s->eb = get64(r);
+	s->ebk = get64(r);
+}
+
+static void
+section(struct rbuf *r, uint32_t want, size_t *end)
+{
+	uint32_t tag = get32(r);
+	uint64_t len;
+
+	get32(r);
+	len = get64(r);
+	if (r->failed)
+		return;
+	if (tag != want) {
+		rfail(r, "corrupt profile (section %u where %u belongs)", tag,
+		    want);
+		return;
+	}
+	if (len > r->len - r->pos) {
+		rfail(r, "truncated profile (section %u claims %llu bytes, %zu left)",
+		    tag, (unsigned long long)len, r->len - r->pos);
+		return;
+	}
+	*end = r->pos + (size_t)len;
+}
+
+static void
+section_done(struct rbuf *r, size_t end)
+{
+	if (!r->failed && r->pos != end)
+		rfail(r, "corrupt profile (section length mismatch at offset %zu)",
+		    r->pos);
+}
+
+static void
+decode(struct profile *p, struct rbuf *r)
+{
+	char m[8];
+	uint32_t version, len;
+	size_t end = 0, i, n;
+
+	if (r->len == 0) {
+		rfail(r, "empty file, not a profile");
+		return;
+	}
+	if (r->len < sizeof m || memcmp(r->data, magic, sizeof m) != 0) {
+		rfail(r, "not a heapprof profile");
+		return;
+	}
+	take(r, m, sizeof m);
+	version = get32(r);
+	if (!r->failed && version > PROFILE_VERSION) {
+		rfail(r, "profile format version %u is newer than this heapprof "
+		    "reads (%u)", version, PROFILE_VERSION);
+		return;
+	}
+	if (!r->failed && version == 0) {
+		rfail(r, "corrupt profile (format version 0)");
+		return;
+	}
+	get32(r);
+
+	section(r, SEC_META, &end);
+	p->command = get32(r);
+	p->pid = get32(r);
+	p->start_time = (int64_t)get64(r);
+	p->duration = get64(r);
+	p->exit_code = (int32_t)get32(r);
+	p->exit_signal = (int32_t)get32(r);
+	p->total_bytes = get64(r);
+	p->total_blocks = get64(r);
+	p->peak_bytes = get64(r);
+	p->peak_blocks = get64(r);
+	p->peak_time = get64(r);
+	p->end_bytes = get64(r);
+	p->end_blocks = get64(r);
+	p->events = get64(r);
+	p->anomalies.unknown_free = get64(r);
+	p->anomalies.unknown_realloc = get64(r);
+	p->anomalies.live_realloc = get64(r);
+	p->anomalies.bad_record = get64(r);
+	section_done(r, end);
+
+	section(r, SEC_STRINGS, &end);
+	n = get_count(r, 4);
+	p->strings = xcalloc(n + 1, sizeof *p->strings);
+	p->string_lens = xcalloc(n + 1, sizeof *p->string_lens);
+	for (i = 0; i < n && !r->failed; i++) {
+		len = get32(r);
+		if (!r->failed && len > r->len - r->pos) {
+			rfail(r, "truncated profile (string %zu)", i);
+			break;
+		}
+		if (r->failed)
+			break;
+		p->strings[i] = xstrndup((const char *)r->data + r->pos, len);
+		p->string_lens[i] = len;
+		r->pos += len;
+		p->nstrings++;
+	}
+	section_done(r, end);
+	if (!r->failed && p->nstrings == 0)
+		rfail(r, "corrupt profile (no string table)");
+	check_index(r, p->command, p->nstrings, "string");
+
+	section(r, SEC_MODULES, &end);
+	n = get_count(r, 4);
+	p->modules = xcalloc(n + 1, sizeof *p->modules);
+	for (i = 0; i < n && !r->failed; i++) {
+		p->modules[i] = get32(r);
+		check_index(r, p->modules[i], p->nstrings, "string");
+	}
+	p->nmodules = n;
+	section_done(r, end);
+
+	section(r, SEC_LOCS, &end);
+	n = get_count(r, 12);
+	p->locs = xcalloc(n + 1, sizeof *p->locs);
+	for (i = 0; i < n && !r->failed; i++) {
+		p->locs[i].function = get32(r);
+		p->locs[i].file = get32(r);
+		p->locs[i].line = get32(r);
+		check_index(r, p->locs[i].function, p->nstrings, "string");
+		check_index(r, p->locs[i].file, p->nstrings, "string");
+	}
+	p->nlocs = n;
+	section_done(r, end);
+
+	section(r, SEC_FRAMES, &end);
+	n = get_count(r, 20);
+	p->frames = xcalloc(n + 1, sizeof *p->frames);
+	for (i = 0; i < n && !r->failed; i++) {
+		p->frames[i].module = get32(r);
+		p->frames[i].offset = get64(r);
+		p->frames[i].first_loc = get32(r);
+		p->frames[i].nlocs = get32(r);
+		check_index(r, p->frames[i].module, p->nmodules + 1, "module");
+		if ((uint64_t)p->frames[i].first_loc + p->frames[i].nlocs >
+		    p->nlocs)
+			check_index(r, (uint64_t)p->frames[i].first_loc +
+			    p->frames[i].nlocs, p->nlocs + 1, "location");
+	}
+	p->nframes = n;
+	section_done(r, end);
+
+	section(r, SEC_STACKS, &end);
+	n = get_count(r, 4);
+	p->stack_frames = xcalloc(n + 1, sizeof *p->stack_frames);
+	for (i = 0; i < n && !r->failed; i++) {
+		p->stack_frames[i] = get32(r);
+		check_index(r, p->stack_frames[i], p->nframes, "frame");
+	}
+	p->nstack_frames = n;
+	section_done(r, end);
+
+	section(r, SEC_SITES, &end);
+	n = get_count(r, 12 + 2 * 9 * 8);
+	p->sites = xcalloc(n + 1, sizeof *p->sites);
+	for (i = 0; i < n && !r->failed; i++) {
+		p->sites[i].first = get32(r);
+		p->sites[i].nframes = get32(r);
+		p->sites[i].flags = get32(r);
+		get_stats(r, &p->sites[i].st[STATS_OWN]);
+		get_stats(r, &p->sites[i].st[STATS_DHAT]);
+		if ((uint64_t)p->sites[i].first + p->sites[i].nframes >
+		    p->nstack_frames)
+			rfail(r, "corrupt profile (site %zu's stack out of range)",
+			    i);
+	}
+	p->nsites = n;
+	section_done(r, end);
+	if (!r->failed && r->pos != r->len)
+		rfail(r, "corrupt profile (%zu bytes of trailing data)",
+		    r->len - r->pos);
+}
+
+int
+profile_read(struct profile *p, const char *path, char *err, size_t errlen)
+{
+	char msg[256];
+	struct rbuf r = { NULL, 0, 0, msg, sizeof msg, 0 };
+	unsigned char *data = NULL;
+	struct stat st;
+	size_t off = 0;
+	ssize_t n;
+	int fd;
+
+	memset(p, 0, sizeof *p);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd == -1 || fstat(fd, &st) == -1) {
+		snprintf(err, errlen, "cannot open '%s': %s", path,
+		    strerror(errno));
+		if (fd != -1)
+			close(fd);
+		return -1;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, "cannot read '%s': %s", path,
+		    strerror(EISDIR));
+		close(fd);
+		return -1;
+	}
+	data = xmalloc((size_t)st.st_size + 1);
+	while (off < (size_t)st.st_size) {
+		n = read(fd, data + off, (size_t)st.st_size - off);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			snprintf(err, errlen, "cannot read '%s': %s", path,
+			    n == 0 ? "file shrank while being read" :
+			    strerror(errno));
+			close(fd);
+			free(data);
+			return -1;
+		}
+		off += (size_t)n;
+	}
+	close(fd);
+	r.data = data;
+	r.len = off;
+	decode(p, &r);
+	free(data);
+	if (r.failed) {
+		snprintf(err, errlen, "'%s': %s", path, msg);
+		profile_release(p);
+		return -1;
+	}
+	return 0;
+}

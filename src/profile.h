@@ -1,0 +1,89 @@
+/*
+ * profile.h - the in-memory profile: what `run` writes and `report` reads.
+ * Self-contained: it holds symbol names, so no binary is needed to read it.
+ * The file format is described in profile.c and heapprof-data(5).
+ */
+#ifndef HEAPPROF_PROFILE_H
+#define HEAPPROF_PROFILE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "collect.h"
+
+/* Bump when the file layout changes; older versions must keep loading. */
+#define PROFILE_VERSION	1
+
+struct prof_stats {
+	uint64_t tb, tbk, tl, mb, mbk, gb, gbk, eb, ebk;
+};
+
+struct prof_loc {
+	uint32_t function, file, line;	/* string ids; 0 = unknown */
+};
+
+struct prof_frame {
+	uint32_t module;	/* module index + 1; 0 = none */
+	uint64_t offset;	/* from the module's bias, or the address */
+	uint32_t first_loc, nlocs;	/* inline chain, innermost first */
+};
+
+#define PROF_SITE_TRUNCATED	0x1
+
+struct prof_site {
+	uint32_t first, nframes;	/* into stack_frames */
+	uint32_t flags;
+	struct prof_stats st[STATS_N];	/* STATS_OWN, STATS_DHAT */
+};
+
+struct profile {
+	uint32_t command;		/* string id: the command line */
+	uint32_t pid;
+	int64_t start_time;		/* Unix seconds */
+	uint64_t duration;		/* ns */
+	int32_t exit_code;		/* -1 if killed */
+	int32_t exit_signal;		/* 0 if exited */
+	uint64_t total_bytes, total_blocks;
+	uint64_t peak_bytes, peak_blocks, peak_time;
+	uint64_t end_bytes, end_blocks;
+	uint64_t events;
+	struct anomalies anomalies;
+
+	char **strings;			/* strings[0] == "" */
+	uint32_t *string_lens;
+	size_t nstrings, strings_cap;
+	uint32_t *modules;		/* string ids of paths */
+	size_t nmodules;
+	struct prof_loc *locs;
+	size_t nlocs, locs_cap;
+	struct prof_frame *frames;
+	size_t nframes, frames_cap;
+	uint32_t *stack_frames;
+	size_t nstack_frames, stack_frames_cap;
+	struct prof_site *sites;
+	size_t nsites, sites_cap;
+
+	struct strindex *index;		/* string interning while building */
+};
+
+void profile_init(struct profile *p);
+void profile_release(struct profile *p);
+
+/* Intern a string while building; returns its id. */
+uint32_t profile_string(struct profile *p, const char *s);
+const char *profile_str(const struct profile *p, uint32_t id);
+
+/*
+ * Write to path (via a temporary file renamed into place, so a failed
+ * write leaves no half file).  Returns 0, or -1 with errno set.
+ */
+int profile_write(const struct profile *p, const char *path);
+
+/*
+ * Load path into p (initialised here).  On failure returns -1 and puts a
+ * one-line message naming the path (without the program name) in err.
+ */
+int profile_read(struct profile *p, const char *path, char *err,
+    size_t errlen);
+
+#endif

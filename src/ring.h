@@ -1,0 +1,74 @@
+/*
+ * ring.h - the shared-memory event ring (layout in wire.h).
+ *
+ * The producer half (ring_reserve, ring_publish) runs inside the target on
+ * its allocation path: it never allocates, takes no lock and makes no system
+ * call unless the ring is full or the consumer sleeps.  The consumer half
+ * (ring_drain, ring_wait) runs in the collector.
+ */
+#ifndef HEAPPROF_RING_H
+#define HEAPPROF_RING_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "wire.h"
+
+struct ring {
+	struct hp_ring_header *hdr;
+	unsigned char *data;
+	uint64_t mask;		/* capacity - 1 */
+	size_t map_size;
+	int fd;			/* -1 once closed */
+	int dead;		/* producer side: the consumer went away */
+};
+
+/*
+ * Create a ring of `capacity` data bytes (a power of two, at least 64 KiB)
+ * in a new memfd that survives exec (no CLOEXEC).  Returns 0, or -1 with
+ * errno set.  Release with ring_unmap().
+ */
+int ring_create(struct ring *r, uint64_t capacity);
+
+/*
+ * Map the ring behind `fd` and check its magic and version.  The fd is not
+ * closed.  Returns 0, or -1 with errno set (EPROTO for a foreign ring).
+ */
+int ring_attach(struct ring *r, int fd);
+
+/* Unmap and close; the struct may be reused. */
+void ring_unmap(struct ring *r);
+
+/*
+ * Producer: reserve `len` bytes (a multiple of 8) for one record, waiting
+ * while the ring is full.  Returns NULL only if the consumer is gone.  The
+ * record must be published with ring_publish(), which is what makes it and
+ * everything reserved after it visible to the consumer.
+ */
+void *ring_reserve(struct ring *r, uint32_t len);
+void ring_publish(struct ring *r, void *rec, uint32_t len, uint16_t type,
+    uint16_t flags);
+
+/*
+ * Consumer: hand every published record, in order, to fn; stop at the first
+ * record that is reserved but not yet published.  Returns the number of
+ * records handed over.  PAD records are skipped.
+ */
+typedef void (*ring_record_fn)(void *ctx, const struct hp_rec *rec);
+size_t ring_drain(struct ring *r, ring_record_fn fn, void *ctx);
+
+/* Bytes reserved but not yet consumed (published or not). */
+uint64_t ring_pending(const struct ring *r);
+
+/*
+ * Consumer: sleep until a producer publishes, ring_wake_consumer() is
+ * called, or `timeout_ms` passes.  Returns at once if *cancel is set; a
+ * signal handler that sets *cancel and then calls ring_wake_consumer()
+ * can therefore never be missed.
+ */
+void ring_wait(struct ring *r, int timeout_ms, volatile int *cancel);
+
+/* Async-signal-safe: end a ring_wait() early (e.g. from SIGCHLD). */
+void ring_wake_consumer(struct ring *r);
+
+#endif

@@ -1,0 +1,16 @@
+/*
+ * units.h - human-readable sizes and durations, shared by every output.
+ */
+#ifndef HEAPPROF_UNITS_H
+#define HEAPPROF_UNITS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* "0 B", "512 B", "1.2 KiB", "3.0 MiB" (powers of 1024); exact when exact. */
+void format_size(char *buf, size_t len, uint64_t bytes, int exact);
+
+/* "850 ns", "12.3 us", "4.5 ms", "2.10 s". */
+void format_duration(char *buf, size_t len, uint64_t ns);
+
+#endif

@@ -1,0 +1,120 @@
+/*
+ * wire.h - the ABI between the preload agent (inside the target) and the
+ * collector (inside `heapprof run`): the shared-memory ring and its records.
+ *
+ * Both sides are built from the same tree, but a target may exec a program
+ * that finds an older agent, so the header carries a magic and a version.
+ * Bump HP_WIRE_VERSION whenever anything below changes.
+ *
+ * The ring is a memfd mapped by both processes: a page of header, then a
+ * power-of-two data area.  Producers (target threads) reserve space by a CAS
+ * on `head`, write their record, and publish it by storing its length last
+ * (release).  The single consumer reads records in reservation order, waits
+ * on a record whose length is still zero, zeroes what it consumed and then
+ * advances `tail`.  Because reservation order is the order the collector
+ * sees, a free reserved before the real free() runs can never be overtaken
+ * by the malloc in another thread that reuses the address.
+ */
+#ifndef HEAPPROF_WIRE_H
+#define HEAPPROF_WIRE_H
+
+#include <stdint.h>
+
+#define HP_WIRE_MAGIC	0x48505257u	/* "HPRW" */
+#define HP_WIRE_VERSION	1
+
+/* Environment variable through which the CLI hands the ring's fd to the agent. */
+#define HP_ENV_RING_FD	"HEAPPROF_RING_FD"
+
+#define HP_RING_HEADER_SIZE	4096u
+#define HP_MAX_FRAMES		128	/* deeper stacks are marked truncated */
+
+struct hp_ring_header {
+	uint32_t magic;
+	uint32_t version;
+	uint64_t capacity;		/* bytes in the data area, a power of two */
+	uint64_t clock_origin;		/* CLOCK_MONOTONIC ns when the ring was made */
+	uint32_t consumer_pid;		/* the collector, so a producer can see it died */
+	uint32_t pad0;
+	_Alignas(64) uint64_t head;	/* producers: next byte to reserve */
+	_Alignas(64) uint64_t tail;	/* consumer: everything before is free */
+	uint32_t tail_seq;		/* futex word, bumped when space is freed */
+	uint32_t producers_waiting;	/* a producer sleeps on tail_seq */
+	_Alignas(64) uint32_t consumer_sleeping;	/* futex word */
+};
+
+enum hp_rec_type {
+	HP_REC_PAD = 1,		/* filler up to the end of the data area */
+	HP_REC_HELLO,		/* struct hp_rec_hello: the agent attached */
+	HP_REC_MODULE,		/* struct hp_rec_module: a loaded object */
+	HP_REC_ALLOC,		/* struct hp_rec_alloc + frames */
+	HP_REC_FREE,		/* struct hp_rec_free */
+	HP_REC_REALLOC,		/* struct hp_rec_realloc + frames */
+};
+
+/*
+ * Every record starts with this header and is a multiple of 8 bytes long.
+ * `len` is written last; zero means "reserved, not yet published".
+ */
+struct hp_rec {
+	uint32_t len;		/* whole record in bytes, header included */
+	uint16_t type;		/* enum hp_rec_type */
+	uint16_t flags;		/* HP_RECF_* */
+};
+
+#define HP_RECF_TRUNCATED	0x1	/* stack deeper than HP_MAX_FRAMES */
+
+struct hp_rec_hello {
+	struct hp_rec hdr;
+	uint32_t pid;
+	uint32_t wire_version;
+};
+
+/* A loaded ELF object: the agent sends the whole list after attaching. */
+struct hp_rec_module {
+	struct hp_rec hdr;
+	uint64_t bias;		/* load bias (dlpi_addr) */
+	uint64_t lo, hi;	/* lowest and highest address of its PT_LOADs */
+	uint32_t path_len;	/* bytes of path that follow, no NUL */
+	uint32_t pad;
+	/* char path[path_len], padded to 8 */
+};
+
+struct hp_rec_alloc {
+	struct hp_rec hdr;
+	uint64_t addr;
+	uint64_t size;
+	uint64_t time;		/* ns since clock_origin */
+	uint32_t nframes;
+	uint32_t pad;
+	/* uint64_t frames[nframes]: return addresses, innermost first */
+};
+
+struct hp_rec_free {
+	struct hp_rec hdr;
+	uint64_t addr;
+	uint64_t time;
+};
+
+/*
+ * realloc(old, size) that returned new_addr.  Reserved before the real
+ * realloc runs and published after, so it is ordered like a free of `old`
+ * followed by an allocation of `new_addr`.  new_addr == 0 with
+ * HP_RECF_FAILED means nothing changed.
+ */
+struct hp_rec_realloc {
+	struct hp_rec hdr;
+	uint64_t old_addr;
+	uint64_t new_addr;
+	uint64_t size;
+	uint64_t time;
+	uint32_t nframes;
+	uint32_t pad;
+	/* uint64_t frames[nframes] */
+};
+
+#define HP_RECF_FAILED		0x2	/* realloc returned NULL, old block kept */
+
+#define HP_ALIGN8(n)	(((n) + 7u) & ~(uint64_t)7u)
+
+#endif
