@@ -95,7 +95,8 @@ global_birth(struct collector *c, uint64_t size, uint64_t time)
 	c->total_blocks++;
 	c->curr_bytes += size;
 	c->curr_blocks++;
-	if (c->curr_bytes > c->peak_bytes) {
+	/* >=: like DHAT, a tie moves t-gmax to the later moment. */
+	if (c->curr_bytes >= c->peak_bytes) {
 		c->peak_bytes = c->curr_bytes;
 		c->peak_blocks = c->curr_blocks;
 		c->peak_time = time;

@@ -8,7 +8,7 @@
  *         allocated the original block, so a realloc chain stays one site.
  *
  * Both count the resized block as a new block.  The global peak (t-gmax) is
- * the first moment live bytes reached their maximum.
+ * the last moment live bytes were at their maximum, as in DHAT.
  */
 #ifndef HEAPPROF_COLLECT_H
 #define HEAPPROF_COLLECT_H

@@ -1,0 +1,37 @@
+#!/bin/sh
+# report's options: sort keys, --top, --depth, --bytes, the DHAT format.
+. "$top_srcdir/tests/lib.sh"
+
+"$HP" run "$PROGS/basic" 2>/dev/null || fail "run basic"
+"$HP" run -o chain.data "$PROGS/realloc-chain" 2>/dev/null || fail "run chain"
+
+first_fn() {
+	# The first frame line (4 spaces) of the first site.
+	"$HP" report --depth=1 "$@" | grep -m1 '^    [a-z_]' | sed 's/^ *//; s/ .*//'
+}
+expect_eq "sort by bytes" churn "$(first_fn --sort=bytes)"
+expect_eq "sort by blocks" churn "$(first_fn --sort=blocks)"
+expect_eq "sort by leaked" leak_calloc "$(first_fn --sort=leaked)"
+expect_eq "sort by avg-size" churn "$(first_fn --sort=avg-size)"
+expect_eq "sort by max" leak_calloc "$(first_fn --sort=max)"
+expect_eq "sort by peak" leak_calloc "$(first_fn --sort=peak)"
+
+"$HP" report --top=1 --depth=1 >top1.txt
+expect_eq "--top=1 shows one site" 1 "$(grep -c '^    [a-z_]' top1.txt)"
+expect_grep "--top=1 header" "sites:    2, showing 1 by bytes" top1.txt
+"$HP" report --depth=2 --top=1 >d2.txt
+expect_eq "--depth=2 shows two frames" 2 "$(grep -c '^    [a-z_]' d2.txt)"
+expect_eq "--depth=2 then an ellipsis" 1 "$(grep -c '^    \.\.\.$' d2.txt)"
+
+# heapprof's realloc convention: the four resized blocks (20+40+80+160)
+# are the realloc's site; resize() is a tail call, so the call in chain()
+# is the frame.
+"$HP" report --bytes --depth=1 chain.data >chain.txt
+expect_grep "realloc site in heapprof's convention" "         300          4" chain.txt
+line=$(grep -n 'p = resize(p, n)' "$top_srcdir/tests/progs/realloc-chain.c" | cut -d: -f1)
+expect_grep "the realloc call is the site" "chain (tests/progs/realloc-chain.c:$line)" chain.txt
+# DHAT's: all five blocks of the chain belong to chain()'s malloc.
+"$HP" report --format=dhat chain.data >chain.json
+expect_grep "DHAT convention charges the malloc" '"tb":310,"tbk":5' chain.json
+expect_grep "DHAT header" '"dhatFileVersion":2,"mode":"heap"' chain.json
+finish
