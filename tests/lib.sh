@@ -40,6 +40,16 @@ expect_grep() {
 	fi
 }
 
+# expect_match WHAT REGEX FILE: an extended regular expression must match
+expect_match() {
+	if grep -qE -- "$2" "$3"; then
+		echo "ok: $1"
+	else
+		fail "$1: /$2/ not in $3:"
+		sed 's/^/    /' "$3"
+	fi
+}
+
 # run_status VAR CMD...: run CMD with stdout/stderr to files, status in VAR
 run_status() {
 	_var=$1
