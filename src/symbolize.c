@@ -29,11 +29,20 @@ static const Dwfl_Callbacks offline_callbacks = {
 static void
 add_loc(struct profile *p, const char *fn, const char *file, int line)
 {
+	const char *at = fn != NULL ? strchr(fn, '@') : NULL;
 	struct prof_loc *l;
+	char *bare;
 
 	p->locs = xgrow(p->locs, &p->locs_cap, p->nlocs + 1, sizeof *p->locs);
 	l = &p->locs[p->nlocs++];
-	l->function = profile_string(p, fn != NULL ? fn : "");
+	if (at != NULL && at != fn) {
+		/* "__libc_start_main@@GLIBC_2.34": the version is noise here. */
+		bare = xstrndup(fn, (size_t)(at - fn));
+		l->function = profile_string(p, bare);
+		free(bare);
+	} else {
+		l->function = profile_string(p, fn != NULL ? fn : "");
+	}
 	l->file = profile_string(p, file != NULL ? file : "");
 	l->line = line > 0 ? (uint32_t)line : 0;
 }
