@@ -1,0 +1,620 @@
+/*
+ * check_collect.c - the aggregator (src/collect.c): hand-built ring records
+ * in, per-site and global statistics out, under both realloc conventions,
+ * plus the anomaly counters for records that make no sense.
+ *
+ * Sites are numbered in order of first sight, so in each test below the
+ * first stack used is site 0, the next new one site 1, and so on.
+ */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "check_heapprof.h"
+#include "collect.h"
+#include "wire.h"
+
+#define NF(s)	((uint32_t)(sizeof(s) / sizeof((s)[0])))
+
+static const uint64_t stack_a[] = { 0x401010, 0x402020 };
+static const uint64_t stack_b[] = { 0x401010, 0x403030 };
+static const uint64_t stack_r[] = { 0x404040, 0x402020, 0x405050 };
+
+/* Room for the largest legal record, aligned like the ring's. */
+static uint64_t recbuf[(sizeof(struct hp_rec_realloc) +
+    (HP_MAX_FRAMES + 8) * sizeof(uint64_t)) / sizeof(uint64_t)];
+
+static void
+alloc_rec(struct collector *c, uint64_t addr, uint64_t size, uint64_t time,
+    const uint64_t *frames, uint32_t n, uint16_t flags)
+{
+	struct hp_rec_alloc *a = (struct hp_rec_alloc *)(void *)recbuf;
+
+	memset(recbuf, 0, sizeof recbuf);
+	a->hdr.len = (uint32_t)(sizeof *a + n * sizeof *frames);
+	a->hdr.type = HP_REC_ALLOC;
+	a->hdr.flags = flags;
+	a->addr = addr;
+	a->size = size;
+	a->time = time;
+	a->nframes = n;
+	memcpy(a + 1, frames, n * sizeof *frames);
+	collector_record(c, &a->hdr);
+}
+
+static void
+free_rec(struct collector *c, uint64_t addr, uint64_t time)
+{
+	struct hp_rec_free *f = (struct hp_rec_free *)(void *)recbuf;
+
+	memset(recbuf, 0, sizeof recbuf);
+	f->hdr.len = sizeof *f;
+	f->hdr.type = HP_REC_FREE;
+	f->addr = addr;
+	f->time = time;
+	collector_record(c, &f->hdr);
+}
+
+static void
+realloc_rec(struct collector *c, uint64_t old_addr, uint64_t new_addr,
+    uint64_t size, uint64_t time, const uint64_t *frames, uint32_t n,
+    uint16_t flags)
+{
+	struct hp_rec_realloc *r = (struct hp_rec_realloc *)(void *)recbuf;
+
+	memset(recbuf, 0, sizeof recbuf);
+	r->hdr.len = (uint32_t)(sizeof *r + n * sizeof *frames);
+	r->hdr.type = HP_REC_REALLOC;
+	r->hdr.flags = flags;
+	r->old_addr = old_addr;
+	r->new_addr = new_addr;
+	r->size = size;
+	r->time = time;
+	r->nframes = n;
+	memcpy(r + 1, frames, n * sizeof *frames);
+	collector_record(c, &r->hdr);
+}
+
+#define ALLOC(c, addr, size, time, s) \
+	alloc_rec((c), (addr), (size), (time), (s), NF(s), 0)
+#define FREE(c, addr, time) \
+	free_rec((c), (addr), (time))
+#define REALLOC(c, old, new, size, time, s) \
+	realloc_rec((c), (old), (new), (size), (time), (s), NF(s), 0)
+
+struct want {
+	uint64_t tb, tbk, tl, mb, mbk, gb, gbk, eb, ebk;
+};
+
+static void
+expect_site(const struct collector *c, uint32_t site, int k, struct want w)
+{
+	const struct site_stats *s;
+	const char *conv = k == STATS_OWN ? "own" : "dhat";
+
+	ck_assert_msg(site < c->stacks.nstacks, "no site %u", site);
+	s = &c->sites[site].st[k];
+#define FIELD(f)							\
+	ck_assert_msg(s->f == w.f, "site %u %s: " #f " is %" PRIu64	\
+	    ", want %" PRIu64, site, conv, s->f, w.f)
+	FIELD(tb);
+	FIELD(tbk);
+	FIELD(tl);
+	FIELD(mb);
+	FIELD(mbk);
+	FIELD(gb);
+	FIELD(gbk);
+	FIELD(eb);
+	FIELD(ebk);
+#undef FIELD
+}
+
+/* Sites whose two conventions agree (no realloc involved). */
+static void
+expect_both(const struct collector *c, uint32_t site, struct want w)
+{
+	expect_site(c, site, STATS_OWN, w);
+	expect_site(c, site, STATS_DHAT, w);
+}
+
+static void
+expect_no_anomalies(const struct collector *c)
+{
+	ck_assert_uint_eq(c->anomalies.unknown_free, 0);
+	ck_assert_uint_eq(c->anomalies.unknown_realloc, 0);
+	ck_assert_uint_eq(c->anomalies.live_realloc, 0);
+	ck_assert_uint_eq(c->anomalies.bad_record, 0);
+}
+
+/* --- core --------------------------------------------------------------- */
+
+START_TEST(test_lifetimes)
+{
+	struct collector c;
+
+	collector_init(&c);
+	ALLOC(&c, 0x100, 100, 10, stack_a);	/* site 0 */
+	ALLOC(&c, 0x200, 30, 20, stack_a);
+	ALLOC(&c, 0x300, 7, 25, stack_b);	/* site 1; the peak: 137 */
+	FREE(&c, 0x100, 50);			/* lived 40 */
+	FREE(&c, 0x300, 70);			/* lived 45 */
+	collector_finish(&c, 100);		/* 0x200 lives 80 */
+
+	ck_assert_uint_eq(c.stacks.nstacks, 2);
+	ck_assert_uint_eq(c.events, 5);
+	ck_assert_uint_eq(c.total_bytes, 137);
+	ck_assert_uint_eq(c.total_blocks, 3);
+	ck_assert_uint_eq(c.peak_bytes, 137);
+	ck_assert_uint_eq(c.peak_blocks, 3);
+	ck_assert_uint_eq(c.peak_time, 25);
+	ck_assert_uint_eq(c.end_bytes, 30);
+	ck_assert_uint_eq(c.end_blocks, 1);
+	ck_assert_uint_eq(c.end_time, 100);
+	ck_assert_uint_eq(c.live.count, 1);
+	/* A: tl 40 + 80; its maximum was both blocks, 130. */
+	expect_both(&c, 0, (struct want){ .tb = 130, .tbk = 2, .tl = 120,
+	    .mb = 130, .mbk = 2, .gb = 130, .gbk = 2, .eb = 30, .ebk = 1 });
+	expect_both(&c, 1, (struct want){ .tb = 7, .tbk = 1, .tl = 45,
+	    .mb = 7, .mbk = 1, .gb = 7, .gbk = 1, .eb = 0, .ebk = 0 });
+	expect_no_anomalies(&c);
+
+	/* Finishing twice must not count the live lifetimes twice. */
+	collector_finish(&c, 1000);
+	ck_assert_uint_eq(c.end_time, 100);
+	ck_assert_uint_eq(c.sites[0].st[STATS_OWN].tl, 120);
+	collector_release(&c);
+}
+END_TEST
+
+/* An end time before the last event (clock skew) must not go backwards. */
+START_TEST(test_end_before_last_event)
+{
+	struct collector c;
+
+	collector_init(&c);
+	ALLOC(&c, 0x100, 8, 10, stack_a);
+	ALLOC(&c, 0x200, 8, 40, stack_a);
+	FREE(&c, 0x200, 70);
+	collector_finish(&c, 5);
+	ck_assert_uint_eq(c.end_time, 70);
+	/* 0x100 lives 10..70, 0x200 lived 30. */
+	expect_both(&c, 0, (struct want){ .tb = 16, .tbk = 2, .tl = 90,
+	    .mb = 16, .mbk = 2, .gb = 16, .gbk = 2, .eb = 8, .ebk = 1 });
+	collector_release(&c);
+}
+END_TEST
+
+START_TEST(test_peak_attribution)
+{
+	struct collector c;
+
+	collector_init(&c);
+	ALLOC(&c, 0x100, 100, 1, stack_a);	/* A: curr 100 */
+	ALLOC(&c, 0x200, 50, 2, stack_b);	/* B: curr 150, the peak */
+	FREE(&c, 0x100, 3);			/* curr 50 */
+	ALLOC(&c, 0x300, 60, 4, stack_b);	/* curr 110 < 150 */
+	collector_finish(&c, 10);
+
+	ck_assert_uint_eq(c.peak_bytes, 150);
+	ck_assert_uint_eq(c.peak_blocks, 2);
+	ck_assert_uint_eq(c.peak_time, 2);
+	ck_assert_uint_eq(c.total_bytes, 210);
+	ck_assert_uint_eq(c.total_blocks, 3);
+	ck_assert_uint_eq(c.end_bytes, 110);
+	ck_assert_uint_eq(c.end_blocks, 2);
+	/* At the peak A held 100 though it holds nothing at the end. */
+	expect_both(&c, 0, (struct want){ .tb = 100, .tbk = 1, .tl = 2,
+	    .mb = 100, .mbk = 1, .gb = 100, .gbk = 1, .eb = 0, .ebk = 0 });
+	/*
+	 * B's own maximum (110, after the peak) is not what it held at the
+	 * peak (50).  tl: (10 - 2) + (10 - 4).
+	 */
+	expect_both(&c, 1, (struct want){ .tb = 110, .tbk = 2, .tl = 14,
+	    .mb = 110, .mbk = 2, .gb = 50, .gbk = 1, .eb = 110, .ebk = 2 });
+	collector_release(&c);
+}
+END_TEST
+
+START_TEST(test_higher_peak_replaces)
+{
+	struct collector c;
+
+	collector_init(&c);
+	ALLOC(&c, 0x100, 100, 1, stack_a);
+	ALLOC(&c, 0x200, 50, 2, stack_b);	/* first peak, 150 */
+	FREE(&c, 0x100, 3);
+	ALLOC(&c, 0x300, 60, 4, stack_b);	/* 110 */
+	ALLOC(&c, 0x400, 200, 5, stack_a);	/* 310: the new peak */
+	FREE(&c, 0x400, 6);			/* 110 */
+	collector_finish(&c, 10);
+
+	ck_assert_uint_eq(c.peak_bytes, 310);
+	ck_assert_uint_eq(c.peak_blocks, 3);
+	ck_assert_uint_eq(c.peak_time, 5);
+	ck_assert_uint_eq(c.end_bytes, 110);
+	ck_assert_uint_eq(c.end_blocks, 2);
+	/* At t=5 A held only the 200 block (the 100 one was gone). */
+	expect_both(&c, 0, (struct want){ .tb = 300, .tbk = 2, .tl = 3,
+	    .mb = 200, .mbk = 1, .gb = 200, .gbk = 1, .eb = 0, .ebk = 0 });
+	/* B, untouched since before the new peak, held both its blocks. */
+	expect_both(&c, 1, (struct want){ .tb = 110, .tbk = 2, .tl = 14,
+	    .mb = 110, .mbk = 2, .gb = 110, .gbk = 2, .eb = 110, .ebk = 2 });
+	collector_release(&c);
+}
+END_TEST
+
+/*
+ * t-gmax is the last moment at the maximum, as in DHAT: equalling the
+ * peak moves it, and with it what each site held "at the peak".
+ */
+START_TEST(test_equal_peak_moves_later)
+{
+	struct collector c;
+
+	collector_init(&c);
+	ALLOC(&c, 0x100, 100, 1, stack_a);
+	FREE(&c, 0x100, 2);
+	ALLOC(&c, 0x200, 100, 3, stack_b);
+	ALLOC(&c, 0x300, 10, 4, stack_a);	/* a new maximum, 110 */
+	FREE(&c, 0x300, 5);
+	ALLOC(&c, 0x400, 10, 6, stack_b);	/* 110 again, later */
+	collector_finish(&c, 8);
+
+	ck_assert_uint_eq(c.peak_bytes, 110);
+	ck_assert_uint_eq(c.peak_blocks, 2);
+	ck_assert_uint_eq(c.peak_time, 6);
+	/* A's 10 bytes were live at t=4 but not at t=6.  tl: 1 + 1. */
+	expect_both(&c, 0, (struct want){ .tb = 110, .tbk = 2, .tl = 2,
+	    .mb = 100, .mbk = 1, .gb = 0, .gbk = 0, .eb = 0, .ebk = 0 });
+	/* tl: (8 - 3) + (8 - 6). */
+	expect_both(&c, 1, (struct want){ .tb = 110, .tbk = 2, .tl = 7,
+	    .mb = 110, .mbk = 2, .gb = 110, .gbk = 2, .eb = 110, .ebk = 2 });
+	collector_release(&c);
+}
+END_TEST
+
+/*
+ * realloc of A's 100-byte block to 200 bytes from stack R.  own: the old
+ * block ends at A, a new one starts at R.  dhat: both are A's, R gets
+ * nothing.  The peak is the 200 bytes at t=30.
+ */
+START_TEST(test_realloc_conventions)
+{
+	struct collector c;
+
+	collector_init(&c);
+	ALLOC(&c, 0x100, 100, 10, stack_a);		/* site 0 */
+	REALLOC(&c, 0x100, 0x200, 200, 30, stack_r);	/* site 1 */
+	collector_finish(&c, 50);
+
+	ck_assert_uint_eq(c.stacks.nstacks, 2);
+	ck_assert_uint_eq(c.total_bytes, 300);
+	ck_assert_uint_eq(c.total_blocks, 2);
+	ck_assert_uint_eq(c.peak_bytes, 200);
+	ck_assert_uint_eq(c.peak_blocks, 1);
+	ck_assert_uint_eq(c.peak_time, 30);
+	ck_assert_uint_eq(c.end_bytes, 200);
+	ck_assert_uint_eq(c.end_blocks, 1);
+
+	expect_site(&c, 0, STATS_OWN, (struct want){ .tb = 100, .tbk = 1,
+	    .tl = 20, .mb = 100, .mbk = 1, .gb = 0, .gbk = 0, .eb = 0,
+	    .ebk = 0 });
+	expect_site(&c, 1, STATS_OWN, (struct want){ .tb = 200, .tbk = 1,
+	    .tl = 20, .mb = 200, .mbk = 1, .gb = 200, .gbk = 1, .eb = 200,
+	    .ebk = 1 });
+	/* tl: 20 for the old block, 20 for the new one until the end. */
+	expect_site(&c, 0, STATS_DHAT, (struct want){ .tb = 300, .tbk = 2,
+	    .tl = 40, .mb = 200, .mbk = 1, .gb = 200, .gbk = 1, .eb = 200,
+	    .ebk = 1 });
+	expect_site(&c, 1, STATS_DHAT, (struct want){ 0 });
+	expect_no_anomalies(&c);
+	collector_release(&c);
+}
+END_TEST
+
+/* Under dhat a chain of reallocs stays with the first allocation. */
+START_TEST(test_realloc_chain)
+{
+	struct collector c;
+
+	collector_init(&c);
+	ALLOC(&c, 0x100, 16, 0, stack_a);
+	REALLOC(&c, 0x100, 0x100, 32, 1, stack_r);	/* in place */
+	REALLOC(&c, 0x100, 0x200, 64, 2, stack_r);
+	FREE(&c, 0x200, 3);
+	collector_finish(&c, 3);
+
+	ck_assert_uint_eq(c.total_bytes, 112);
+	ck_assert_uint_eq(c.total_blocks, 3);
+	ck_assert_uint_eq(c.peak_bytes, 64);
+	ck_assert_uint_eq(c.peak_blocks, 1);
+	ck_assert_uint_eq(c.peak_time, 2);
+	ck_assert_uint_eq(c.end_bytes, 0);
+	ck_assert_uint_eq(c.end_blocks, 0);
+	ck_assert_uint_eq(c.live.count, 0);
+	expect_site(&c, 0, STATS_OWN, (struct want){ .tb = 16, .tbk = 1,
+	    .tl = 1, .mb = 16, .mbk = 1 });
+	expect_site(&c, 1, STATS_OWN, (struct want){ .tb = 96, .tbk = 2,
+	    .tl = 2, .mb = 64, .mbk = 1, .gb = 64, .gbk = 1 });
+	expect_site(&c, 0, STATS_DHAT, (struct want){ .tb = 112, .tbk = 3,
+	    .tl = 3, .mb = 64, .mbk = 1, .gb = 64, .gbk = 1 });
+	expect_site(&c, 1, STATS_DHAT, (struct want){ 0 });
+	/* Resizing in place is not an allocation over a live block. */
+	expect_no_anomalies(&c);
+	collector_release(&c);
+}
+END_TEST
+
+START_TEST(test_realloc_failed)
+{
+	struct collector c;
+	struct live_block *b;
+
+	collector_init(&c);
+	ALLOC(&c, 0x100, 100, 1, stack_a);
+	realloc_rec(&c, 0x100, 0, 500, 2, stack_r, NF(stack_r),
+	    HP_RECF_FAILED);
+
+	ck_assert_uint_eq(c.stacks.nstacks, 1);
+	ck_assert_uint_eq(c.total_bytes, 100);
+	ck_assert_uint_eq(c.total_blocks, 1);
+	ck_assert_uint_eq(c.curr_bytes, 100);
+	ck_assert_uint_eq(c.curr_blocks, 1);
+	b = livetab_find(&c.live, 0x100);
+	ck_assert_ptr_nonnull(b);
+	ck_assert_uint_eq(b->size, 100);
+	ck_assert_uint_eq(b->birth, 1);
+	/* The old block is still A's and can be freed normally. */
+	FREE(&c, 0x100, 4);
+	collector_finish(&c, 4);
+	expect_both(&c, 0, (struct want){ .tb = 100, .tbk = 1, .tl = 3,
+	    .mb = 100, .mbk = 1, .gb = 100, .gbk = 1 });
+	expect_no_anomalies(&c);
+	collector_release(&c);
+}
+END_TEST
+
+/* realloc(p, 0) returning NULL freed p and allocated nothing. */
+START_TEST(test_realloc_to_zero)
+{
+	struct collector c;
+
+	collector_init(&c);
+	ALLOC(&c, 0x100, 100, 1, stack_a);
+	REALLOC(&c, 0x100, 0, 0, 4, stack_r);
+	collector_finish(&c, 10);
+
+	ck_assert_uint_eq(c.total_bytes, 100);
+	ck_assert_uint_eq(c.total_blocks, 1);
+	ck_assert_uint_eq(c.end_bytes, 0);
+	ck_assert_uint_eq(c.end_blocks, 0);
+	ck_assert_uint_eq(c.live.count, 0);
+	ck_assert_ptr_null(livetab_find(&c.live, 0x100));
+	expect_both(&c, 0, (struct want){ .tb = 100, .tbk = 1, .tl = 3,
+	    .mb = 100, .mbk = 1, .gb = 100, .gbk = 1 });
+	expect_both(&c, 1, (struct want){ 0 });
+	expect_no_anomalies(&c);
+	collector_release(&c);
+}
+END_TEST
+
+START_TEST(test_hello_and_modules)
+{
+	static const char path[] = "/usr/lib/libc.so.6";
+	struct hp_rec_module *m = (struct hp_rec_module *)(void *)recbuf;
+	struct hp_rec_hello *h = (struct hp_rec_hello *)(void *)recbuf;
+	struct collector c;
+
+	collector_init(&c);
+	memset(recbuf, 0, sizeof recbuf);
+	h->hdr.len = sizeof *h;
+	h->hdr.type = HP_REC_HELLO;
+	h->pid = 777;
+	collector_record(&c, &h->hdr);
+	/* A later HELLO (an exec'd child) does not change whose run it is. */
+	h->pid = 888;
+	collector_record(&c, &h->hdr);
+	ck_assert_uint_eq(c.pid, 777);
+
+	memset(recbuf, 0, sizeof recbuf);
+	m->hdr.len = (uint32_t)HP_ALIGN8(sizeof *m + sizeof path - 1);
+	m->hdr.type = HP_REC_MODULE;
+	m->bias = 0x7f0000000000;
+	m->lo = 0x7f0000001000;
+	m->hi = 0x7f0000200000;
+	m->path_len = sizeof path - 1;
+	memcpy(m + 1, path, sizeof path - 1);
+	collector_record(&c, &m->hdr);
+	/* The agent resends its list after a dlopen: no duplicates. */
+	collector_record(&c, &m->hdr);
+	ck_assert_uint_eq(c.nmodules, 1);
+	ck_assert_str_eq(c.modules[0].path, path);
+	ck_assert_uint_eq(c.modules[0].bias, 0x7f0000000000);
+	ck_assert_uint_eq(c.modules[0].lo, 0x7f0000001000);
+	ck_assert_uint_eq(c.modules[0].hi, 0x7f0000200000);
+	/* Same path mapped elsewhere (dlclose + dlopen) is a new module. */
+	m->bias += 0x100000;
+	m->lo += 0x100000;
+	collector_record(&c, &m->hdr);
+	ck_assert_uint_eq(c.nmodules, 2);
+	ck_assert_uint_eq(c.modules[1].bias, 0x7f0000100000);
+	ck_assert_uint_eq(c.events, 5);
+	expect_no_anomalies(&c);
+	collector_release(&c);
+}
+END_TEST
+
+/* --- anomalies ---------------------------------------------------------- */
+
+START_TEST(test_unknown_free)
+{
+	struct collector c;
+
+	collector_init(&c);
+	FREE(&c, 0x999, 1);
+	ck_assert_uint_eq(c.anomalies.unknown_free, 1);
+	ALLOC(&c, 0x100, 10, 2, stack_a);
+	FREE(&c, 0x100, 3);
+	FREE(&c, 0x100, 4);			/* a double free */
+	ck_assert_uint_eq(c.anomalies.unknown_free, 2);
+	collector_finish(&c, 5);
+	ck_assert_uint_eq(c.curr_bytes, 0);
+	ck_assert_uint_eq(c.curr_blocks, 0);
+	ck_assert_uint_eq(c.end_bytes, 0);
+	ck_assert_uint_eq(c.total_blocks, 1);
+	expect_both(&c, 0, (struct want){ .tb = 10, .tbk = 1, .tl = 1,
+	    .mb = 10, .mbk = 1, .gb = 10, .gbk = 1 });
+	ck_assert_uint_eq(c.anomalies.live_realloc, 0);
+	ck_assert_uint_eq(c.anomalies.bad_record, 0);
+	collector_release(&c);
+}
+END_TEST
+
+/* A block whose free we missed ends where its address is reused. */
+START_TEST(test_alloc_at_live_address)
+{
+	struct collector c;
+
+	collector_init(&c);
+	ALLOC(&c, 0x100, 100, 1, stack_a);
+	ALLOC(&c, 0x100, 40, 5, stack_b);
+	collector_finish(&c, 9);
+
+	ck_assert_uint_eq(c.anomalies.live_realloc, 1);
+	ck_assert_uint_eq(c.anomalies.unknown_free, 0);
+	ck_assert_uint_eq(c.total_bytes, 140);
+	ck_assert_uint_eq(c.total_blocks, 2);
+	ck_assert_uint_eq(c.peak_bytes, 100);
+	ck_assert_uint_eq(c.peak_time, 1);
+	ck_assert_uint_eq(c.end_bytes, 40);
+	ck_assert_uint_eq(c.end_blocks, 1);
+	expect_both(&c, 0, (struct want){ .tb = 100, .tbk = 1, .tl = 4,
+	    .mb = 100, .mbk = 1, .gb = 100, .gbk = 1 });
+	expect_both(&c, 1, (struct want){ .tb = 40, .tbk = 1, .tl = 4,
+	    .mb = 40, .mbk = 1, .eb = 40, .ebk = 1 });
+	collector_release(&c);
+}
+END_TEST
+
+/* realloc of a block we never saw: charged to the realloc under both. */
+START_TEST(test_unknown_realloc)
+{
+	struct collector c;
+
+	collector_init(&c);
+	REALLOC(&c, 0x500, 0x600, 64, 2, stack_r);
+	collector_finish(&c, 6);
+	ck_assert_uint_eq(c.anomalies.unknown_realloc, 1);
+	ck_assert_uint_eq(c.total_bytes, 64);
+	expect_both(&c, 0, (struct want){ .tb = 64, .tbk = 1, .tl = 4,
+	    .mb = 64, .mbk = 1, .gb = 64, .gbk = 1, .eb = 64, .ebk = 1 });
+	collector_release(&c);
+}
+END_TEST
+
+static void
+expect_untouched(const struct collector *c)
+{
+	ck_assert_uint_eq(c->stacks.nstacks, 0);
+	ck_assert_uint_eq(c->total_bytes, 0);
+	ck_assert_uint_eq(c->total_blocks, 0);
+	ck_assert_uint_eq(c->curr_bytes, 0);
+	ck_assert_uint_eq(c->live.count, 0);
+}
+
+START_TEST(test_bad_records)
+{
+	struct hp_rec_alloc *a = (struct hp_rec_alloc *)(void *)recbuf;
+	struct hp_rec_module *m = (struct hp_rec_module *)(void *)recbuf;
+	struct collector c;
+	uint64_t frames[HP_MAX_FRAMES + 1];
+	uint32_t i;
+
+	collector_init(&c);
+
+	/* nframes says 3 but the record holds only 2. */
+	memset(recbuf, 0, sizeof recbuf);
+	a->hdr.len = sizeof *a + 2 * sizeof(uint64_t);
+	a->hdr.type = HP_REC_ALLOC;
+	a->addr = 0x100;
+	a->size = 10;
+	a->nframes = 3;
+	collector_record(&c, &a->hdr);
+	ck_assert_uint_eq(c.anomalies.bad_record, 1);
+	expect_untouched(&c);
+
+	/* A length that fits but more frames than the agent ever sends. */
+	for (i = 0; i <= HP_MAX_FRAMES; i++)
+		frames[i] = 0x1000 + i;
+	alloc_rec(&c, 0x100, 10, 1, frames, HP_MAX_FRAMES + 1, 0);
+	ck_assert_uint_eq(c.anomalies.bad_record, 2);
+	expect_untouched(&c);
+	/* The limit itself is fine. */
+	alloc_rec(&c, 0x100, 10, 1, frames, HP_MAX_FRAMES, HP_RECF_TRUNCATED);
+	ck_assert_uint_eq(c.anomalies.bad_record, 2);
+	ck_assert_uint_eq(c.total_blocks, 1);
+	ck_assert_uint_eq(c.stacks.stacks[0].n, HP_MAX_FRAMES);
+	ck_assert_uint_eq(c.stacks.stacks[0].truncated, 1);
+
+	/* A bad realloc must leave the block it names alone. */
+	realloc_rec(&c, 0x100, 0x200, 20, 2, frames, HP_MAX_FRAMES + 1, 0);
+	ck_assert_uint_eq(c.anomalies.bad_record, 3);
+	ck_assert_ptr_nonnull(livetab_find(&c.live, 0x100));
+	ck_assert_ptr_null(livetab_find(&c.live, 0x200));
+	ck_assert_uint_eq(c.curr_bytes, 10);
+
+	/* A module whose path runs past its record. */
+	memset(recbuf, 0, sizeof recbuf);
+	m->hdr.len = sizeof *m + 8;
+	m->hdr.type = HP_REC_MODULE;
+	m->path_len = 9;
+	memcpy(m + 1, "/lib/x.so", 9);
+	collector_record(&c, &m->hdr);
+	ck_assert_uint_eq(c.anomalies.bad_record, 4);
+	ck_assert_uint_eq(c.nmodules, 0);
+
+	/* PAD never reaches the collector; an unknown type is bad too. */
+	memset(recbuf, 0, sizeof recbuf);
+	a->hdr.len = 16;
+	a->hdr.type = HP_REC_PAD;
+	collector_record(&c, &a->hdr);
+	a->hdr.type = 99;
+	collector_record(&c, &a->hdr);
+	ck_assert_uint_eq(c.anomalies.bad_record, 6);
+	ck_assert_uint_eq(c.total_blocks, 1);
+	ck_assert_uint_eq(c.anomalies.unknown_free, 0);
+	ck_assert_uint_eq(c.anomalies.unknown_realloc, 0);
+	ck_assert_uint_eq(c.anomalies.live_realloc, 0);
+	collector_release(&c);
+}
+END_TEST
+
+Suite *
+make_collect_suite(void)
+{
+	Suite *s = suite_create("collect");
+	TCase *tc;
+
+	tc = tcase_create("Core");
+	tcase_add_test(tc, test_lifetimes);
+	tcase_add_test(tc, test_end_before_last_event);
+	tcase_add_test(tc, test_peak_attribution);
+	tcase_add_test(tc, test_higher_peak_replaces);
+	tcase_add_test(tc, test_equal_peak_moves_later);
+	tcase_add_test(tc, test_realloc_conventions);
+	tcase_add_test(tc, test_realloc_chain);
+	tcase_add_test(tc, test_realloc_failed);
+	tcase_add_test(tc, test_realloc_to_zero);
+	tcase_add_test(tc, test_hello_and_modules);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("Errors");
+	tcase_add_test(tc, test_unknown_free);
+	tcase_add_test(tc, test_alloc_at_live_address);
+	tcase_add_test(tc, test_unknown_realloc);
+	tcase_add_test(tc, test_bad_records);
+	suite_add_tcase(s, tc);
+	return s;
+}

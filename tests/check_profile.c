@@ -1,0 +1,716 @@
+/*
+ * check_profile.c - the profile file (src/profile.c): string interning,
+ * a write/read round trip of every field, and the reader's refusal of
+ * missing, foreign, truncated, newer and corrupted files with a message
+ * instead of a crash.
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "check_heapprof.h"
+#include "profile.h"
+#include "xmalloc.h"
+
+/*
+ * One scratch directory per test case, made and removed in the parent
+ * (an unchecked fixture) so it goes away even when a test fails.
+ */
+static char tmpdir[64];
+
+static int
+remove_entry(const char *path, const struct stat *st, int flag,
+    struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static void
+tmpdir_setup(void)
+{
+	snprintf(tmpdir, sizeof tmpdir, "/tmp/check-profile.XXXXXX");
+	if (mkdtemp(tmpdir) == NULL)
+		ck_abort_msg("mkdtemp: %s", strerror(errno));
+}
+
+static void
+tmpdir_teardown(void)
+{
+	nftw(tmpdir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+}
+
+static char *
+tmppath(const char *name)
+{
+	static char path[2][256];
+	static int which;
+
+	which ^= 1;
+	snprintf(path[which], sizeof path[which], "%s/%s", tmpdir, name);
+	return path[which];
+}
+
+/* Names in dir other than . and .., joined by spaces. */
+static size_t
+dir_entries(const char *dir, char *names, size_t len)
+{
+	struct dirent *de;
+	size_t n = 0;
+	DIR *d;
+
+	names[0] = '\0';
+	d = opendir(dir);
+	ck_assert_ptr_nonnull(d);
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		n++;
+		strncat(names, de->d_name, len - strlen(names) - 1);
+		strncat(names, " ", len - strlen(names) - 1);
+	}
+	closedir(d);
+	return n;
+}
+
+/* Each write test looks at a directory of its own, empty to start with. */
+static const char *
+fresh_dir(const char *name)
+{
+	const char *dir = tmppath(name);
+
+	ck_assert_int_eq(mkdir(dir, 0755), 0);
+	return dir;
+}
+
+static void
+write_file(const char *path, const void *data, size_t len)
+{
+	int fd;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, data, len), (ssize_t)len);
+	ck_assert_int_eq(close(fd), 0);
+}
+
+/* The whole file; the caller frees. */
+static unsigned char *
+slurp(const char *path, size_t *len)
+{
+	unsigned char *data;
+	struct stat st;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(fstat(fd, &st), 0);
+	data = xmalloc((size_t)st.st_size);
+	ck_assert_int_eq(read(fd, data, (size_t)st.st_size),
+	    (ssize_t)st.st_size);
+	close(fd);
+	*len = (size_t)st.st_size;
+	return data;
+}
+
+/*
+ * A small profile touching every table: two modules, inline chains, a
+ * frame without a module, a truncated site, and values that need all 64
+ * bits so a narrowed field would show.
+ */
+static void
+build_profile(struct profile *p)
+{
+	uint32_t libc, prog, fmain, falloc, finl, file_c, file_h;
+	size_t i, k;
+
+	profile_init(p);
+	p->command = profile_string(p, "./prog --size 10");
+	libc = profile_string(p, "/usr/lib/x86_64-linux-gnu/libc.so.6");
+	prog = profile_string(p, "/home/u/prog");
+	fmain = profile_string(p, "main");
+	falloc = profile_string(p, "make_buffer");
+	finl = profile_string(p, "inlined_helper");
+	file_c = profile_string(p, "prog.c");
+	file_h = profile_string(p, "helper.h");
+
+	p->pid = 4242;
+	p->start_time = 1700000000;
+	p->duration = 0x123456789abULL;
+	p->exit_code = -1;
+	p->exit_signal = 9;
+	p->total_bytes = 0x1122334455667788ULL;
+	p->total_blocks = 1000001;
+	p->peak_bytes = 0x8000000000000001ULL;
+	p->peak_blocks = 77;
+	p->peak_time = 0xffffffff01ULL;
+	p->end_bytes = 4096;
+	p->end_blocks = 3;
+	p->events = 2000002;
+	p->anomalies.unknown_free = 1;
+	p->anomalies.unknown_realloc = 2;
+	p->anomalies.live_realloc = 3;
+	p->anomalies.bad_record = 4;
+
+	p->nmodules = 2;
+	p->modules = xmalloc(p->nmodules * sizeof *p->modules);
+	p->modules[0] = prog;
+	p->modules[1] = libc;
+
+	p->nlocs = p->locs_cap = 3;
+	p->locs = xmalloc(p->nlocs * sizeof *p->locs);
+	p->locs[0] = (struct prof_loc){ finl, file_h, 12 };
+	p->locs[1] = (struct prof_loc){ falloc, file_c, 40 };
+	p->locs[2] = (struct prof_loc){ fmain, file_c, 0xfffffff0u };
+
+	p->nframes = p->frames_cap = 4;
+	p->frames = xmalloc(p->nframes * sizeof *p->frames);
+	p->frames[0] = (struct prof_frame){ 1, 0x1234, 0, 2 };
+	p->frames[1] = (struct prof_frame){ 1, 0x5678, 2, 1 };
+	p->frames[2] = (struct prof_frame){ 2, 0x29dc0, 0, 0 };
+	p->frames[3] = (struct prof_frame){ 0, 0xdeadbeefcafeULL, 0, 0 };
+
+	p->nstack_frames = p->stack_frames_cap = 6;
+	p->stack_frames = xmalloc(p->nstack_frames * sizeof *p->stack_frames);
+	p->stack_frames[0] = 0;
+	p->stack_frames[1] = 1;
+	p->stack_frames[2] = 2;
+	p->stack_frames[3] = 3;
+	p->stack_frames[4] = 1;
+	p->stack_frames[5] = 2;
+
+	p->nsites = p->sites_cap = 3;
+	p->sites = xcalloc(p->nsites, sizeof *p->sites);
+	p->sites[0].first = 0;
+	p->sites[0].nframes = 3;
+	p->sites[1].first = 3;
+	p->sites[1].nframes = 3;
+	p->sites[1].flags = PROF_SITE_TRUNCATED;
+	p->sites[2].first = 6;		/* an empty stack, at the very end */
+	p->sites[2].nframes = 0;
+	for (i = 0; i < p->nsites; i++) {
+		for (k = 0; k < STATS_N; k++) {
+			uint64_t base = (uint64_t)(i * 2 + k + 1) << 40;
+			struct prof_stats *s = &p->sites[i].st[k];
+
+			s->tb = base + 1;
+			s->tbk = base + 2;
+			s->tl = base + 3;
+			s->mb = base + 4;
+			s->mbk = base + 5;
+			s->gb = base + 6;
+			s->gbk = base + 7;
+			s->eb = base + 8;
+			s->ebk = base + 9;
+		}
+	}
+}
+
+static void
+expect_same(const struct profile *a, const struct profile *b)
+{
+	size_t i, k;
+
+	ck_assert_uint_eq(a->command, b->command);
+	ck_assert_uint_eq(a->pid, b->pid);
+	ck_assert_int_eq(a->start_time, b->start_time);
+	ck_assert_uint_eq(a->duration, b->duration);
+	ck_assert_int_eq(a->exit_code, b->exit_code);
+	ck_assert_int_eq(a->exit_signal, b->exit_signal);
+	ck_assert_uint_eq(a->total_bytes, b->total_bytes);
+	ck_assert_uint_eq(a->total_blocks, b->total_blocks);
+	ck_assert_uint_eq(a->peak_bytes, b->peak_bytes);
+	ck_assert_uint_eq(a->peak_blocks, b->peak_blocks);
+	ck_assert_uint_eq(a->peak_time, b->peak_time);
+	ck_assert_uint_eq(a->end_bytes, b->end_bytes);
+	ck_assert_uint_eq(a->end_blocks, b->end_blocks);
+	ck_assert_uint_eq(a->events, b->events);
+	ck_assert_uint_eq(a->anomalies.unknown_free, b->anomalies.unknown_free);
+	ck_assert_uint_eq(a->anomalies.unknown_realloc,
+	    b->anomalies.unknown_realloc);
+	ck_assert_uint_eq(a->anomalies.live_realloc, b->anomalies.live_realloc);
+	ck_assert_uint_eq(a->anomalies.bad_record, b->anomalies.bad_record);
+
+	ck_assert_uint_eq(a->nstrings, b->nstrings);
+	for (i = 0; i < a->nstrings; i++) {
+		ck_assert_uint_eq(a->string_lens[i], b->string_lens[i]);
+		ck_assert_str_eq(a->strings[i], b->strings[i]);
+	}
+	ck_assert_uint_eq(a->nmodules, b->nmodules);
+	for (i = 0; i < a->nmodules; i++)
+		ck_assert_uint_eq(a->modules[i], b->modules[i]);
+	ck_assert_uint_eq(a->nlocs, b->nlocs);
+	for (i = 0; i < a->nlocs; i++) {
+		ck_assert_uint_eq(a->locs[i].function, b->locs[i].function);
+		ck_assert_uint_eq(a->locs[i].file, b->locs[i].file);
+		ck_assert_uint_eq(a->locs[i].line, b->locs[i].line);
+	}
+	ck_assert_uint_eq(a->nframes, b->nframes);
+	for (i = 0; i < a->nframes; i++) {
+		ck_assert_uint_eq(a->frames[i].module, b->frames[i].module);
+		ck_assert_uint_eq(a->frames[i].offset, b->frames[i].offset);
+		ck_assert_uint_eq(a->frames[i].first_loc,
+		    b->frames[i].first_loc);
+		ck_assert_uint_eq(a->frames[i].nlocs, b->frames[i].nlocs);
+	}
+	ck_assert_uint_eq(a->nstack_frames, b->nstack_frames);
+	for (i = 0; i < a->nstack_frames; i++)
+		ck_assert_uint_eq(a->stack_frames[i], b->stack_frames[i]);
+	ck_assert_uint_eq(a->nsites, b->nsites);
+	for (i = 0; i < a->nsites; i++) {
+		ck_assert_uint_eq(a->sites[i].first, b->sites[i].first);
+		ck_assert_uint_eq(a->sites[i].nframes, b->sites[i].nframes);
+		ck_assert_uint_eq(a->sites[i].flags, b->sites[i].flags);
+		for (k = 0; k < STATS_N; k++) {
+			const struct prof_stats *x = &a->sites[i].st[k];
+			const struct prof_stats *y = &b->sites[i].st[k];
+
+			ck_assert_uint_eq(x->tb, y->tb);
+			ck_assert_uint_eq(x->tbk, y->tbk);
+			ck_assert_uint_eq(x->tl, y->tl);
+			ck_assert_uint_eq(x->mb, y->mb);
+			ck_assert_uint_eq(x->mbk, y->mbk);
+			ck_assert_uint_eq(x->gb, y->gb);
+			ck_assert_uint_eq(x->gbk, y->gbk);
+			ck_assert_uint_eq(x->eb, y->eb);
+			ck_assert_uint_eq(x->ebk, y->ebk);
+		}
+	}
+}
+
+/* Write the standard profile; its bytes are returned for corrupting. */
+static unsigned char *
+standard_file(const char *path, size_t *len)
+{
+	struct profile p;
+
+	build_profile(&p);
+	ck_assert_int_eq(profile_write(&p, path), 0);
+	profile_release(&p);
+	return slurp(path, len);
+}
+
+/* Read path expecting failure; returns the message. */
+static const char *
+read_fails(const char *path)
+{
+	static char err[512];
+	struct profile p;
+
+	memset(err, 0, sizeof err);
+	if (profile_read(&p, path, err, sizeof err) != -1)
+		ck_abort_msg("'%s' was accepted", path);
+	ck_assert_msg(err[0] != '\0', "no message for '%s'", path);
+	ck_assert_msg(strchr(err, '\n') == NULL, "message not one line: %s",
+	    err);
+	/* A failed read leaves nothing to release. */
+	ck_assert_ptr_null(p.strings);
+	ck_assert_ptr_null(p.sites);
+	return err;
+}
+
+static int
+has(const char *s, const char *sub)
+{
+	return strstr(s, sub) != NULL;
+}
+
+/* --- core --------------------------------------------------------------- */
+
+START_TEST(test_string_interning)
+{
+	char buf[32];
+	struct profile p;
+	uint32_t ab, abc, id, i;
+
+	profile_init(&p);
+	ck_assert_uint_eq(p.nstrings, 1);
+	ck_assert_uint_eq(profile_string(&p, ""), 0);
+	ck_assert_str_eq(profile_str(&p, 0), "");
+	ab = profile_string(&p, "ab");
+	abc = profile_string(&p, "abc");
+	ck_assert_uint_eq(ab, 1);
+	ck_assert_uint_eq(abc, 2);
+	ck_assert_uint_eq(profile_string(&p, "ab"), ab);
+	/* The argument is copied: a reused buffer must still match. */
+	strcpy(buf, "abc");
+	ck_assert_uint_eq(profile_string(&p, buf), abc);
+	buf[2] = 'x';
+	ck_assert_str_eq(profile_str(&p, abc), "abc");
+	ck_assert_str_eq(profile_str(&p, 1000), "");
+
+	/* Enough strings to rebuild the index several times. */
+	for (i = 0; i < 5000; i++) {
+		snprintf(buf, sizeof buf, "fn_%u", i);
+		id = profile_string(&p, buf);
+		if (id != 3 + i)
+			ck_abort_msg("new string %s got id %u", buf, id);
+	}
+	for (i = 0; i < 5000; i++) {
+		snprintf(buf, sizeof buf, "fn_%u", i);
+		if (profile_string(&p, buf) != 3 + i ||
+		    strcmp(profile_str(&p, 3 + i), buf) != 0)
+			ck_abort_msg("string %s lost after rehash", buf);
+	}
+	ck_assert_uint_eq(p.nstrings, 5003);
+	ck_assert_uint_eq(profile_string(&p, ""), 0);
+	ck_assert_uint_eq(profile_string(&p, "ab"), ab);
+	profile_release(&p);
+}
+END_TEST
+
+START_TEST(test_round_trip)
+{
+	char err[256], names[256], path[320];
+	struct profile p, q;
+	const char *dir = fresh_dir("w-round");
+
+	snprintf(path, sizeof path, "%s/round.hp", dir);
+	build_profile(&p);
+	ck_assert_int_eq(profile_write(&p, path), 0);
+	/* The temporary was renamed into place, not left beside it. */
+	ck_assert_uint_eq(dir_entries(dir, names, sizeof names), 1);
+	ck_assert_str_eq(names, "round.hp ");
+
+	err[0] = '\0';
+	ck_assert_msg(profile_read(&q, path, err, sizeof err) == 0,
+	    "read failed: %s", err);
+	expect_same(&p, &q);
+	ck_assert_str_eq(profile_str(&q, q.command), "./prog --size 10");
+	ck_assert_str_eq(profile_str(&q, q.modules[1]),
+	    "/usr/lib/x86_64-linux-gnu/libc.so.6");
+	profile_release(&q);
+
+	/* Overwriting an existing profile replaces it. */
+	p.pid = 99;
+	ck_assert_int_eq(profile_write(&p, path), 0);
+	ck_assert_int_eq(profile_read(&q, path, err, sizeof err), 0);
+	ck_assert_uint_eq(q.pid, 99);
+	expect_same(&p, &q);
+	profile_release(&q);
+	profile_release(&p);
+	unlink(path);
+	rmdir(dir);
+}
+END_TEST
+
+/* The header documented at the top of profile.c. */
+START_TEST(test_file_header)
+{
+	static const unsigned char head[] = { 'H', 'E', 'A', 'P', 'P', 'R',
+	    'O', 'F', PROFILE_VERSION, 0, 0, 0, 7, 0, 0, 0, 1, 0, 0, 0 };
+	unsigned char *data;
+	size_t len;
+	const char *path = tmppath("header.hp");
+
+	data = standard_file(path, &len);
+	ck_assert_uint_gt(len, sizeof head);
+	ck_assert_mem_eq(data, head, sizeof head);
+	free(data);
+	unlink(path);
+}
+END_TEST
+
+START_TEST(test_empty_profile)
+{
+	char err[256];
+	struct profile p, q;
+	const char *path = tmppath("empty.hp");
+
+	profile_init(&p);
+	ck_assert_int_eq(profile_write(&p, path), 0);
+	ck_assert_msg(profile_read(&q, path, err, sizeof err) == 0,
+	    "read failed: %s", err);
+	expect_same(&p, &q);
+	ck_assert_uint_eq(q.nstrings, 1);
+	ck_assert_uint_eq(q.nsites, 0);
+	profile_release(&q);
+	profile_release(&p);
+	unlink(path);
+}
+END_TEST
+
+/* --- errors ------------------------------------------------------------- */
+
+START_TEST(test_read_missing)
+{
+	const char *path = tmppath("no-such.hp");
+	const char *err;
+
+	err = read_fails(path);
+	ck_assert_msg(has(err, "cannot open"), "%s", err);
+	ck_assert_msg(has(err, "No such file or directory"), "%s", err);
+	ck_assert_msg(has(err, path), "message does not name the file: %s",
+	    err);
+}
+END_TEST
+
+START_TEST(test_read_directory)
+{
+	const char *err = read_fails(tmpdir);
+
+	ck_assert_msg(has(err, "Is a directory"), "%s", err);
+}
+END_TEST
+
+START_TEST(test_read_empty)
+{
+	const char *path = tmppath("zero.hp");
+	const char *err;
+
+	write_file(path, "", 0);
+	err = read_fails(path);
+	ck_assert_msg(has(err, "empty file"), "%s", err);
+	unlink(path);
+}
+END_TEST
+
+START_TEST(test_read_foreign)
+{
+	static const char text[] = "Lorem ipsum dolor sit amet, consectetur "
+	    "adipiscing elit, sed do eiusmod tempor.\n";
+	const char *path = tmppath("text.hp");
+	const char *err;
+
+	write_file(path, text, sizeof text - 1);
+	err = read_fails(path);
+	ck_assert_msg(has(err, "not a heapprof profile"), "%s", err);
+	/* Shorter than the magic. */
+	write_file(path, "HEAP", 4);
+	err = read_fails(path);
+	ck_assert_msg(has(err, "not a heapprof profile"), "%s", err);
+	unlink(path);
+}
+END_TEST
+
+START_TEST(test_read_truncated)
+{
+	const char *good = tmppath("good.hp"), *cut = tmppath("cut.hp");
+	const char *err;
+	unsigned char *data;
+	size_t len, n;
+
+	data = standard_file(good, &len);
+	for (n = 0; n < len; n++) {
+		write_file(cut, data, n);
+		err = read_fails(cut);
+		if (!has(err, "truncated") && !has(err, "empty") &&
+		    !has(err, "not a heapprof profile") && !has(err, "corrupt"))
+			ck_abort_msg("cut at %zu of %zu: %s", n, len, err);
+	}
+	/* Trailing bytes are damage too, not something to ignore. */
+	data = xrealloc(data, len + 1);
+	data[len] = 0;
+	write_file(cut, data, len + 1);
+	err = read_fails(cut);
+	ck_assert_msg(has(err, "corrupt"), "%s", err);
+	free(data);
+	unlink(good);
+	unlink(cut);
+}
+END_TEST
+
+START_TEST(test_read_newer)
+{
+	const char *path = tmppath("newer.hp");
+	const char *err;
+	unsigned char *data;
+	uint32_t version;
+	size_t len;
+
+	data = standard_file(path, &len);
+	version = PROFILE_VERSION + 1;
+	data[8] = (unsigned char)version;
+	data[9] = (unsigned char)(version >> 8);
+	data[10] = (unsigned char)(version >> 16);
+	data[11] = (unsigned char)(version >> 24);
+	write_file(path, data, len);
+	err = read_fails(path);
+	ck_assert_msg(has(err, "newer"), "%s", err);
+
+	memset(data + 8, 0, 4);
+	write_file(path, data, len);
+	err = read_fails(path);
+	ck_assert_msg(has(err, "corrupt"), "%s", err);
+	free(data);
+	unlink(path);
+}
+END_TEST
+
+static uint32_t
+get_le32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	    (uint32_t)p[3] << 24;
+}
+
+static void
+put_le32(unsigned char *p, uint32_t v)
+{
+	p[0] = (unsigned char)v;
+	p[1] = (unsigned char)(v >> 8);
+	p[2] = (unsigned char)(v >> 16);
+	p[3] = (unsigned char)(v >> 24);
+}
+
+/* Offset of section tag's payload, found by walking the headers. */
+static size_t
+section_payload(const unsigned char *data, size_t len, uint32_t tag)
+{
+	size_t off = 16;
+	uint64_t plen;
+
+	while (off + 16 <= len) {
+		memcpy(&plen, data + off + 8, 8);
+		if (get_le32(data + off) == tag)
+			return off + 16;
+		off += 16 + (size_t)plen;
+	}
+	ck_abort_msg("no section %u", tag);
+	return 0;
+}
+
+/* Write data with the u32 at off replaced by v; expect the reader to balk. */
+static void
+expect_refused(const char *path, const unsigned char *data, size_t len,
+    size_t off, uint32_t v, const char *what)
+{
+	unsigned char *copy = xmalloc(len);
+	const char *err;
+
+	memcpy(copy, data, len);
+	put_le32(copy + off, v);
+	write_file(path, copy, len);
+	free(copy);
+	err = read_fails(path);
+	ck_assert_msg(has(err, "corrupt") || has(err, "truncated"),
+	    "%s = %#x: %s", what, v, err);
+}
+
+/*
+ * Indices point into other tables; one out of range must be refused
+ * before a report follows it.  Offsets follow the layout in profile.c.
+ */
+START_TEST(test_read_bad_index)
+{
+	static const uint32_t huge[] = { 0xffffffffu, 0x80000000u, 0x10000u };
+	const char *good = tmppath("good.hp"), *bad = tmppath("bad.hp");
+	size_t len, meta, mods, frames, stacks, sites, i;
+	unsigned char *data;
+	uint32_t v;
+
+	data = standard_file(good, &len);
+	meta = section_payload(data, len, 1);
+	mods = section_payload(data, len, 3);
+	frames = section_payload(data, len, 5);
+	stacks = section_payload(data, len, 6);
+	sites = section_payload(data, len, 7);
+	/* The walk found the tables the profile was built with. */
+	ck_assert_uint_eq(get_le32(data + stacks), 6);
+	ck_assert_uint_eq(get_le32(data + sites), 3);
+
+	for (i = 0; i < sizeof huge / sizeof huge[0]; i++) {
+		v = huge[i];
+		expect_refused(bad, data, len, meta, v, "command");
+		expect_refused(bad, data, len, mods + 4, v, "module path");
+		expect_refused(bad, data, len, frames + 4, v, "frame module");
+		expect_refused(bad, data, len, frames + 4 + 12, v,
+		    "frame first_loc");
+		expect_refused(bad, data, len, frames + 4 + 16, v,
+		    "frame nlocs");
+		expect_refused(bad, data, len, stacks, v, "stack count");
+		expect_refused(bad, data, len, stacks + 4, v, "stack frame");
+		expect_refused(bad, data, len, stacks + 4 + 5 * 4, v,
+		    "last stack frame");
+		expect_refused(bad, data, len, sites, v, "site count");
+		expect_refused(bad, data, len, sites + 4, v, "site first");
+		expect_refused(bad, data, len, sites + 8, v, "site nframes");
+	}
+	/* Just past the end is as wrong as far past it. */
+	expect_refused(bad, data, len, stacks + 4, 4, "stack frame");
+	expect_refused(bad, data, len, sites + 4 + 2 * (12 + 144) + 4, 1,
+	    "last site nframes");
+	free(data);
+	unlink(good);
+	unlink(bad);
+}
+END_TEST
+
+START_TEST(test_write_missing_dir)
+{
+	char names[256], path[320];
+	struct profile p;
+	const char *dir = fresh_dir("w-missing");
+
+	snprintf(path, sizeof path, "%s/no-such-dir/out.hp", dir);
+	build_profile(&p);
+	errno = 0;
+	ck_assert_int_eq(profile_write(&p, path), -1);
+	ck_assert_int_eq(errno, ENOENT);
+	ck_assert_uint_eq(dir_entries(dir, names, sizeof names), 0);
+	profile_release(&p);
+	rmdir(dir);
+}
+END_TEST
+
+/* A failure after the temporary exists (here, the rename) removes it. */
+START_TEST(test_write_over_directory)
+{
+	char names[256], path[320];
+	struct profile p;
+	const char *dir = fresh_dir("w-over");
+
+	snprintf(path, sizeof path, "%s/a-dir", dir);
+	ck_assert_int_eq(mkdir(path, 0755), 0);
+	build_profile(&p);
+	errno = 0;
+	ck_assert_int_eq(profile_write(&p, path), -1);
+	ck_assert_int_eq(errno, EISDIR);
+	ck_assert_uint_eq(dir_entries(dir, names, sizeof names), 1);
+	ck_assert_str_eq(names, "a-dir ");
+	profile_release(&p);
+	rmdir(path);
+	rmdir(dir);
+}
+END_TEST
+
+Suite *
+make_profile_suite(void)
+{
+	Suite *s = suite_create("profile");
+	TCase *tc;
+
+	tc = tcase_create("Core");
+	tcase_add_unchecked_fixture(tc, tmpdir_setup, tmpdir_teardown);
+	tcase_add_test(tc, test_string_interning);
+	tcase_add_test(tc, test_round_trip);
+	tcase_add_test(tc, test_file_header);
+	tcase_add_test(tc, test_empty_profile);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("Errors");
+	tcase_add_unchecked_fixture(tc, tmpdir_setup, tmpdir_teardown);
+	tcase_add_test(tc, test_read_missing);
+	tcase_add_test(tc, test_read_directory);
+	tcase_add_test(tc, test_read_empty);
+	tcase_add_test(tc, test_read_foreign);
+	tcase_add_test(tc, test_read_truncated);
+	tcase_add_test(tc, test_read_newer);
+	tcase_add_test(tc, test_read_bad_index);
+	tcase_add_test(tc, test_write_missing_dir);
+	tcase_add_test(tc, test_write_over_directory);
+	suite_add_tcase(s, tc);
+	return s;
+}

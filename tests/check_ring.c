@@ -1,0 +1,583 @@
+/*
+ * check_ring.c - the shared-memory event ring (src/ring.c): record framing
+ * and order, wrap-around with PAD records, publication order across
+ * reservations, concurrent producers, and attaching to an existing ring.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "check_heapprof.h"
+#include "ring.h"
+#include "wire.h"
+
+#define RING_MIN	65536u
+
+/* A copy of each drained record: the ring zeroes what it hands over. */
+struct capture {
+	size_t n;
+	struct {
+		uint32_t len;
+		uint16_t type, flags;
+		unsigned char bytes[256];
+	} rec[16];
+};
+
+static void
+capture_record(void *ctx, const struct hp_rec *rec)
+{
+	struct capture *cap = ctx;
+
+	ck_assert_uint_lt(cap->n, 16);
+	ck_assert_uint_le(rec->len, sizeof cap->rec[0].bytes);
+	cap->rec[cap->n].len = rec->len;
+	cap->rec[cap->n].type = rec->type;
+	cap->rec[cap->n].flags = rec->flags;
+	memcpy(cap->rec[cap->n].bytes, rec, rec->len);
+	cap->n++;
+}
+
+static double
+elapsed_s(const struct timespec *since)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - since->tv_sec) +
+	    (double)(now.tv_nsec - since->tv_nsec) / 1e9;
+}
+
+START_TEST(test_create_header)
+{
+	struct ring r;
+
+	ck_assert_int_eq(ring_create(&r, RING_MIN), 0);
+	ck_assert_uint_eq(r.hdr->magic, HP_WIRE_MAGIC);
+	ck_assert_uint_eq(r.hdr->version, HP_WIRE_VERSION);
+	ck_assert_uint_eq(r.hdr->capacity, RING_MIN);
+	ck_assert_uint_eq(r.mask, RING_MIN - 1);
+	ck_assert_uint_eq(r.hdr->consumer_pid, (uint32_t)getpid());
+	ck_assert_ptr_eq(r.data, (unsigned char *)r.hdr + HP_RING_HEADER_SIZE);
+	ck_assert_uint_eq(ring_pending(&r), 0);
+	ck_assert_int_ge(r.fd, 0);
+	ring_unmap(&r);
+	ck_assert_int_eq(r.fd, -1);
+	ck_assert_ptr_null(r.hdr);
+}
+END_TEST
+
+START_TEST(test_records_in_order)
+{
+	static const char path[] = "/lib/libfoo.so";
+	struct capture cap = { 0 };
+	struct hp_rec_alloc *a;
+	struct hp_rec_free *f;
+	struct hp_rec_hello *h;
+	struct hp_rec_module *m;
+	const uint64_t *fr;
+	uint32_t alen, mlen;
+	struct ring r;
+
+	ck_assert_int_eq(ring_create(&r, RING_MIN), 0);
+
+	alen = sizeof *a + 3 * sizeof(uint64_t);
+	a = ring_reserve(&r, alen);
+	ck_assert_ptr_nonnull(a);
+	a->addr = 0x1000;
+	a->size = 42;
+	a->time = 7;
+	a->nframes = 3;
+	((uint64_t *)(a + 1))[0] = 0xa1;
+	((uint64_t *)(a + 1))[1] = 0xa2;
+	((uint64_t *)(a + 1))[2] = 0xa3;
+	ring_publish(&r, a, alen, HP_REC_ALLOC, HP_RECF_TRUNCATED);
+
+	f = ring_reserve(&r, sizeof *f);
+	ck_assert_ptr_nonnull(f);
+	f->addr = 0x1000;
+	f->time = 9;
+	ring_publish(&r, f, sizeof *f, HP_REC_FREE, 0);
+
+	h = ring_reserve(&r, sizeof *h);
+	ck_assert_ptr_nonnull(h);
+	h->pid = 4321;
+	h->wire_version = HP_WIRE_VERSION;
+	ring_publish(&r, h, sizeof *h, HP_REC_HELLO, 0);
+
+	mlen = (uint32_t)HP_ALIGN8(sizeof *m + sizeof path - 1);
+	m = ring_reserve(&r, mlen);
+	ck_assert_ptr_nonnull(m);
+	m->bias = 0x7f0000000000;
+	m->lo = 0x7f0000001000;
+	m->hi = 0x7f0000009000;
+	m->path_len = sizeof path - 1;
+	memcpy(m + 1, path, sizeof path - 1);
+	ring_publish(&r, m, mlen, HP_REC_MODULE, 0);
+
+	/* Nothing wrapped, so no PAD: pending is exactly the four records. */
+	ck_assert_uint_eq(ring_pending(&r),
+	    alen + sizeof *f + sizeof *h + mlen);
+	ck_assert_uint_eq(ring_drain(&r, capture_record, &cap), 4);
+	ck_assert_uint_eq(cap.n, 4);
+	ck_assert_uint_eq(ring_pending(&r), 0);
+
+	ck_assert_uint_eq(cap.rec[0].type, HP_REC_ALLOC);
+	ck_assert_uint_eq(cap.rec[0].flags, HP_RECF_TRUNCATED);
+	ck_assert_uint_eq(cap.rec[0].len, alen);
+	a = (struct hp_rec_alloc *)(void *)cap.rec[0].bytes;
+	ck_assert_uint_eq(a->addr, 0x1000);
+	ck_assert_uint_eq(a->size, 42);
+	ck_assert_uint_eq(a->time, 7);
+	ck_assert_uint_eq(a->nframes, 3);
+	fr = (const uint64_t *)(a + 1);
+	ck_assert_uint_eq(fr[0], 0xa1);
+	ck_assert_uint_eq(fr[1], 0xa2);
+	ck_assert_uint_eq(fr[2], 0xa3);
+
+	ck_assert_uint_eq(cap.rec[1].type, HP_REC_FREE);
+	ck_assert_uint_eq(cap.rec[1].flags, 0);
+	ck_assert_uint_eq(cap.rec[1].len, sizeof *f);
+	f = (struct hp_rec_free *)(void *)cap.rec[1].bytes;
+	ck_assert_uint_eq(f->addr, 0x1000);
+	ck_assert_uint_eq(f->time, 9);
+
+	ck_assert_uint_eq(cap.rec[2].type, HP_REC_HELLO);
+	ck_assert_uint_eq(cap.rec[2].len, sizeof *h);
+	h = (struct hp_rec_hello *)(void *)cap.rec[2].bytes;
+	ck_assert_uint_eq(h->pid, 4321);
+	ck_assert_uint_eq(h->wire_version, HP_WIRE_VERSION);
+
+	ck_assert_uint_eq(cap.rec[3].type, HP_REC_MODULE);
+	ck_assert_uint_eq(cap.rec[3].len, mlen);
+	m = (struct hp_rec_module *)(void *)cap.rec[3].bytes;
+	ck_assert_uint_eq(m->bias, 0x7f0000000000);
+	ck_assert_uint_eq(m->lo, 0x7f0000001000);
+	ck_assert_uint_eq(m->hi, 0x7f0000009000);
+	ck_assert_uint_eq(m->path_len, sizeof path - 1);
+	ck_assert_mem_eq(m + 1, path, sizeof path - 1);
+
+	/* Consumed records must not be delivered twice. */
+	cap.n = 0;
+	ck_assert_uint_eq(ring_drain(&r, capture_record, &cap), 0);
+	ck_assert_uint_eq(cap.n, 0);
+	ring_unmap(&r);
+}
+END_TEST
+
+/*
+ * A record reserved first but published last must hold back everything
+ * reserved after it: the collector relies on reservation order.
+ */
+START_TEST(test_unpublished_blocks_drain)
+{
+	struct capture cap = { 0 };
+	struct hp_rec_free *first, *second;
+	struct ring r;
+
+	ck_assert_int_eq(ring_create(&r, RING_MIN), 0);
+	first = ring_reserve(&r, sizeof *first);
+	second = ring_reserve(&r, sizeof *second);
+	ck_assert_ptr_nonnull(first);
+	ck_assert_ptr_nonnull(second);
+	ck_assert_ptr_ne(first, second);
+	second->addr = 2;
+	ring_publish(&r, second, sizeof *second, HP_REC_FREE, 0);
+
+	ck_assert_uint_eq(ring_drain(&r, capture_record, &cap), 0);
+	ck_assert_uint_eq(cap.n, 0);
+	ck_assert_uint_eq(ring_pending(&r), 2 * sizeof *first);
+
+	first->addr = 1;
+	ring_publish(&r, first, sizeof *first, HP_REC_FREE, 0);
+	ck_assert_uint_eq(ring_drain(&r, capture_record, &cap), 2);
+	ck_assert_uint_eq(cap.n, 2);
+	ck_assert_uint_eq(((struct hp_rec_free *)(void *)cap.rec[0].bytes)->addr,
+	    1);
+	ck_assert_uint_eq(((struct hp_rec_free *)(void *)cap.rec[1].bytes)->addr,
+	    2);
+	ck_assert_uint_eq(ring_pending(&r), 0);
+	ring_unmap(&r);
+}
+END_TEST
+
+/*
+ * ring_wait must not sleep when there is already something to drain or
+ * when cancelled; the 10 s timeouts would trip Check's test timeout if
+ * it did.
+ */
+START_TEST(test_wait_returns_early)
+{
+	volatile int cancel = 1;
+	struct hp_rec_free *f;
+	struct timespec t0;
+	struct ring r;
+
+	ck_assert_int_eq(ring_create(&r, RING_MIN), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ring_wait(&r, 10000, &cancel);
+	ck_assert_double_lt(elapsed_s(&t0), 1.0);
+	ck_assert_uint_eq(r.hdr->consumer_sleeping, 0);
+
+	f = ring_reserve(&r, sizeof *f);
+	ck_assert_ptr_nonnull(f);
+	ring_publish(&r, f, sizeof *f, HP_REC_FREE, 0);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ring_wait(&r, 10000, NULL);
+	ck_assert_double_lt(elapsed_s(&t0), 1.0);
+	ck_assert_uint_eq(r.hdr->consumer_sleeping, 0);
+	ring_unmap(&r);
+}
+END_TEST
+
+/* What a collector in another process does: map the fd it was handed. */
+START_TEST(test_attach_shares_ring)
+{
+	struct capture cap = { 0 };
+	struct hp_rec_free *f;
+	struct ring r, a;
+	int fd;
+
+	ck_assert_int_eq(ring_create(&r, 2 * RING_MIN), 0);
+	/* ring_unmap closes the fd, so each mapping gets its own. */
+	fd = dup(r.fd);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(ring_attach(&a, fd), 0);
+	ck_assert_int_eq(a.fd, fd);
+	ck_assert_ptr_ne(a.hdr, r.hdr);
+	ck_assert_uint_eq(a.hdr->magic, HP_WIRE_MAGIC);
+	ck_assert_uint_eq(a.hdr->version, HP_WIRE_VERSION);
+	ck_assert_uint_eq(a.hdr->capacity, 2 * RING_MIN);
+	ck_assert_uint_eq(a.hdr->clock_origin, r.hdr->clock_origin);
+	ck_assert_uint_eq(a.hdr->consumer_pid, r.hdr->consumer_pid);
+	ck_assert_uint_eq(a.mask, r.mask);
+	ck_assert_uint_eq(a.map_size, r.map_size);
+
+	/* Produce through one mapping, consume through the other. */
+	f = ring_reserve(&a, sizeof *f);
+	ck_assert_ptr_nonnull(f);
+	f->addr = 0xfeed;
+	f->time = 3;
+	ring_publish(&a, f, sizeof *f, HP_REC_FREE, 0);
+	ck_assert_uint_eq(ring_pending(&r), sizeof *f);
+	ck_assert_uint_eq(ring_drain(&r, capture_record, &cap), 1);
+	ck_assert_uint_eq(cap.rec[0].type, HP_REC_FREE);
+	ck_assert_uint_eq(((struct hp_rec_free *)(void *)cap.rec[0].bytes)->addr,
+	    0xfeed);
+	ck_assert_uint_eq(ring_pending(&a), 0);
+	ring_unmap(&a);
+	ring_unmap(&r);
+}
+END_TEST
+
+/* --- wrap-around -------------------------------------------------------- */
+
+#define WRAP_RECORDS	10000u
+
+static uint32_t
+wrap_len(uint32_t i)
+{
+	return 24 + 8 * ((i * 37u) % 123u);	/* 24 .. 1000 */
+}
+
+struct wrap_ctx {
+	uint32_t next;		/* sequence number expected next */
+	uint64_t bytes;		/* delivered, headers included */
+};
+
+static void
+wrap_record(void *ctx, const struct hp_rec *rec)
+{
+	struct wrap_ctx *w = ctx;
+	const uint64_t *words = (const uint64_t *)(const void *)(rec + 1);
+	uint32_t i = w->next, k;
+
+	if (rec->type == HP_REC_PAD)
+		ck_abort_msg("PAD record delivered before record %u", i);
+	if (i >= WRAP_RECORDS)
+		ck_abort_msg("record beyond the %u pushed", WRAP_RECORDS);
+	if (rec->len != wrap_len(i) ||
+	    rec->type != HP_REC_HELLO + i % 5 || rec->flags != (i & 0xffff))
+		ck_abort_msg("record %u: len %u type %u flags %u", i, rec->len,
+		    rec->type, rec->flags);
+	for (k = 0; k < (rec->len - sizeof *rec) / 8; k++)
+		if (words[k] != i)
+			ck_abort_msg("record %u word %u is %" PRIu64, i, k,
+			    words[k]);
+	w->bytes += rec->len;
+	w->next++;
+}
+
+START_TEST(test_wrap_around)
+{
+	struct wrap_ctx w = { 0, 0 };
+	uint64_t *rec, pushed = 0, off, want_off = 0;
+	uint32_t i, k, len;
+	struct ring r;
+
+	ck_assert_int_eq(ring_create(&r, RING_MIN), 0);
+	for (i = 0; i < WRAP_RECORDS; i++) {
+		len = wrap_len(i);
+		/*
+		 * One thread cannot wait for itself to drain, so drain first
+		 * whenever the record and a worst-case PAD might not fit;
+		 * drain early now and then too, to vary the tail's position.
+		 */
+		if (ring_pending(&r) + 2 * len > RING_MIN || i % 97 == 0)
+			ring_drain(&r, wrap_record, &w);
+		rec = ring_reserve(&r, len);
+		if (rec == NULL)
+			ck_abort_msg("record %u: consumer taken for dead", i);
+		/*
+		 * Records are back to back; one that would straddle the end
+		 * of the data area starts at its beginning instead, after
+		 * just enough PAD.
+		 */
+		off = (uint64_t)((unsigned char *)rec - r.data);
+		if (want_off + len > RING_MIN)
+			want_off = 0;
+		if (off != want_off)
+			ck_abort_msg("record %u at offset %" PRIu64 ", want %"
+			    PRIu64, i, off, want_off);
+		want_off = (off + len) % RING_MIN;
+		for (k = 1; k < len / 8; k++)
+			rec[k] = i;
+		ring_publish(&r, rec, len, HP_REC_HELLO + i % 5, i & 0xffff);
+		pushed += len;
+	}
+	ring_drain(&r, wrap_record, &w);
+	ck_assert_uint_eq(w.next, WRAP_RECORDS);
+	ck_assert_uint_eq(w.bytes, pushed);
+	ck_assert_uint_eq(ring_pending(&r), 0);
+	/* It wrapped many times, and PAD filler was skipped, not lost data. */
+	ck_assert_uint_gt(r.hdr->head, 20 * (uint64_t)RING_MIN);
+	ck_assert_uint_gt(r.hdr->head, pushed);
+	ck_assert_uint_eq(r.hdr->tail, r.hdr->head);
+	ring_unmap(&r);
+}
+END_TEST
+
+/* --- concurrent producers ----------------------------------------------- */
+
+#define MT_THREADS	4
+#define MT_RECORDS	100000u
+
+struct mt_rec {
+	struct hp_rec hdr;
+	uint32_t tid;
+	uint32_t pad;
+	uint64_t seq;
+};
+
+struct producer {
+	pthread_t thread;
+	struct ring *r;
+	uint32_t tid;
+	int failed;
+	unsigned *finished;	/* shared count of producers done */
+};
+
+static void *
+produce(void *arg)
+{
+	struct producer *p = arg;
+	struct mt_rec *rec;
+	uint64_t seq;
+
+	for (seq = 0; seq < MT_RECORDS; seq++) {
+		rec = ring_reserve(p->r, sizeof *rec);
+		if (rec == NULL) {
+			p->failed = 1;
+			break;
+		}
+		rec->tid = p->tid;
+		rec->seq = seq;
+		ring_publish(p->r, rec, sizeof *rec, HP_REC_ALLOC, 0);
+	}
+	__atomic_add_fetch(p->finished, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+/* Runs on the main thread, but records errors so threads can be joined. */
+struct mt_ctx {
+	uint64_t next[MT_THREADS];
+	uint64_t total;
+	uint64_t errors;
+	char first_error[128];
+};
+
+static void
+mt_record(void *ctx, const struct hp_rec *rec)
+{
+	struct mt_ctx *m = ctx;
+	const struct mt_rec *mr = (const struct mt_rec *)(const void *)rec;
+
+	m->total++;
+	if (rec->len != sizeof *mr || rec->type != HP_REC_ALLOC ||
+	    mr->tid >= MT_THREADS || mr->seq != m->next[mr->tid]) {
+		if (m->errors++ == 0)
+			snprintf(m->first_error, sizeof m->first_error,
+			    "record %" PRIu64 ": len %u type %u tid %u seq %"
+			    PRIu64, m->total, rec->len, rec->type, mr->tid,
+			    mr->seq);
+		return;
+	}
+	m->next[mr->tid]++;
+}
+
+START_TEST(test_concurrent_producers)
+{
+	struct producer prod[MT_THREADS];
+	struct mt_ctx m;
+	struct ring r;
+	uint64_t want = (uint64_t)MT_THREADS * MT_RECORDS;
+	unsigned finished = 0;
+	int i;
+
+	memset(&m, 0, sizeof m);
+	ck_assert_int_eq(ring_create(&r, RING_MIN), 0);
+	for (i = 0; i < MT_THREADS; i++) {
+		prod[i].r = &r;
+		prod[i].tid = (uint32_t)i;
+		prod[i].failed = 0;
+		prod[i].finished = &finished;
+		ck_assert_int_eq(pthread_create(&prod[i].thread, NULL, produce,
+		    &prod[i]), 0);
+	}
+	/*
+	 * Drain until every producer is done and everything it published
+	 * is consumed, even after a bad record, so that producers blocked
+	 * on a full ring can finish and be joined.  A record that is never
+	 * published would hang here until Check's timeout fails the test.
+	 */
+	for (;;) {
+		ring_drain(&r, mt_record, &m);
+		if (__atomic_load_n(&finished, __ATOMIC_ACQUIRE) == MT_THREADS &&
+		    ring_pending(&r) == 0)
+			break;
+		ring_wait(&r, 10, NULL);
+	}
+	for (i = 0; i < MT_THREADS; i++) {
+		ck_assert_int_eq(pthread_join(prod[i].thread, NULL), 0);
+		ck_assert_int_eq(prod[i].failed, 0);
+	}
+	ck_assert_msg(m.errors == 0, "%" PRIu64 " bad records, first: %s",
+	    m.errors, m.first_error);
+	ck_assert_uint_eq(m.total, want);
+	for (i = 0; i < MT_THREADS; i++)
+		ck_assert_uint_eq(m.next[i], MT_RECORDS);
+	ck_assert_uint_eq(ring_drain(&r, mt_record, &m), 0);
+	ck_assert_uint_eq(ring_pending(&r), 0);
+	ring_unmap(&r);
+}
+END_TEST
+
+/* --- errors ------------------------------------------------------------- */
+
+START_TEST(test_create_rejects_capacity)
+{
+	static const uint64_t bad[] = { 0, 1, 4096, 32768, 65535, 65537,
+	    65536 + 4096, 3 * 65536 };
+	struct ring r;
+	size_t i;
+
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		errno = 0;
+		ck_assert_msg(ring_create(&r, bad[i]) == -1,
+		    "capacity %" PRIu64 " accepted", bad[i]);
+		ck_assert_int_eq(errno, EINVAL);
+	}
+}
+END_TEST
+
+/* A memfd laid out like a ring, with a header we control. */
+static int
+fake_ring(uint32_t magic, uint32_t version, uint64_t capacity, off_t size)
+{
+	struct hp_ring_header h;
+	int fd;
+
+	fd = memfd_create("fake-ring", MFD_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(ftruncate(fd, size), 0);
+	memset(&h, 0, sizeof h);
+	h.magic = magic;
+	h.version = version;
+	h.capacity = capacity;
+	ck_assert_int_eq(pwrite(fd, &h, sizeof h, 0), (ssize_t)sizeof h);
+	return fd;
+}
+
+START_TEST(test_attach_checks_header)
+{
+	const off_t size = HP_RING_HEADER_SIZE + RING_MIN;
+	struct ring r;
+	int fd;
+
+	/* The well-formed control, so the failures below are the header's. */
+	fd = fake_ring(HP_WIRE_MAGIC, HP_WIRE_VERSION, RING_MIN, size);
+	ck_assert_int_eq(ring_attach(&r, fd), 0);
+	ck_assert_uint_eq(r.hdr->capacity, RING_MIN);
+	ring_unmap(&r);
+
+	fd = fake_ring(HP_WIRE_MAGIC ^ 1, HP_WIRE_VERSION, RING_MIN, size);
+	errno = 0;
+	ck_assert_int_eq(ring_attach(&r, fd), -1);
+	ck_assert_int_eq(errno, EPROTO);
+	close(fd);
+
+	fd = fake_ring(HP_WIRE_MAGIC, HP_WIRE_VERSION + 1, RING_MIN, size);
+	errno = 0;
+	ck_assert_int_eq(ring_attach(&r, fd), -1);
+	ck_assert_int_eq(errno, EPROTO);
+	close(fd);
+
+	/* A capacity that disagrees with the file would map past its end. */
+	fd = fake_ring(HP_WIRE_MAGIC, HP_WIRE_VERSION, 2 * RING_MIN, size);
+	errno = 0;
+	ck_assert_int_eq(ring_attach(&r, fd), -1);
+	ck_assert_int_eq(errno, EPROTO);
+	close(fd);
+
+	fd = fake_ring(HP_WIRE_MAGIC, HP_WIRE_VERSION, RING_MIN, 4096);
+	errno = 0;
+	ck_assert_int_eq(ring_attach(&r, fd), -1);
+	ck_assert_int_eq(errno, EPROTO);
+	close(fd);
+}
+END_TEST
+
+Suite *
+make_ring_suite(void)
+{
+	Suite *s = suite_create("ring");
+	TCase *tc;
+
+	tc = tcase_create("Core");
+	tcase_add_test(tc, test_create_header);
+	tcase_add_test(tc, test_records_in_order);
+	tcase_add_test(tc, test_unpublished_blocks_drain);
+	tcase_add_test(tc, test_wait_returns_early);
+	tcase_add_test(tc, test_attach_shares_ring);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("Limits");
+	/* Generous for sanitizer and valgrind builds; normally well under 1 s. */
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_wrap_around);
+	tcase_add_test(tc, test_concurrent_producers);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("Errors");
+	tcase_add_test(tc, test_create_rejects_capacity);
+	tcase_add_test(tc, test_attach_checks_header);
+	suite_add_tcase(s, tc);
+	return s;
+}
