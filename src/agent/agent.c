@@ -274,13 +274,12 @@ agent_free(void *p)
 }
 
 void *
-agent_realloc_begin(size_t size, uint32_t *len)
+agent_realloc_begin(uint32_t *len)
 {
 	uint64_t frames[HP_MAX_FRAMES];
 	struct hp_rec_realloc *rec;
 	int n, truncated;
 
-	(void)size;
 	if (!attached())
 		return NULL;
 	n = unwind_capture(frames, HP_MAX_FRAMES, &truncated);

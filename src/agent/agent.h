@@ -30,7 +30,7 @@ HIDDEN void agent_free(void *p);
  * the record (so it is ordered before any reuse of the old address by
  * another thread) and returns a token for agent_realloc_end.
  */
-HIDDEN void *agent_realloc_begin(size_t size, uint32_t *len);
+HIDDEN void *agent_realloc_begin(uint32_t *len);
 HIDDEN void agent_realloc_end(void *token, uint32_t len, void *old, void *new,
     size_t size);
 

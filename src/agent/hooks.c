@@ -182,7 +182,7 @@ realloc(void *old, size_t size)
 	if (agent_busy)
 		return real.realloc(old, size);
 	agent_busy = 1;
-	token = agent_realloc_begin(size, &len);
+	token = agent_realloc_begin(&len);
 	p = real.realloc(old, size);
 	agent_realloc_end(token, len, old, p, size);
 	agent_busy = 0;
