@@ -61,14 +61,14 @@ size_t ring_drain(struct ring *r, ring_record_fn fn, void *ctx);
 uint64_t ring_pending(const struct ring *r);
 
 /*
- * Consumer: sleep until a producer publishes, ring_wake_consumer() is
- * called, or `timeout_ms` passes.  Returns at once if *cancel is set; a
- * signal handler that sets *cancel and then calls ring_wake_consumer()
- * can therefore never be missed.
+ * Consumer: sleep until ring_wake_consumer() is called (a producer found
+ * the ring full) or `timeout_ms` passes; return at once if a record is
+ * already published or *cancel is set.  A signal handler that sets *cancel
+ * and then calls ring_wake_consumer() can therefore never be missed.
  */
 void ring_wait(struct ring *r, int timeout_ms, volatile int *cancel);
 
-/* Async-signal-safe: end a ring_wait() early (e.g. from SIGCHLD). */
+/* Async-signal-safe: end a ring_wait() early (a full ring, SIGCHLD). */
 void ring_wake_consumer(struct ring *r);
 
 #endif

@@ -194,18 +194,25 @@ ring_clock_now(void)
 static int
 collect_until_exit(struct collector *c, pid_t pid)
 {
-	int status;
+	int status, idle_ms = 1;
 	pid_t w;
 
 	for (;;) {
-		ring_drain(&ring, collector_record, c);
+		/*
+		 * Poll: 1 ms while events flow, backing off to 64 ms when the
+		 * target is idle.  A full ring and SIGCHLD wake us sooner.
+		 */
+		if (ring_drain(&ring, collector_record, c) != 0)
+			idle_ms = 1;
+		else if (idle_ms < 64)
+			idle_ms *= 2;
 		if (child_changed) {
 			child_changed = 0;
 			w = waitpid(pid, &status, WNOHANG);
 			if (w == pid)
 				break;
 		}
-		ring_wait(&ring, 100, &child_changed);
+		ring_wait(&ring, idle_ms, &child_changed);
 	}
 	/* What the target wrote before it died is still in the ring. */
 	ring_drain(&ring, collector_record, c);

@@ -11,7 +11,9 @@
  * on `head`, write their record, and publish it by storing its length last
  * (release).  The single consumer reads records in reservation order, waits
  * on a record whose length is still zero, zeroes what it consumed and then
- * advances `tail`.  Because reservation order is the order the collector
+ * advances `tail`.  Publishing makes no system call: the consumer polls,
+ * and is woken early only by a producer that finds the ring full (or by the
+ * CLI's SIGCHLD handler).  Because reservation order is the order the collector
  * sees, a free reserved before the real free() runs can never be overtaken
  * by the malloc in another thread that reuses the address.
  */
@@ -40,7 +42,7 @@ struct hp_ring_header {
 	_Alignas(64) uint64_t tail;	/* consumer: everything before is free */
 	uint32_t tail_seq;		/* futex word, bumped when space is freed */
 	uint32_t producers_waiting;	/* a producer sleeps on tail_seq */
-	_Alignas(64) uint32_t consumer_sleeping;	/* futex word */
+	_Alignas(64) uint32_t consumer_wake;	/* futex word, bumped to wake the consumer */
 };
 
 enum hp_rec_type {
