@@ -222,6 +222,20 @@ on_realloc(struct collector *c, const struct hp_rec_realloc *r)
 		    old.dhat_site);
 }
 
+/* The fixed part of each record type; a shorter record is malformed. */
+static size_t
+record_min_len(uint16_t type)
+{
+	switch (type) {
+	case HP_REC_HELLO:	return sizeof(struct hp_rec_hello);
+	case HP_REC_MODULE:	return sizeof(struct hp_rec_module);
+	case HP_REC_ALLOC:	return sizeof(struct hp_rec_alloc);
+	case HP_REC_FREE:	return sizeof(struct hp_rec_free);
+	case HP_REC_REALLOC:	return sizeof(struct hp_rec_realloc);
+	}
+	return sizeof(struct hp_rec);
+}
+
 void
 collector_record(void *collector, const struct hp_rec *rec)
 {
@@ -230,6 +244,10 @@ collector_record(void *collector, const struct hp_rec *rec)
 	const struct hp_rec_alloc *a;
 
 	c->events++;
+	if (rec->len < record_min_len(rec->type)) {
+		c->anomalies.bad_record++;
+		return;
+	}
 	switch (rec->type) {
 	case HP_REC_HELLO:
 		hello = (const struct hp_rec_hello *)rec;

@@ -121,8 +121,11 @@ profile_string(struct profile *p, const char *s)
 	uint32_t id;
 
 	if (p->index == NULL) {
+		/* A loaded profile has strings but no index yet. */
+		for (i = 256; i < 2 * p->nstrings; i *= 2)
+			;
 		p->index = xcalloc(1, sizeof *p->index);
-		strindex_rebuild(p, 256 + 4 * p->nstrings);
+		strindex_rebuild(p, i);
 	}
 	mask = p->index->nslots - 1;
 	for (i = hash_str(s, n) & mask; p->index->slots[i] != 0;
@@ -355,8 +358,11 @@ rfail(struct rbuf *r, const char *fmt, ...)
 static int
 take(struct rbuf *r, void *v, size_t n)
 {
-	if (r->failed)
+	if (r->failed) {
+		/* Callers read on after a failure: give them zeros, not garbage. */
+		memset(v, 0, n);
 		return -1;
+	}
 	if (r->len - r->pos < n) {
 		rfail(r, "truncated profile (%zu bytes, needs more at offset %zu)",
 		    r->len, r->pos);

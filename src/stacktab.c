@@ -57,13 +57,14 @@ stacktab_intern(struct stacktab *t, const uint64_t *frames, uint32_t n,
 		e = &t->stacks[t->buckets[b] - 1];
 		if (e->hash == h && e->n == n &&
 		    e->truncated == (uint32_t)(truncated != 0) &&
-		    memcmp(t->frames + e->first, frames,
-		    n * sizeof *frames) == 0)
+		    (n == 0 || memcmp(t->frames + e->first, frames,
+		    n * sizeof *frames) == 0))
 			return t->buckets[b] - 1;
 	}
 	t->frames = xgrow(t->frames, &t->frames_cap, t->nframes + n,
 	    sizeof *t->frames);
-	memcpy(t->frames + t->nframes, frames, n * sizeof *frames);
+	if (n != 0)
+		memcpy(t->frames + t->nframes, frames, n * sizeof *frames);
 	t->stacks = xgrow(t->stacks, &t->stacks_cap, t->nstacks + 1,
 	    sizeof *t->stacks);
 	id = (uint32_t)t->nstacks++;

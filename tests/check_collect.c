@@ -534,6 +534,15 @@ START_TEST(test_bad_records)
 
 	collector_init(&c);
 
+	/* A FREE record shorter than its fixed part is refused unread. */
+	memset(recbuf, 0, sizeof recbuf);
+	a->hdr.len = sizeof(struct hp_rec);
+	a->hdr.type = HP_REC_FREE;
+	collector_record(&c, &a->hdr);
+	ck_assert_uint_eq(c.anomalies.bad_record, 1);
+	ck_assert_uint_eq(c.anomalies.unknown_free, 0);
+	c.anomalies.bad_record = 0;
+
 	/* nframes says 3 but the record holds only 2. */
 	memset(recbuf, 0, sizeof recbuf);
 	a->hdr.len = sizeof *a + 2 * sizeof(uint64_t);

@@ -442,6 +442,35 @@ START_TEST(test_empty_profile)
 }
 END_TEST
 
+/*
+ * A loaded profile has no string index; interning into it must build one
+ * whose size is a power of two (masking a size like 256 + 4n would make
+ * the probe cycle for ever).
+ */
+START_TEST(test_intern_after_read)
+{
+	char err[256], name[16];
+	struct profile p, q;
+	const char *path = tmppath("many.hp");
+	uint32_t ids[101], i;
+
+	profile_init(&p);
+	for (i = 0; i < 101; i++) {
+		snprintf(name, sizeof name, "s%u", i);
+		ids[i] = profile_string(&p, name);
+	}
+	ck_assert_int_eq(profile_write(&p, path), 0);
+	ck_assert_msg(profile_read(&q, path, err, sizeof err) == 0,
+	    "read failed: %s", err);
+	ck_assert_uint_eq(profile_string(&q, "s5"), ids[5]);
+	ck_assert_uint_eq(profile_string(&q, "s100"), ids[100]);
+	ck_assert_uint_eq(profile_string(&q, "new"), 102);
+	profile_release(&q);
+	profile_release(&p);
+	unlink(path);
+}
+END_TEST
+
 /* --- errors ------------------------------------------------------------- */
 
 START_TEST(test_read_missing)
@@ -698,6 +727,7 @@ make_profile_suite(void)
 	tcase_add_test(tc, test_round_trip);
 	tcase_add_test(tc, test_file_header);
 	tcase_add_test(tc, test_empty_profile);
+	tcase_add_test(tc, test_intern_after_read);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("Errors");

@@ -86,6 +86,23 @@ many_stack(uint32_t i, uint64_t *frames)
 	return n;
 }
 
+/* An empty stack (no frames) is a stack like any other, even first. */
+START_TEST(test_stack_empty_first)
+{
+	struct stacktab t;
+	uint64_t one = 0x1234;
+	uint32_t n = 99;
+
+	stacktab_init(&t);
+	ck_assert_uint_eq(stacktab_intern(&t, NULL, 0, 0), 0);
+	ck_assert_uint_eq(stacktab_intern(&t, &one, 1, 0), 1);
+	ck_assert_uint_eq(stacktab_intern(&t, NULL, 0, 0), 0);
+	stacktab_frames(&t, 0, &n);
+	ck_assert_uint_eq(n, 0);
+	stacktab_release(&t);
+}
+END_TEST
+
 START_TEST(test_stack_rehash)
 {
 	struct stacktab t;
@@ -264,6 +281,7 @@ make_tables_suite(void)
 
 	tc = tcase_create("Core");
 	tcase_add_test(tc, test_stack_identity);
+	tcase_add_test(tc, test_stack_empty_first);
 	tcase_add_test(tc, test_live_basic);
 	suite_add_tcase(s, tc);
 

@@ -34,4 +34,11 @@ expect_match "the realloc call is the site" "^    chain \\(.*tests/progs/realloc
 "$HP" report --format=dhat chain.data >chain.json
 expect_grep "DHAT convention charges the malloc" '"tb":310,"tbk":5' chain.json
 expect_grep "DHAT header" '"dhatFileVersion":2,"mode":"heap"' chain.json
+# Every field DHAT's viewer (dh_view.js checkFields) requires is there.
+for f in dhatFileVersion mode verb bklt bkacc tu Mtu cmd pid te tg tuth pps ftbl; do
+	expect_grep "DHAT file has $f" "\"$f\":" chain.json
+done
+for f in tb tbk tl mb mbk gb gbk eb ebk fs; do
+	expect_eq "every DHAT site has $f" "$(grep -c '"tbk":' chain.json)" "$(grep -c "\"$f\":" chain.json)"
+done
 finish
