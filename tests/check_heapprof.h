@@ -10,5 +10,6 @@ Suite *make_ring_suite(void);
 Suite *make_tables_suite(void);
 Suite *make_collect_suite(void);
 Suite *make_profile_suite(void);
+Suite *make_report_suite(void);
 
 #endif
