@@ -104,30 +104,6 @@ global_birth(struct collector *c, uint64_t size, uint64_t time)
 	}
 }
 
-static void
-block_birth(struct collector *c, uint64_t addr, uint64_t size,
-    uint64_t time, uint32_t site, uint32_t dhat_site)
-{
-	struct live_block b = { addr, size, time, site, dhat_site };
-	struct live_block old;
-
-	/* An address still live was freed behind our back: end it first. */
-	if (livetab_find(&c->live, addr) != NULL) {
-		c->anomalies.live_realloc++;
-		livetab_remove(&c->live, addr, &old);
-		stats_death(&c->sites[old.site].st[STATS_OWN], c->peak_epoch,
-		    old.size, time - old.birth);
-		stats_death(&c->sites[old.dhat_site].st[STATS_DHAT],
-		    c->peak_epoch, old.size, time - old.birth);
-		c->curr_bytes -= old.size;
-		c->curr_blocks--;
-	}
-	livetab_insert(&c->live, &b);
-	stats_birth(&c->sites[site].st[STATS_OWN], c->peak_epoch, size);
-	stats_birth(&c->sites[dhat_site].st[STATS_DHAT], c->peak_epoch, size);
-	global_birth(c, size, time);
-}
-
 /* Returns 0 if addr was not live. */
 static int
 block_death(struct collector *c, uint64_t addr, uint64_t time,
@@ -142,6 +118,22 @@ block_death(struct collector *c, uint64_t addr, uint64_t time,
 	c->curr_bytes -= out->size;
 	c->curr_blocks--;
 	return 1;
+}
+
+static void
+block_birth(struct collector *c, uint64_t addr, uint64_t size,
+    uint64_t time, uint32_t site, uint32_t dhat_site)
+{
+	struct live_block b = { addr, size, time, site, dhat_site };
+	struct live_block old;
+
+	/* An address still live was freed behind our back: end it first. */
+	if (block_death(c, addr, time, &old))
+		c->anomalies.live_realloc++;
+	livetab_insert(&c->live, &b);
+	stats_birth(&c->sites[site].st[STATS_OWN], c->peak_epoch, size);
+	stats_birth(&c->sites[dhat_site].st[STATS_DHAT], c->peak_epoch, size);
+	global_birth(c, size, time);
 }
 
 static void

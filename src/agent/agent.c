@@ -230,30 +230,52 @@ ring_gone(void)
 	__atomic_store_n(&attach_state, ATTACH_OFF, __ATOMIC_RELEASE);
 }
 
+/* Frames go into the ring as uint64_t, straight from libunwind's buffer. */
+_Static_assert(sizeof(void *) == sizeof(uint64_t), "64-bit addresses");
+
+/*
+ * Capture the caller's stack and reserve a record of `fixed` bytes followed
+ * by its frames, which are already copied in.  NULL if the ring is gone.
+ */
+static unsigned char *
+reserve_with_stack(size_t fixed, uint32_t *len, uint32_t *nframes,
+    uint16_t *flags)
+{
+	void *buf[HP_CAPTURE_SLOTS];
+	unsigned char *rec;
+	int first, truncated, n;
+
+	n = unwind_capture(buf, &first, &truncated);
+	*len = (uint32_t)(fixed + (size_t)n * sizeof(uint64_t));
+	rec = ring_reserve(&ring, *len);
+	if (rec == NULL) {
+		ring_gone();
+		return NULL;
+	}
+	memcpy(rec + fixed, buf + first, (size_t)n * sizeof(uint64_t));
+	*nframes = (uint32_t)n;
+	*flags = truncated ? HP_RECF_TRUNCATED : 0;
+	return rec;
+}
+
 void
 agent_alloc(void *p, size_t size)
 {
-	uint64_t frames[HP_MAX_FRAMES];
 	struct hp_rec_alloc *rec;
-	int n, truncated;
-	uint32_t len;
+	uint32_t len, nframes;
+	uint16_t flags;
 
 	if (!attached())
 		return;
-	n = unwind_capture(frames, HP_MAX_FRAMES, &truncated);
-	len = (uint32_t)(sizeof *rec + (size_t)n * sizeof frames[0]);
-	rec = ring_reserve(&ring, len);
-	if (rec == NULL) {
-		ring_gone();
+	rec = (struct hp_rec_alloc *)(void *)reserve_with_stack(sizeof *rec,
+	    &len, &nframes, &flags);
+	if (rec == NULL)
 		return;
-	}
 	rec->addr = (uint64_t)(uintptr_t)p;
 	rec->size = size;
 	rec->time = now_ns();
-	rec->nframes = (uint32_t)n;
-	memcpy(rec + 1, frames, (size_t)n * sizeof frames[0]);
-	ring_publish(&ring, rec, len, HP_REC_ALLOC,
-	    truncated ? HP_RECF_TRUNCATED : 0);
+	rec->nframes = nframes;
+	ring_publish(&ring, rec, len, HP_REC_ALLOC, flags);
 }
 
 void
@@ -276,22 +298,18 @@ agent_free(void *p)
 void *
 agent_realloc_begin(uint32_t *len)
 {
-	uint64_t frames[HP_MAX_FRAMES];
 	struct hp_rec_realloc *rec;
-	int n, truncated;
+	uint32_t nframes;
+	uint16_t flags;
 
 	if (!attached())
 		return NULL;
-	n = unwind_capture(frames, HP_MAX_FRAMES, &truncated);
-	*len = (uint32_t)(sizeof *rec + (size_t)n * sizeof frames[0]);
-	rec = ring_reserve(&ring, *len);
-	if (rec == NULL) {
-		ring_gone();
+	rec = (struct hp_rec_realloc *)(void *)reserve_with_stack(sizeof *rec,
+	    len, &nframes, &flags);
+	if (rec == NULL)
 		return NULL;
-	}
-	rec->nframes = (uint32_t)n;
-	rec->hdr.flags = truncated ? HP_RECF_TRUNCATED : 0;
-	memcpy(rec + 1, frames, (size_t)n * sizeof frames[0]);
+	rec->nframes = nframes;
+	rec->hdr.flags = flags;
 	return rec;
 }
 

@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "wire.h"
+
 #define HIDDEN	__attribute__((visibility("hidden")))
 #define EXPORT	__attribute__((visibility("default")))
 #define TLS_IE	__attribute__((tls_model("initial-exec")))
@@ -34,12 +36,15 @@ HIDDEN void *agent_realloc_begin(uint32_t *len);
 HIDDEN void agent_realloc_end(void *token, uint32_t len, void *old, void *new,
     size_t size);
 
+/* Room for HP_MAX_FRAMES, the agent's own frames, and one to see overflow. */
+#define HP_CAPTURE_SLOTS	(HP_MAX_FRAMES + 8)
+
 /*
- * Fill frames[] with return addresses, innermost first, starting at the
- * first frame outside the agent.  Returns the count; sets *truncated when
- * the stack was deeper than max.
+ * Fill buf[HP_CAPTURE_SLOTS] with return addresses, innermost first.
+ * Returns how many (at most HP_MAX_FRAMES) follow buf[*first], the first
+ * frame outside the agent; sets *truncated when the stack was deeper.
  */
-HIDDEN int unwind_capture(uint64_t *frames, int max, int *truncated);
+HIDDEN int unwind_capture(void **buf, int *first, int *truncated);
 HIDDEN void unwind_init(uintptr_t agent_lo, uintptr_t agent_hi);
 
 /* Bump arena for allocations made while the real allocator is resolved. */

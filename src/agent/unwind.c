@@ -13,9 +13,6 @@
 #include <libunwind.h>
 
 #include "agent.h"
-#include "wire.h"
-
-#define HP_CAPTURE_SLOTS	(HP_MAX_FRAMES + 8)
 
 /* The agent's own text, set once at attach. */
 static uintptr_t self_lo, self_hi;
@@ -29,18 +26,15 @@ unwind_init(uintptr_t agent_lo, uintptr_t agent_hi)
 }
 
 int
-unwind_capture(uint64_t *frames, int max, int *truncated)
+unwind_capture(void **buf, int *first, int *truncated)
 {
-	/* A few slots for the agent's own frames, one to detect overflow. */
-	void *buf[HP_CAPTURE_SLOTS];
-	int n, i, skip = 0, out = 0;
+	int n, skip = 0;
 
 	n = unw_backtrace(buf, HP_CAPTURE_SLOTS);
 	while (skip < n && (uintptr_t)buf[skip] >= self_lo &&
 	    (uintptr_t)buf[skip] < self_hi)
 		skip++;
-	for (i = skip; i < n && out < max; i++)
-		frames[out++] = (uint64_t)(uintptr_t)buf[i];
-	*truncated = i < n || n == HP_CAPTURE_SLOTS;
-	return out;
+	*first = skip;
+	*truncated = n - skip > HP_MAX_FRAMES || n == HP_CAPTURE_SLOTS;
+	return n - skip > HP_MAX_FRAMES ? HP_MAX_FRAMES : n - skip;
 }
