@@ -40,6 +40,7 @@ collector_release(struct collector *c)
 static uint32_t
 site_of(struct collector *c, const uint64_t *frames, uint32_t n, int trunc)
 {
+	size_t known = c->stacks.nstacks;
 	uint32_t id = stacktab_intern(&c->stacks, frames, n, trunc);
 
 	if (id >= c->sites_cap) {
@@ -50,6 +51,8 @@ site_of(struct collector *c, const uint64_t *frames, uint32_t n, int trunc)
 		memset(c->sites + old, 0, (c->sites_cap - old) *
 		    sizeof *c->sites);
 	}
+	if (id == known)
+		c->sites[id].first_event = c->events;
 	return id;
 }
 
@@ -137,27 +140,75 @@ block_birth(struct collector *c, uint64_t addr, uint64_t size,
 }
 
 static void
-add_module(struct collector *c, const struct hp_rec_module *m)
+on_module(struct collector *c, const struct hp_rec_module *m)
 {
 	const char *path = (const char *)(m + 1);
+	struct module *mod;
 	size_t i;
 
 	if (sizeof *m + m->path_len > m->hdr.len) {
 		c->anomalies.bad_record++;
 		return;
 	}
-	for (i = 0; i < c->nmodules; i++)
-		if (c->modules[i].bias == m->bias && c->modules[i].lo == m->lo &&
-		    strlen(c->modules[i].path) == m->path_len &&
-		    memcmp(c->modules[i].path, path, m->path_len) == 0)
+	/* The object at this place that is still loaded: it went away, or is
+	 * announced again. */
+	for (i = c->nmodules; i-- > 0;) {
+		mod = &c->modules[i];
+		if (mod->bias != m->bias || mod->lo != m->lo ||
+		    mod->unload_event != UINT64_MAX)
+			continue;
+		if (m->hdr.flags & HP_RECF_UNLOADED) {
+			mod->unload_event = c->events;
 			return;
+		}
+		if (strlen(mod->path) == m->path_len &&
+		    memcmp(mod->path, path, m->path_len) == 0)
+			return;
+	}
+	if (m->hdr.flags & HP_RECF_UNLOADED)
+		return;
 	c->modules = xgrow(c->modules, &c->modules_cap, c->nmodules + 1,
 	    sizeof *c->modules);
-	c->modules[c->nmodules].path = xstrndup(path, m->path_len);
-	c->modules[c->nmodules].bias = m->bias;
-	c->modules[c->nmodules].lo = m->lo;
-	c->modules[c->nmodules].hi = m->hi;
-	c->nmodules++;
+	mod = &c->modules[c->nmodules++];
+	mod->path = xstrndup(path, m->path_len);
+	mod->bias = m->bias;
+	mod->lo = m->lo;
+	mod->hi = m->hi;
+	mod->load_event = c->events;
+	mod->unload_event = UINT64_MAX;
+}
+
+/*
+ * Of the objects that covered pc and were not yet unloaded at `event`, the
+ * one loaded last before it; failing that, the first loaded after it, since
+ * a library's constructors allocate inside dlopen(), before the agent can
+ * announce the library.
+ */
+const struct module *
+collector_module_at(const struct collector *c, uint64_t pc, uint64_t event,
+    size_t *index)
+{
+	const struct module *m, *before = NULL, *after = NULL;
+	size_t i, bi = 0, ai = 0;
+
+	for (i = 0; i < c->nmodules; i++) {
+		m = &c->modules[i];
+		if (pc < m->lo || pc >= m->hi || m->unload_event < event)
+			continue;
+		if (m->load_event <= event) {
+			before = m;
+			bi = i;
+		} else if (after == NULL) {
+			after = m;
+			ai = i;
+		}
+	}
+	if (before != NULL) {
+		*index = bi;
+		return before;
+	}
+	*index = ai;
+	return after;
 }
 
 static int
@@ -247,7 +298,7 @@ collector_record(void *collector, const struct hp_rec *rec)
 			c->pid = hello->pid;
 		break;
 	case HP_REC_MODULE:
-		add_module(c, (const struct hp_rec_module *)rec);
+		on_module(c, (const struct hp_rec_module *)rec);
 		break;
 	case HP_REC_ALLOC:
 		a = (const struct hp_rec_alloc *)rec;

@@ -34,11 +34,18 @@ enum { STATS_OWN, STATS_DHAT, STATS_N };
 
 struct site {
 	struct site_stats st[STATS_N];
+	uint64_t first_event;	/* events counted when the stack was first seen */
 };
 
+/*
+ * A loaded object, alive from the load_event-th record until the
+ * unload_event-th (UINT64_MAX while still loaded): a later dlopen may put
+ * another object at the same addresses.
+ */
 struct module {
 	char *path;
 	uint64_t bias, lo, hi;
+	uint64_t load_event, unload_event;
 };
 
 struct anomalies {
@@ -80,5 +87,12 @@ void collector_record(void *collector, const struct hp_rec *rec);
  * site's peak values are settled.
  */
 void collector_finish(struct collector *c, uint64_t end_time);
+
+/*
+ * The object that held pc when the event-th record was counted, or NULL;
+ * *index is set to its position in c->modules.
+ */
+const struct module *collector_module_at(const struct collector *c,
+    uint64_t pc, uint64_t event, size_t *index);
 
 #endif

@@ -118,27 +118,11 @@ add_locs(struct profile *p, Dwfl_Module *mod, Dwarf_Addr pc)
 	return n;
 }
 
-static const struct module *
-module_of(const struct collector *c, uint64_t pc, size_t *index)
-{
-	size_t i;
-
-	/* Newest first: a later dlopen may reuse an unloaded range. */
-	for (i = c->nmodules; i-- > 0;)
-		if (pc >= c->modules[i].lo && pc < c->modules[i].hi) {
-			*index = i;
-			return &c->modules[i];
-		}
-	return NULL;
-}
-
 static void
 add_frame(struct profile *p, Dwfl *dwfl, Dwfl_Module **dmods,
-    const struct collector *c, uint64_t pc)
+    const struct module *m, size_t mi, uint64_t pc)
 {
 	struct prof_frame *f;
-	const struct module *m;
-	size_t mi = 0;
 
 	p->frames = xgrow(p->frames, &p->frames_cap, p->nframes + 1,
 	    sizeof *p->frames);
@@ -146,7 +130,6 @@ add_frame(struct profile *p, Dwfl *dwfl, Dwfl_Module **dmods,
 	memset(f, 0, sizeof *f);
 	f->offset = pc;
 	f->first_loc = (uint32_t)p->nlocs;
-	m = module_of(c, pc, &mi);
 	if (m == NULL)
 		return;
 	f->module = (uint32_t)mi + 1;
@@ -174,7 +157,10 @@ symbolize(struct profile *p, const struct collector *c)
 {
 	Dwfl *dwfl = dwfl_begin(&offline_callbacks);
 	Dwfl_Module **dmods = xcalloc(c->nmodules + 1, sizeof *dmods);
-	struct stacktab pcs;	/* each distinct pc, interned as a 1-frame stack */
+	struct stacktab pcs;	/* each distinct (pc, module), as a 2-frame stack */
+	const struct module *m;
+	uint64_t key[2];
+	size_t mi;
 	const uint64_t *frames;
 	struct prof_site *ps;
 	uint32_t n, j, fid;
@@ -213,9 +199,14 @@ symbolize(struct profile *p, const struct collector *c)
 		for (k = 0; k < STATS_N; k++)
 			add_stats(&ps->st[k], &s->st[k]);
 		for (j = 0; j < n; j++) {
-			fid = stacktab_intern(&pcs, &frames[j], 1, 0);
+			m = collector_module_at(c, frames[j], s->first_event,
+			    &mi);
+			/* The same address in two objects loaded in turn. */
+			key[0] = frames[j];
+			key[1] = m != NULL ? mi + 1 : 0;
+			fid = stacktab_intern(&pcs, key, 2, 0);
 			if (fid == p->nframes)
-				add_frame(p, dwfl, dmods, c, frames[j]);
+				add_frame(p, dwfl, dmods, m, mi, frames[j]);
 			p->stack_frames = xgrow(p->stack_frames,
 			    &p->stack_frames_cap, p->nstack_frames + 1,
 			    sizeof *p->stack_frames);

@@ -23,7 +23,7 @@
 #include <stdint.h>
 
 #define HP_WIRE_MAGIC	0x48505257u	/* "HPRW" */
-#define HP_WIRE_VERSION	1
+#define HP_WIRE_VERSION	2
 
 /* Environment variable through which the CLI hands the ring's fd to the agent. */
 #define HP_ENV_RING_FD	"HEAPPROF_RING_FD"
@@ -72,7 +72,11 @@ struct hp_rec_hello {
 	uint32_t wire_version;
 };
 
-/* A loaded ELF object: the agent sends the whole list after attaching. */
+/*
+ * A loaded ELF object: the agent sends the whole list after attaching, and
+ * the changes after dlopen() and dlclose().  HP_RECF_UNLOADED says the
+ * object (same bias, lo and path) went away.
+ */
 struct hp_rec_module {
 	struct hp_rec hdr;
 	uint64_t bias;		/* load bias (dlpi_addr) */
@@ -116,6 +120,7 @@ struct hp_rec_realloc {
 };
 
 #define HP_RECF_FAILED		0x2	/* realloc returned NULL, old block kept */
+#define HP_RECF_UNLOADED	0x4	/* module record: the object was unloaded */
 
 #define HP_ALIGN8(n)	(((n) + 7u) & ~(uint64_t)7u)
 

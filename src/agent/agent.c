@@ -6,13 +6,19 @@
  * comes first, so blocks allocated by earlier constructors are seen.  After
  * attaching the agent removes its traces from the environment (the ring's
  * fd variable and its own LD_PRELOAD entry) and closes the fd, so programs
- * the target execs are not profiled and do not touch the session's ring.
+ * the target execs are not profiled and do not touch the session's ring,
+ * and nothing the program later does to its fds or environment matters.
+ *
+ * A signal handler that allocates may interrupt the agent between reserving
+ * a record and publishing it.  It must not then wait for ring space (the
+ * collector would be waiting for the interrupted record), so its records
+ * are kept in a small per-thread buffer and published right after the
+ * interrupted one.
  */
 #include "config.h"
 
 #include <dlfcn.h>
 #include <errno.h>
-#include <link.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,18 +29,32 @@
 #include "ring.h"
 #include "wire.h"
 
-__thread int agent_busy TLS_IE;
+__thread int hook_state TLS_IE;
+struct ring agent_ring = { .fd = -1 };
 
 enum attach_state { ATTACH_NONE, ATTACH_BUSY, ATTACH_READY, ATTACH_OFF };
 
 static int attach_state;
-static struct ring ring = { .fd = -1 };
 static uint64_t clock_origin;
+
+/* This thread reserved a record it has not yet published. */
+static __thread int holding TLS_IE;
+
+/* Records of interrupting signal handlers, to publish after the held one. */
+#define DEFERRED_BYTES	4096
+#define DEFERRED_FREES	32
+static __thread struct {
+	uint32_t len;
+	uint32_t nfrees;
+	_Alignas(8) unsigned char buf[DEFERRED_BYTES];
+	void *frees[DEFERRED_FREES];
+	void (*real_free)(void *);
+} deferred TLS_IE;
 
 extern char **environ;
 
-static uint64_t
-now_ns(void)
+uint64_t
+agent_now(void)
 {
 	struct timespec ts;
 
@@ -85,73 +105,6 @@ env_strip_preload(const char *self_path)
 	}
 }
 
-struct module_scan {
-	uintptr_t self;		/* an address inside the agent */
-	uintptr_t self_lo, self_hi;
-};
-
-static void
-send_module(uint64_t bias, uint64_t lo, uint64_t hi, const char *path)
-{
-	struct hp_rec_module *rec;
-	uint32_t path_len = (uint32_t)strlen(path);
-	uint32_t len = (uint32_t)HP_ALIGN8(sizeof *rec + path_len);
-
-	rec = ring_reserve(&ring, len);
-	if (rec == NULL)
-		return;
-	rec->bias = bias;
-	rec->lo = lo;
-	rec->hi = hi;
-	rec->path_len = path_len;
-	memcpy(rec + 1, path, path_len);
-	ring_publish(&ring, rec, len, HP_REC_MODULE, 0);
-}
-
-static int
-module_cb(struct dl_phdr_info *info, size_t size, void *arg)
-{
-	static char exe[4096];
-	struct module_scan *scan = arg;
-	uint64_t lo = UINT64_MAX, hi = 0, a;
-	const char *path = info->dlpi_name;
-	ssize_t n;
-	int i;
-
-	(void)size;
-	for (i = 0; i < info->dlpi_phnum; i++) {
-		if (info->dlpi_phdr[i].p_type != PT_LOAD)
-			continue;
-		a = info->dlpi_addr + info->dlpi_phdr[i].p_vaddr;
-		if (a < lo)
-			lo = a;
-		if (a + info->dlpi_phdr[i].p_memsz > hi)
-			hi = a + info->dlpi_phdr[i].p_memsz;
-	}
-	if (hi == 0)
-		return 0;
-	if (scan->self >= lo && scan->self < hi) {
-		scan->self_lo = lo;
-		scan->self_hi = hi;
-	}
-	if (path == NULL || path[0] == '\0') {
-		/* The main program has no name in the link map. */
-		n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-		if (n <= 0)
-			return 0;
-		exe[n] = '\0';
-		path = exe;
-	}
-	send_module(info->dlpi_addr, lo, hi, path);
-	return 0;
-}
-
-static void
-send_modules(struct module_scan *scan)
-{
-	dl_iterate_phdr(module_cb, scan);
-}
-
 static void
 after_fork_in_child(void)
 {
@@ -162,8 +115,8 @@ after_fork_in_child(void)
 static int
 attach(void)
 {
-	struct module_scan scan = { (uintptr_t)&attach, 0, 0 };
 	struct hp_rec_hello *hello;
+	uintptr_t self_lo, self_hi;
 	const char *fdstr;
 	Dl_info self;
 	char *end;
@@ -177,25 +130,25 @@ attach(void)
 	errno = 0;
 	fd = strtol(fdstr, &end, 10);
 	if (errno != 0 || *end != '\0' || fd < 0 ||
-	    ring_attach(&ring, (int)fd) == -1)
+	    ring_attach(&agent_ring, (int)fd) == -1)
 		return ATTACH_OFF;
-	close(ring.fd);
-	ring.fd = -1;
-	clock_origin = ring.hdr->clock_origin;
+	close(agent_ring.fd);
+	agent_ring.fd = -1;
+	clock_origin = agent_ring.hdr->clock_origin;
 
 	env_remove(HP_ENV_RING_FD);
 	if (dladdr((void *)&attach, &self) != 0 && self.dli_fname != NULL)
 		env_strip_preload(self.dli_fname);
 
-	hello = ring_reserve(&ring, sizeof *hello);
+	hello = ring_reserve(&agent_ring, sizeof *hello);
 	if (hello == NULL)
 		return ATTACH_OFF;
 	hello->pid = (uint32_t)getpid();
 	hello->wire_version = HP_WIRE_VERSION;
-	ring_publish(&ring, hello, sizeof *hello, HP_REC_HELLO, 0);
+	ring_publish(&agent_ring, hello, sizeof *hello, HP_REC_HELLO, 0);
 
-	send_modules(&scan);
-	unwind_init(scan.self_lo, scan.self_hi);
+	modules_announce(&self_lo, &self_hi);
+	unwind_init(self_lo, self_hi);
 	pthread_atfork(NULL, NULL, after_fork_in_child);
 	return ATTACH_READY;
 }
@@ -206,6 +159,7 @@ attached(void)
 {
 	int state = __atomic_load_n(&attach_state, __ATOMIC_ACQUIRE);
 	int expected = ATTACH_NONE;
+	int saved;
 
 	if (__builtin_expect(state == ATTACH_READY, 1))
 		return 1;
@@ -213,7 +167,11 @@ attached(void)
 		return 0;
 	if (__atomic_compare_exchange_n(&attach_state, &expected, ATTACH_BUSY,
 	    0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+		/* getenv, dladdr and pthread_atfork may allocate for themselves. */
+		saved = hook_state;
+		hook_state = HOOK_PRIVATE;
 		state = attach();
+		hook_state = saved;
 		__atomic_store_n(&attach_state, state, __ATOMIC_RELEASE);
 		return state == ATTACH_READY;
 	}
@@ -224,13 +182,105 @@ attached(void)
 	return state == ATTACH_READY;
 }
 
+int
+agent_active(void)
+{
+	return __atomic_load_n(&attach_state, __ATOMIC_ACQUIRE) == ATTACH_READY;
+}
+
 static void
 ring_gone(void)
 {
 	__atomic_store_n(&attach_state, ATTACH_OFF, __ATOMIC_RELEASE);
 }
 
-/* Frames go into the ring as uint64_t, straight from libunwind's buffer. */
+static void *
+reserve(uint32_t len)
+{
+	void *rec;
+
+	/* Set first: a handler interrupting the reservation must not wait. */
+	holding = 1;
+	rec = ring_reserve(&agent_ring, len);
+	if (rec == NULL) {
+		holding = 0;
+		ring_gone();
+	}
+	return rec;
+}
+
+static void flush_deferred(void);
+
+static void
+publish(void *rec, uint32_t len, uint16_t type, uint16_t flags)
+{
+	ring_publish(&agent_ring, rec, len, type, flags);
+	holding = 0;
+	if (__builtin_expect(deferred.len != 0, 0))
+		flush_deferred();
+}
+
+/*
+ * A record built on a signal handler's stack: into the ring if this thread
+ * holds no reservation, else into the deferred buffer (or, if that is
+ * full, into the ring after all: a wait is then possible only if the ring
+ * is full at that very moment).
+ */
+static void
+emit(const struct hp_rec *built)
+{
+	int was_holding = holding;
+	void *rec;
+
+	if (was_holding && deferred.len + built->len <= DEFERRED_BYTES) {
+		memcpy(deferred.buf + deferred.len, built, built->len);
+		deferred.len += built->len;
+		return;
+	}
+	holding = 1;
+	rec = ring_reserve(&agent_ring, built->len);
+	if (rec != NULL) {
+		memcpy((char *)rec + sizeof(struct hp_rec),
+		    (const char *)built + sizeof(struct hp_rec),
+		    built->len - sizeof(struct hp_rec));
+		ring_publish(&agent_ring, rec, built->len, built->type,
+		    built->flags);
+	} else {
+		ring_gone();
+	}
+	holding = was_holding;
+}
+
+static void
+flush_deferred(void)
+{
+	uint32_t pos = 0, n;
+	const struct hp_rec *r;
+	void *rec;
+
+	/* Handlers run during this loop append here and are picked up. */
+	while (pos < deferred.len) {
+		r = (const struct hp_rec *)(void *)(deferred.buf + pos);
+		holding = 1;
+		rec = ring_reserve(&agent_ring, r->len);
+		if (rec != NULL) {
+			memcpy((char *)rec + sizeof(struct hp_rec),
+			    (const char *)r + sizeof(struct hp_rec),
+			    r->len - sizeof(struct hp_rec));
+			ring_publish(&agent_ring, rec, r->len, r->type, r->flags);
+		}
+		holding = 0;
+		pos += r->len;
+	}
+	deferred.len = 0;
+	/* The frees are recorded now: the addresses may be given out again. */
+	while ((n = deferred.nfrees) != 0) {
+		deferred.nfrees = n - 1;
+		deferred.real_free(deferred.frees[n - 1]);
+	}
+}
+
+/* Frames go into the ring as uint64_t, straight from the unwinder's buffer. */
 _Static_assert(sizeof(void *) == sizeof(uint64_t), "64-bit addresses");
 
 /*
@@ -245,21 +295,57 @@ reserve_with_stack(size_t fixed, uint32_t *len, uint32_t *nframes,
 	unsigned char *rec;
 	int first, truncated, n;
 
+	if (__builtin_expect(modules_changed(), 0))
+		modules_refresh(agent_now(), 0);
 	n = unwind_capture(buf, &first, &truncated);
 	*len = (uint32_t)(fixed + (size_t)n * sizeof(uint64_t));
-	rec = ring_reserve(&ring, *len);
-	if (rec == NULL) {
-		ring_gone();
+	rec = reserve(*len);
+	if (rec == NULL)
 		return NULL;
-	}
 	memcpy(rec + fixed, buf + first, (size_t)n * sizeof(uint64_t));
 	*nframes = (uint32_t)n;
 	*flags = truncated ? HP_RECF_TRUNCATED : 0;
 	return rec;
 }
 
+/* The same for a signal handler: the record is built on its own stack. */
+static uint32_t
+build_with_stack(unsigned char *rec, size_t fixed, uint32_t *nframes)
+{
+	void *buf[HP_CAPTURE_SLOTS];
+	struct hp_rec *hdr = (struct hp_rec *)(void *)rec;
+	int first, truncated, n;
+
+	n = unwind_capture_nested(buf, &first, &truncated);
+	memcpy(rec + fixed, buf + first, (size_t)n * sizeof(uint64_t));
+	*nframes = (uint32_t)n;
+	hdr->len = (uint32_t)(fixed + (size_t)n * sizeof(uint64_t));
+	hdr->flags = truncated ? HP_RECF_TRUNCATED : 0;
+	return hdr->len;
+}
+
+#define NESTED_BUF	(sizeof(struct hp_rec_realloc) + \
+			 HP_CAPTURE_SLOTS * sizeof(uint64_t))
+
+static void
+nested_alloc(void *p, size_t size)
+{
+	_Alignas(8) unsigned char buf[NESTED_BUF];
+	struct hp_rec_alloc *a = (struct hp_rec_alloc *)(void *)buf;
+	uint32_t nframes;
+
+	build_with_stack(buf, sizeof *a, &nframes);
+	a->hdr.type = HP_REC_ALLOC;
+	a->addr = (uint64_t)(uintptr_t)p;
+	a->size = size;
+	a->time = agent_now();
+	a->nframes = nframes;
+	a->pad = 0;
+	emit(&a->hdr);
+}
+
 void
-agent_alloc(void *p, size_t size)
+agent_alloc(void *p, size_t size, int nested)
 {
 	struct hp_rec_alloc *rec;
 	uint32_t len, nframes;
@@ -267,15 +353,19 @@ agent_alloc(void *p, size_t size)
 
 	if (!attached())
 		return;
+	if (nested) {
+		nested_alloc(p, size);
+		return;
+	}
 	rec = (struct hp_rec_alloc *)(void *)reserve_with_stack(sizeof *rec,
 	    &len, &nframes, &flags);
 	if (rec == NULL)
 		return;
 	rec->addr = (uint64_t)(uintptr_t)p;
 	rec->size = size;
-	rec->time = now_ns();
+	rec->time = agent_now();
 	rec->nframes = nframes;
-	ring_publish(&ring, rec, len, HP_REC_ALLOC, flags);
+	publish(rec, len, HP_REC_ALLOC, flags);
 }
 
 void
@@ -285,14 +375,36 @@ agent_free(void *p)
 
 	if (!attached())
 		return;
-	rec = ring_reserve(&ring, sizeof *rec);
-	if (rec == NULL) {
-		ring_gone();
+	rec = reserve(sizeof *rec);
+	if (rec == NULL)
 		return;
-	}
 	rec->addr = (uint64_t)(uintptr_t)p;
-	rec->time = now_ns();
-	ring_publish(&ring, rec, sizeof *rec, HP_REC_FREE, 0);
+	rec->time = agent_now();
+	publish(rec, sizeof *rec, HP_REC_FREE, 0);
+}
+
+int
+agent_nested_free(void *p, void (*real_free)(void *))
+{
+	struct hp_rec_free f;
+	int keep;
+
+	if (!attached())
+		return 0;
+	memset(&f, 0, sizeof f);
+	f.hdr.len = sizeof f;
+	f.hdr.type = HP_REC_FREE;
+	f.addr = (uint64_t)(uintptr_t)p;
+	f.time = agent_now();
+	/* A deferred free is done only after it is recorded. */
+	keep = holding && deferred.nfrees < DEFERRED_FREES &&
+	    deferred.len + sizeof f <= DEFERRED_BYTES;
+	emit(&f.hdr);
+	if (keep) {
+		deferred.real_free = real_free;
+		deferred.frees[deferred.nfrees++] = p;
+	}
+	return keep;
 }
 
 void *
@@ -313,30 +425,54 @@ agent_realloc_begin(uint32_t *len)
 	return rec;
 }
 
+static uint16_t
+realloc_flags(uint16_t flags, void *new, size_t size)
+{
+	/* NULL for a non-zero size is a failure; for size 0 glibc freed old. */
+	if (new == NULL && size != 0)
+		flags |= HP_RECF_FAILED;
+	return flags;
+}
+
 void
 agent_realloc_end(void *token, uint32_t len, void *old, void *new,
     size_t size)
 {
 	struct hp_rec_realloc *rec = token;
-	uint16_t flags;
 
 	if (rec == NULL)
 		return;
-	flags = rec->hdr.flags;
-	/* NULL for a non-zero size is a failure; for size 0 glibc freed old. */
-	if (new == NULL && size != 0)
-		flags |= HP_RECF_FAILED;
 	rec->old_addr = (uint64_t)(uintptr_t)old;
 	rec->new_addr = (uint64_t)(uintptr_t)new;
 	rec->size = size;
-	rec->time = now_ns();
-	ring_publish(&ring, rec, len, HP_REC_REALLOC, flags);
+	rec->time = agent_now();
+	publish(rec, len, HP_REC_REALLOC,
+	    realloc_flags(rec->hdr.flags, new, size));
+}
+
+void
+agent_nested_realloc(void *old, void *new, size_t size)
+{
+	_Alignas(8) unsigned char buf[NESTED_BUF];
+	struct hp_rec_realloc *r = (struct hp_rec_realloc *)(void *)buf;
+	uint32_t nframes;
+
+	if (!attached())
+		return;
+	build_with_stack(buf, sizeof *r, &nframes);
+	r->hdr.type = HP_REC_REALLOC;
+	r->hdr.flags = realloc_flags(r->hdr.flags, new, size);
+	r->old_addr = (uint64_t)(uintptr_t)old;
+	r->new_addr = (uint64_t)(uintptr_t)new;
+	r->size = size;
+	r->time = agent_now();
+	r->nframes = nframes;
+	r->pad = 0;
+	emit(&r->hdr);
 }
 
 __attribute__((constructor)) static void
 agent_init(void)
 {
-	agent_busy++;
 	attached();
-	agent_busy--;
 }

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ring.h"
 #include "wire.h"
 
 #define HIDDEN	__attribute__((visibility("hidden")))
@@ -15,26 +16,50 @@
 #define TLS_IE	__attribute__((tls_model("initial-exec")))
 
 /*
- * Set while this thread is inside the agent: any allocation made then (by
- * libunwind, libdl, ...) is the agent's own and goes straight to the real
- * allocator, uncounted.
+ * Where this thread is, as far as the hooks care.  A malloc-family call
+ * that arrives while the thread is
+ *   HOOK_REAL     inside the real allocator: the allocator's own business,
+ *                 passed through uncounted;
+ *   HOOK_PRIVATE  in agent code that may allocate for itself (attaching,
+ *                 dlsym): passed through uncounted;
+ *   HOOK_RECORD   recording an event, code that never allocates: so the
+ *                 call comes from a signal handler, and is the program's.
  */
-extern HIDDEN __thread int agent_busy TLS_IE;
+enum hook_state { HOOK_IDLE, HOOK_REAL, HOOK_PRIVATE, HOOK_RECORD };
+extern HIDDEN __thread int hook_state TLS_IE;
 
-/* Report a block the real allocator returned; p is never NULL. */
-HIDDEN void agent_alloc(void *p, size_t size);
+extern HIDDEN struct ring agent_ring;
 
-/* Report a block about to be freed, before the real free runs. */
+/* 1 once attached to a live session. */
+HIDDEN int agent_active(void);
+/* ns since the ring's clock origin; no system call. */
+HIDDEN uint64_t agent_now(void);
+
+/*
+ * Report a block the real allocator returned (p is never NULL), and a block
+ * about to be freed, before the real free runs.  `nested` says the call
+ * came from a signal handler that interrupted the agent on this thread.
+ */
+HIDDEN void agent_alloc(void *p, size_t size, int nested);
 HIDDEN void agent_free(void *p);
+
+/*
+ * A free from a signal handler that interrupted the agent: returns 1 if the
+ * agent took the block and will hand it to real_free itself once the free
+ * is recorded (so no other thread can get the address first).
+ */
+HIDDEN int agent_nested_free(void *p, void (*real_free)(void *));
 
 /*
  * realloc is recorded around the real call: agent_realloc_begin reserves
  * the record (so it is ordered before any reuse of the old address by
- * another thread) and returns a token for agent_realloc_end.
+ * another thread) and returns a token for agent_realloc_end.  From a
+ * signal handler, agent_nested_realloc records it after the fact.
  */
 HIDDEN void *agent_realloc_begin(uint32_t *len);
 HIDDEN void agent_realloc_end(void *token, uint32_t len, void *old, void *new,
     size_t size);
+HIDDEN void agent_nested_realloc(void *old, void *new, size_t size);
 
 /* Room for HP_MAX_FRAMES, the agent's own frames, and one to see overflow. */
 #define HP_CAPTURE_SLOTS	(HP_MAX_FRAMES + 8)
@@ -43,9 +68,23 @@ HIDDEN void agent_realloc_end(void *token, uint32_t len, void *old, void *new,
  * Fill buf[HP_CAPTURE_SLOTS] with return addresses, innermost first.
  * Returns how many (at most HP_MAX_FRAMES) follow buf[*first], the first
  * frame outside the agent; sets *truncated when the stack was deeper.
+ * unwind_capture_nested is the same for a signal handler that may have
+ * interrupted unwind_capture on this thread.
  */
 HIDDEN int unwind_capture(void **buf, int *first, int *truncated);
+HIDDEN int unwind_capture_nested(void **buf, int *first, int *truncated);
 HIDDEN void unwind_init(uintptr_t agent_lo, uintptr_t agent_hi);
+/* An object at [lo, hi) was unloaded: forget its unwind information. */
+HIDDEN void unwind_forget(uint64_t lo, uint64_t hi);
+
+/*
+ * The loaded objects (modules.c).  modules_announce sends them all at
+ * attach and gives the agent's own span; modules_refresh sends the changes
+ * when a dlopen() happened since (or always, if force).
+ */
+HIDDEN void modules_announce(uintptr_t *agent_lo, uintptr_t *agent_hi);
+HIDDEN void modules_refresh(uint64_t now, int force);
+HIDDEN int modules_changed(void);
 
 /* Bump arena for allocations made while the real allocator is resolved. */
 HIDDEN void *bootstrap_alloc(size_t size, size_t align);

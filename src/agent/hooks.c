@@ -100,59 +100,77 @@ resolve(void)
 
 #define READY()	(__builtin_expect(real.malloc != NULL, 1) || resolve())
 
+/*
+ * The shape of every allocating hook.  `outer` is the thread's hook_state
+ * on entry: inside the real allocator or the agent's private work the call
+ * is passed through; otherwise the real call runs as HOOK_REAL and the
+ * event is recorded as HOOK_RECORD, nested if a signal handler
+ * interrupted the agent's recording on this thread.
+ */
+#define ALLOC_HOOK(call, ok, p, size)					\
+	do {								\
+		int outer_ = hook_state;				\
+									\
+		if (outer_ == HOOK_REAL || outer_ == HOOK_PRIVATE)	\
+			return call;					\
+		hook_state = HOOK_REAL;					\
+		rv = call;						\
+		hook_state = HOOK_RECORD;				\
+		if (ok)							\
+			agent_alloc((p), (size), outer_ == HOOK_RECORD);\
+		hook_state = outer_;					\
+		return rv;						\
+	} while (0)
+
 void *
 malloc(size_t size)
 {
-	void *p;
+	void *rv;
 
 	if (!READY())
 		return bootstrap_alloc(size, 16);
-	if (agent_busy)
-		return real.malloc(size);
-	agent_busy = 1;
-	p = real.malloc(size);
-	if (p != NULL)
-		agent_alloc(p, size);
-	agent_busy = 0;
-	return p;
+	ALLOC_HOOK(real.malloc(size), rv != NULL, rv, size);
 }
 
 void *
 calloc(size_t nmemb, size_t size)
 {
 	size_t total;
-	void *p;
+	void *rv;
 
 	if (!READY()) {
 		if (__builtin_mul_overflow(nmemb, size, &total))
 			return NULL;
 		return bootstrap_alloc(total, 16);
 	}
-	if (agent_busy)
-		return real.calloc(nmemb, size);
-	agent_busy = 1;
-	p = real.calloc(nmemb, size);
-	if (p != NULL)
-		agent_alloc(p, nmemb * size);
-	agent_busy = 0;
-	return p;
+	ALLOC_HOOK(real.calloc(nmemb, size), rv != NULL, rv, nmemb * size);
 }
 
 void
 free(void *p)
 {
+	int outer;
+
 	if (p == NULL || bootstrap_owns(p))
 		return;
 	if (!READY())
 		return;
-	if (agent_busy) {
+	outer = hook_state;
+	if (outer == HOOK_REAL || outer == HOOK_PRIVATE) {
 		real.free(p);
 		return;
 	}
-	agent_busy = 1;
+	hook_state = HOOK_RECORD;
+	if (outer == HOOK_RECORD) {
+		if (!agent_nested_free(p, real.free))
+			real.free(p);
+		hook_state = outer;
+		return;
+	}
 	agent_free(p);
+	hook_state = HOOK_REAL;
 	real.free(p);
-	agent_busy = 0;
+	hook_state = outer;
 }
 
 /* A bootstrap block cannot be resized in place: move it to the real heap. */
@@ -172,6 +190,7 @@ realloc(void *old, size_t size)
 {
 	void *token, *p;
 	uint32_t len;
+	int outer;
 
 	if (old == NULL)
 		return malloc(size);
@@ -179,13 +198,24 @@ realloc(void *old, size_t size)
 		return realloc_from_bootstrap(old, size);
 	if (!READY())
 		return NULL;
-	if (agent_busy)
+	outer = hook_state;
+	if (outer == HOOK_REAL || outer == HOOK_PRIVATE)
 		return real.realloc(old, size);
-	agent_busy = 1;
+	if (outer == HOOK_RECORD) {
+		hook_state = HOOK_REAL;
+		p = real.realloc(old, size);
+		hook_state = HOOK_RECORD;
+		agent_nested_realloc(old, p, size);
+		hook_state = outer;
+		return p;
+	}
+	hook_state = HOOK_RECORD;
 	token = agent_realloc_begin(&len);
+	hook_state = HOOK_REAL;
 	p = real.realloc(old, size);
+	hook_state = HOOK_RECORD;
 	agent_realloc_end(token, len, old, p, size);
-	agent_busy = 0;
+	hook_state = outer;
 	return p;
 }
 
@@ -204,57 +234,51 @@ reallocarray(void *old, size_t nmemb, size_t size)
 int
 posix_memalign(void **out, size_t align, size_t size)
 {
-	int rc;
+	int rv;
 
 	if (!READY()) {
 		*out = bootstrap_alloc(size, align);
 		return *out != NULL ? 0 : ENOMEM;
 	}
-	if (agent_busy)
-		return real.posix_memalign(out, align, size);
-	agent_busy = 1;
-	rc = real.posix_memalign(out, align, size);
-	if (rc == 0)
-		agent_alloc(*out, size);
-	agent_busy = 0;
-	return rc;
+	ALLOC_HOOK(real.posix_memalign(out, align, size), rv == 0, *out, size);
 }
-
-/* aligned_alloc, memalign, valloc and pvalloc differ only in the call. */
-#define ALIGNED_HOOK(call, bootstrap_align)			\
-	void *p;						\
-								\
-	if (!READY())						\
-		return bootstrap_alloc(size, (bootstrap_align));\
-	if (agent_busy)						\
-		return call;					\
-	agent_busy = 1;						\
-	p = call;						\
-	if (p != NULL)						\
-		agent_alloc(p, size);				\
-	agent_busy = 0;						\
-	return p
 
 void *
 aligned_alloc(size_t align, size_t size)
 {
-	ALIGNED_HOOK(real.aligned_alloc(align, size), align);
+	void *rv;
+
+	if (!READY())
+		return bootstrap_alloc(size, align);
+	ALLOC_HOOK(real.aligned_alloc(align, size), rv != NULL, rv, size);
 }
 
 void *
 memalign(size_t align, size_t size)
 {
-	ALIGNED_HOOK(real.memalign(align, size), align);
+	void *rv;
+
+	if (!READY())
+		return bootstrap_alloc(size, align);
+	ALLOC_HOOK(real.memalign(align, size), rv != NULL, rv, size);
 }
 
 void *
 valloc(size_t size)
 {
-	ALIGNED_HOOK(real.valloc(size), 4096);
+	void *rv;
+
+	if (!READY())
+		return bootstrap_alloc(size, 4096);
+	ALLOC_HOOK(real.valloc(size), rv != NULL, rv, size);
 }
 
 void *
 pvalloc(size_t size)
 {
-	ALIGNED_HOOK(real.pvalloc(size), 4096);
+	void *rv;
+
+	if (!READY())
+		return bootstrap_alloc(size, 4096);
+	ALLOC_HOOK(real.pvalloc(size), rv != NULL, rv, size);
 }

@@ -6,11 +6,17 @@
  * CFI on every call and is about ten times slower inside a malloc hook).
  * Frames inside the agent itself are dropped, found by address range rather
  * than by count, so inlining in the agent cannot shift the result.
+ *
+ * libunwind's per-thread cache is not safe to re-enter from a signal
+ * handler that interrupted an unwind on the same thread, so allocations in
+ * such a handler are unwound by libgcc's _Unwind_Backtrace, which keeps no
+ * per-thread state and steps through the signal frame.
  */
 #include "config.h"
 
 #define UNW_LOCAL_ONLY
 #include <libunwind.h>
+#include <unwind.h>
 
 #include "agent.h"
 
@@ -25,16 +31,54 @@ unwind_init(uintptr_t agent_lo, uintptr_t agent_hi)
 	unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
 }
 
-int
-unwind_capture(void **buf, int *first, int *truncated)
+void
+unwind_forget(uint64_t lo, uint64_t hi)
 {
-	int n, skip = 0;
+	unw_flush_cache(unw_local_addr_space, (unw_word_t)lo, (unw_word_t)hi);
+}
 
-	n = unw_backtrace(buf, HP_CAPTURE_SLOTS);
+static int
+trim(void **buf, int n, int *first, int *truncated)
+{
+	int skip = 0;
+
 	while (skip < n && (uintptr_t)buf[skip] >= self_lo &&
 	    (uintptr_t)buf[skip] < self_hi)
 		skip++;
 	*first = skip;
 	*truncated = n - skip > HP_MAX_FRAMES || n == HP_CAPTURE_SLOTS;
 	return n - skip > HP_MAX_FRAMES ? HP_MAX_FRAMES : n - skip;
+}
+
+int
+unwind_capture(void **buf, int *first, int *truncated)
+{
+	return trim(buf, unw_backtrace(buf, HP_CAPTURE_SLOTS), first,
+	    truncated);
+}
+
+struct gcc_walk {
+	void **buf;
+	int n;
+};
+
+static _Unwind_Reason_Code
+gcc_frame(struct _Unwind_Context *ctx, void *arg)
+{
+	struct gcc_walk *w = arg;
+	uintptr_t ip = _Unwind_GetIP(ctx);
+
+	if (ip == 0)
+		return _URC_END_OF_STACK;
+	w->buf[w->n++] = (void *)ip;
+	return w->n == HP_CAPTURE_SLOTS ? _URC_END_OF_STACK : _URC_NO_REASON;
+}
+
+int
+unwind_capture_nested(void **buf, int *first, int *truncated)
+{
+	struct gcc_walk w = { buf, 0 };
+
+	_Unwind_Backtrace(gcc_frame, &w);
+	return trim(buf, w.n, first, truncated);
 }
