@@ -253,6 +253,61 @@ ring_drain(struct ring *r, ring_record_fn fn, void *ctx)
 	return n;
 }
 
+/* Could a published record of some type start at logical offset pos? */
+static int
+looks_published(const struct ring *r, uint64_t pos, uint64_t head)
+{
+	const struct hp_rec *rec;
+	uint64_t off = pos & r->mask;
+	uint32_t len;
+
+	if (pos == head)
+		return 1;
+	rec = (const struct hp_rec *)(r->data + off);
+	len = LOAD(&rec->len, __ATOMIC_ACQUIRE);
+	return len >= sizeof *rec && len % 8 == 0 && pos + len <= head &&
+	    off + len <= r->hdr->capacity &&
+	    rec->type >= HP_REC_PAD && rec->type <= HP_REC_LAST &&
+	    (rec->flags & ~HP_RECF_ALL) == 0;
+}
+
+size_t
+ring_drain_abandoned(struct ring *r, ring_record_fn fn, void *ctx,
+    size_t *abandoned)
+{
+	struct hp_ring_header *hdr = r->hdr;
+	uint64_t head = LOAD(&hdr->head, __ATOMIC_ACQUIRE), pos, next;
+	const struct hp_rec *rec;
+	size_t n = ring_drain(r, fn, ctx);
+
+	*abandoned = 0;
+	while (hdr->tail < head) {
+		/*
+		 * The record at tail was reserved by a thread that died
+		 * before publishing it, so its length is unknown: the next
+		 * record starts at the first 8-byte boundary where a record
+		 * looks published and is followed by another one (or by
+		 * head, or by another abandoned record).  Consumed space is
+		 * zeroed and payloads are addresses and sizes, which do not
+		 * pass for two chained headers.
+		 */
+		for (pos = hdr->tail + 8; pos < head; pos += 8) {
+			if (!looks_published(r, pos, head))
+				continue;
+			rec = (const struct hp_rec *)(r->data + (pos & r->mask));
+			next = pos + rec->len;
+			if (next == head || looks_published(r, next, head) ||
+			    LOAD(&((const struct hp_rec *)(r->data +
+			    (next & r->mask)))->len, __ATOMIC_ACQUIRE) == 0)
+				break;
+		}
+		ring_release_space(r, hdr->tail, pos);
+		(*abandoned)++;
+		n += ring_drain(r, fn, ctx);
+	}
+	return n;
+}
+
 uint64_t
 ring_pending(const struct ring *r)
 {

@@ -57,6 +57,15 @@ void ring_publish(struct ring *r, void *rec, uint32_t len, uint16_t type,
 typedef void (*ring_record_fn)(void *ctx, const struct hp_rec *rec);
 size_t ring_drain(struct ring *r, ring_record_fn fn, void *ctx);
 
+/*
+ * Consumer, once every producer is gone (the target ended): drain like
+ * ring_drain, and skip each record a dying thread reserved but never
+ * published, so that what other threads wrote after it is not lost.
+ * *abandoned is set to the number of records skipped.
+ */
+size_t ring_drain_abandoned(struct ring *r, ring_record_fn fn, void *ctx,
+    size_t *abandoned);
+
 /* Bytes reserved but not yet consumed (published or not). */
 uint64_t ring_pending(const struct ring *r);
 

@@ -195,6 +195,7 @@ static int
 collect_until_exit(struct collector *c, pid_t pid)
 {
 	int status, idle_ms = 1;
+	size_t abandoned;
 	pid_t w;
 
 	for (;;) {
@@ -214,8 +215,12 @@ collect_until_exit(struct collector *c, pid_t pid)
 		}
 		ring_wait(&ring, idle_ms, &child_changed);
 	}
-	/* What the target wrote before it died is still in the ring. */
-	ring_drain(&ring, collector_record, c);
+	/*
+	 * What the target wrote before it died is still in the ring, perhaps
+	 * behind a record a thread reserved and never published.
+	 */
+	ring_drain_abandoned(&ring, collector_record, c, &abandoned);
+	c->anomalies.bad_record += abandoned;
 	return status;
 }
 

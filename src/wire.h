@@ -52,6 +52,7 @@ enum hp_rec_type {
 	HP_REC_ALLOC,		/* struct hp_rec_alloc + frames */
 	HP_REC_FREE,		/* struct hp_rec_free */
 	HP_REC_REALLOC,		/* struct hp_rec_realloc + frames */
+	HP_REC_LAST = HP_REC_REALLOC
 };
 
 /*
@@ -121,6 +122,7 @@ struct hp_rec_realloc {
 
 #define HP_RECF_FAILED		0x2	/* realloc returned NULL, old block kept */
 #define HP_RECF_UNLOADED	0x4	/* module record: the object was unloaded */
+#define HP_RECF_ALL		0x7
 
 #define HP_ALIGN8(n)	(((n) + 7u) & ~(uint64_t)7u)
 

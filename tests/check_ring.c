@@ -213,6 +213,50 @@ END_TEST
  * when cancelled; the 10 s timeouts would trip Check's test timeout if
  * it did.
  */
+/*
+ * After the target died, a record a thread reserved but never published
+ * is skipped and the records after it are still drained: by other threads,
+ * and behind a second abandoned record.
+ */
+START_TEST(test_abandoned_records_skipped)
+{
+	struct capture cap = { 0 };
+	struct hp_rec_alloc *dead;
+	struct hp_rec_free *f;
+	struct ring r;
+	size_t abandoned = 9;
+	uint64_t i;
+
+	ck_assert_int_eq(ring_create(&r, RING_MIN), 0);
+	/* Its payload was written, its header never was. */
+	dead = ring_reserve(&r, sizeof *dead + 3 * sizeof(uint64_t));
+	dead->addr = 0x55d5c3a2b2a0;
+	dead->size = 24;
+	for (i = 0; i < 3; i++) {
+		f = ring_reserve(&r, sizeof *f);
+		f->addr = 100 + i;
+		ring_publish(&r, f, sizeof *f, HP_REC_FREE, 0);
+	}
+	(void)ring_reserve(&r, sizeof *f);	/* nothing written at all */
+	f = ring_reserve(&r, sizeof *f);
+	f->addr = 200;
+	ring_publish(&r, f, sizeof *f, HP_REC_FREE, 0);
+
+	ck_assert_uint_eq(ring_drain(&r, capture_record, &cap), 0);
+	ck_assert_uint_eq(ring_drain_abandoned(&r, capture_record, &cap,
+	    &abandoned), 4);
+	ck_assert_uint_eq(abandoned, 2);
+	ck_assert_uint_eq(cap.n, 4);
+	for (i = 0; i < 3; i++)
+		ck_assert_uint_eq(((struct hp_rec_free *)(void *)
+		    cap.rec[i].bytes)->addr, 100 + i);
+	ck_assert_uint_eq(((struct hp_rec_free *)(void *)cap.rec[3].bytes)->addr,
+	    200);
+	ck_assert_uint_eq(ring_pending(&r), 0);
+	ring_unmap(&r);
+}
+END_TEST
+
 START_TEST(test_wait_returns_early)
 {
 	volatile int cancel = 1;
@@ -565,6 +609,7 @@ make_ring_suite(void)
 	tcase_add_test(tc, test_create_header);
 	tcase_add_test(tc, test_records_in_order);
 	tcase_add_test(tc, test_unpublished_blocks_drain);
+	tcase_add_test(tc, test_abandoned_records_skipped);
 	tcase_add_test(tc, test_wait_returns_early);
 	tcase_add_test(tc, test_attach_shares_ring);
 	suite_add_tcase(s, tc);
