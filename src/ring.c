@@ -146,6 +146,7 @@ ring_wait_for_space(struct ring *r, unsigned *spins)
 	}
 	seq = LOAD(&r->hdr->tail_seq, __ATOMIC_ACQUIRE);
 	STORE(&r->hdr->producers_waiting, 1, __ATOMIC_SEQ_CST);
+	__atomic_add_fetch(&r->hdr->full_waits, 1, __ATOMIC_RELAXED);
 	/* The consumer may be dozing between polls: the ring is full now. */
 	ring_wake_consumer(r);
 	futex(&r->hdr->tail_seq, FUTEX_WAIT, seq, &ts);

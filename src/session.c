@@ -190,20 +190,59 @@ ring_clock_now(void)
 	    ring.hdr->clock_origin;
 }
 
+/*
+ * Test-only: HEAPPROF_TEST_SLOW_COLLECTOR=US shrinks the ring to its
+ * minimum and makes the collector sleep US microseconds every 64 records,
+ * so that producers find the ring full and must wait; the tests check that
+ * nothing is lost then.
+ */
+#define SLOW_ENV	"HEAPPROF_TEST_SLOW_COLLECTOR"
+#define SLOW_RING	(64u << 10)
+
+static struct {
+	long us;
+	unsigned records;
+	struct collector *c;
+} slow;
+
+static void
+slow_record(void *ctx, const struct hp_rec *rec)
+{
+	struct timespec ts;
+
+	(void)ctx;
+	collector_record(slow.c, rec);
+	if (++slow.records % 64 == 0) {
+		ts.tv_sec = slow.us / 1000000;
+		ts.tv_nsec = slow.us % 1000000 * 1000;
+		nanosleep(&ts, NULL);
+	}
+}
+
+static void
+slow_setup(void)
+{
+	const char *v = getenv(SLOW_ENV);
+
+	slow.us = v != NULL ? strtol(v, NULL, 10) : 0;
+}
+
 /* Drain until the target has ended; returns its wait status. */
 static int
 collect_until_exit(struct collector *c, pid_t pid)
 {
+	ring_record_fn fn = slow.us > 0 ? slow_record : collector_record;
 	int status, idle_ms = 1;
 	size_t abandoned;
 	pid_t w;
 
+	slow.c = c;
 	for (;;) {
 		/*
 		 * Poll: 1 ms while events flow, backing off to 64 ms when the
 		 * target is idle.  A full ring and SIGCHLD wake us sooner.
 		 */
-		if (ring_drain(&ring, collector_record, c) != 0)
+		if (ring_drain(&ring, fn, c) != 0)
 			idle_ms = 1;
 		else if (idle_ms < 64)
 			idle_ms *= 2;
@@ -221,6 +260,9 @@ collect_until_exit(struct collector *c, pid_t pid)
 	 */
 	ring_drain_abandoned(&ring, collector_record, c, &abandoned);
 	c->anomalies.bad_record += abandoned;
+	if (slow.us > 0)
+		fprintf(stderr, "heapprof: test: producers waited %llu times "
+		    "for ring space\n", (unsigned long long)ring.hdr->full_waits);
 	return status;
 }
 
@@ -335,7 +377,8 @@ session_run(const struct session_opts *o)
 		free(agent);
 		return EXIT_RUN_FAILED;
 	}
-	if (ring_create(&ring, RING_CAPACITY) == -1) {
+	slow_setup();
+	if (ring_create(&ring, slow.us > 0 ? SLOW_RING : RING_CAPACITY) == -1) {
 		error(0, errno, "cannot create the event ring");
 		free(agent);
 		return EXIT_RUN_FAILED;
