@@ -1,5 +1,5 @@
 /*
- * cmd-run.c - `heapprof run [-o FILE] [--] PROGRAM [ARGS...]`.
+ * cmd-run.c - `heapprof run [-o FILE] [--children] [--] PROGRAM [ARGS...]`.
  */
 #include "config.h"
 
@@ -10,11 +10,17 @@
 #include "exitcode.h"
 #include "session.h"
 
+enum { OPT_CHILDREN = 0x100 };
+
 static const struct argp_option run_options[] = {
 	{ NULL, 0, NULL, 0, "Output:", 1 },
 	{ "output", 'o', "FILE", 0,
 	    "write the profile to FILE (default heapprof.data; an existing "
 	    "one is kept as FILE.old)", 0 },
+	{ NULL, 0, NULL, 0, "Processes:", 2 },
+	{ "children", OPT_CHILDREN, NULL, 0,
+	    "also profile every process PROGRAM starts, after fork and after "
+	    "exec, each into FILE.PID", 0 },
 	{ NULL, 0, NULL, 0, NULL, 0 },
 };
 
@@ -28,6 +34,9 @@ run_parse(int key, char *arg, struct argp_state *state)
 		if (arg[0] == '\0')
 			argp_error(state, "empty output file name");
 		o->output = arg;
+		break;
+	case OPT_CHILDREN:
+		o->children = 1;
 		break;
 	case ARGP_KEY_ARG:
 		/* The program's own options follow: stop parsing here. */
@@ -53,7 +62,7 @@ static const struct argp run_argp = {
 int
 cmd_run(int argc, char **argv)
 {
-	struct session_opts o = { NULL, "heapprof.data" };
+	struct session_opts o = { NULL, "heapprof.data", 0 };
 
 	argv[0] = (char *)"heapprof run";
 	argp_parse(&run_argp, argc, argv, ARGP_IN_ORDER, NULL, &o);

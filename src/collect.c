@@ -37,6 +37,22 @@ collector_release(struct collector *c)
 	memset(c, 0, sizeof *c);
 }
 
+void
+collector_copy(struct collector *dst, const struct collector *src)
+{
+	size_t i;
+
+	*dst = *src;
+	stacktab_copy(&dst->stacks, &src->stacks);
+	livetab_copy(&dst->live, &src->live);
+	dst->sites_cap = src->stacks.nstacks;
+	dst->sites = xmemdup(src->sites, dst->sites_cap * sizeof *src->sites);
+	dst->modules_cap = src->nmodules;
+	dst->modules = xmemdup(src->modules, src->nmodules * sizeof *src->modules);
+	for (i = 0; i < src->nmodules; i++)
+		dst->modules[i].path = xstrdup(src->modules[i].path);
+}
+
 static uint32_t
 site_of(struct collector *c, const uint64_t *frames, uint32_t n, int trunc)
 {
@@ -275,6 +291,7 @@ record_min_len(uint16_t type)
 	case HP_REC_ALLOC:	return sizeof(struct hp_rec_alloc);
 	case HP_REC_FREE:	return sizeof(struct hp_rec_free);
 	case HP_REC_REALLOC:	return sizeof(struct hp_rec_realloc);
+	case HP_REC_FORK:	return sizeof(struct hp_rec_fork);
 	}
 	return sizeof(struct hp_rec);
 }
@@ -312,6 +329,9 @@ collector_record(void *collector, const struct hp_rec *rec)
 	case HP_REC_REALLOC:
 		on_realloc(c, (const struct hp_rec_realloc *)rec);
 		c->last_time = ((const struct hp_rec_realloc *)rec)->time;
+		break;
+	case HP_REC_FORK:
+		/* The session copies the collector here (--children). */
 		break;
 	default:
 		c->anomalies.bad_record++;

@@ -78,6 +78,12 @@ struct collector {
 void collector_init(struct collector *c);
 void collector_release(struct collector *c);
 
+/*
+ * Make dst (uninitialised) an independent copy of src: a forked child's
+ * heap starts as its parent's.
+ */
+void collector_copy(struct collector *dst, const struct collector *src);
+
 /* Account one ring record (a ring_record_fn). */
 void collector_record(void *collector, const struct hp_rec *rec);
 

@@ -37,8 +37,10 @@ print_header(FILE *out, const struct profile *p, const struct report_opts *o,
 	    when, dur);
 	if (p->exit_signal != 0)
 		fprintf(out, "killed by signal %d\n", p->exit_signal);
-	else
+	else if (p->exit_code >= 0)
 		fprintf(out, "exit status %d\n", p->exit_code);
+	else	/* a --children process: not heapprof's child to wait for */
+		fprintf(out, "exit status unknown\n");
 	fprintf(out, "total:    %s in %" PRIu64 " blocks\n", total,
 	    p->total_blocks);
 	format_duration(dur, sizeof dur, p->peak_time);

@@ -27,6 +27,13 @@ livetab_release(struct livetab *t)
 	memset(t, 0, sizeof *t);
 }
 
+void
+livetab_copy(struct livetab *dst, const struct livetab *src)
+{
+	*dst = *src;
+	dst->slots = xmemdup(src->slots, src->nslots * sizeof *src->slots);
+}
+
 static size_t
 livetab_home(const struct livetab *t, uint64_t addr)
 {

@@ -24,6 +24,8 @@ struct livetab {
 
 void livetab_init(struct livetab *t);
 void livetab_release(struct livetab *t);
+/* Make dst (uninitialised) an independent copy of src. */
+void livetab_copy(struct livetab *dst, const struct livetab *src);
 
 /* Returns the slot for addr, or NULL. Valid until the next insert. */
 struct live_block *livetab_find(struct livetab *t, uint64_t addr);

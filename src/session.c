@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "children.h"
 #include "collect.h"
 #include "exitcode.h"
 #include "profile.h"
@@ -156,7 +157,8 @@ check_output(const char *output)
 }
 
 static void
-child_exec(char **argv, const char *agent, int ring_fd, int errpipe)
+child_exec(char **argv, const char *agent, int ring_fd,
+    const char *children_env, int errpipe)
 {
 	const char *old = getenv("LD_PRELOAD");
 	char fdbuf[16], *preload;
@@ -171,7 +173,9 @@ child_exec(char **argv, const char *agent, int ring_fd, int errpipe)
 	}
 	snprintf(fdbuf, sizeof fdbuf, "%d", ring_fd);
 	if (setenv("LD_PRELOAD", preload, 1) == -1 ||
-	    setenv(HP_ENV_RING_FD, fdbuf, 1) == -1)
+	    setenv(HP_ENV_RING_FD, fdbuf, 1) == -1 ||
+	    (children_env != NULL &&
+	    setenv(HP_ENV_CHILDREN, children_env, 1) == -1))
 		_exit(EXIT_RUN_FAILED);
 	execvp(argv[0], argv);
 	err = errno;
@@ -199,68 +203,93 @@ ring_clock_now(void)
 #define SLOW_ENV	"HEAPPROF_TEST_SLOW_COLLECTOR"
 #define SLOW_RING	(64u << 10)
 
-static struct {
-	long us;
-	unsigned records;
-	struct collector *c;
-} slow;
-
-static void
-slow_record(void *ctx, const struct hp_rec *rec)
-{
-	struct timespec ts;
-
-	(void)ctx;
-	collector_record(slow.c, rec);
-	if (++slow.records % 64 == 0) {
-		ts.tv_sec = slow.us / 1000000;
-		ts.tv_nsec = slow.us % 1000000 * 1000;
-		nanosleep(&ts, NULL);
-	}
-}
+static long slow_us;
 
 static void
 slow_setup(void)
 {
 	const char *v = getenv(SLOW_ENV);
 
-	slow.us = v != NULL ? strtol(v, NULL, 10) : 0;
+	slow_us = v != NULL ? strtol(v, NULL, 10) : 0;
 }
 
-/* Drain until the target has ended; returns its wait status. */
-static int
-collect_until_exit(struct collector *c, pid_t pid)
-{
-	ring_record_fn fn = slow.us > 0 ? slow_record : collector_record;
-	int status, idle_ms = 1;
-	size_t abandoned;
-	pid_t w;
+/* The target's own stream. */
+struct main_stream {
+	struct collector *c;
+	struct children *ch;	/* NULL without --children */
+	uint32_t pid;
+	unsigned records;
+};
 
-	slow.c = c;
+static void
+main_record(void *ctx, const struct hp_rec *rec)
+{
+	struct main_stream *m = ctx;
+	struct timespec ts;
+
+	children_record(m->ch, m->c, m->pid, rec);
+	if (slow_us > 0 && ++m->records % 64 == 0) {
+		ts.tv_sec = slow_us / 1000000;
+		ts.tv_nsec = slow_us % 1000000 * 1000;
+		nanosleep(&ts, NULL);
+	}
+}
+
+/*
+ * Drain until the target has ended, and with --children until every
+ * process of its tree has; returns the target's wait status.
+ */
+static int
+collect_until_exit(struct collector *c, struct children *ch, pid_t pid)
+{
+	struct main_stream m = { c, ch, (uint32_t)pid, 0 };
+	struct timespec ts;
+	int status = 0, idle_ms = 1, ended = 0;
+	/* Other processes' full rings do not wake us: poll them often. */
+	int max_idle_ms = ch != NULL ? 8 : 64;
+	size_t abandoned, n;
+
 	for (;;) {
 		/*
-		 * Poll: 1 ms while events flow, backing off to 64 ms when the
-		 * target is idle.  A full ring and SIGCHLD wake us sooner.
+		 * Poll: 1 ms while events flow, backing off when the target is
+		 * idle.  A full ring and SIGCHLD wake us sooner.
 		 */
-		if (ring_drain(&ring, fn, c) != 0)
+		n = ended ? 0 : ring_drain(&ring, main_record, &m);
+		if (ch != NULL)
+			n += children_poll(ch);
+		if (n != 0)
 			idle_ms = 1;
-		else if (idle_ms < 64)
+		else if (idle_ms < max_idle_ms)
 			idle_ms *= 2;
-		if (child_changed) {
+		if (!ended && child_changed) {
 			child_changed = 0;
-			w = waitpid(pid, &status, WNOHANG);
-			if (w == pid)
-				break;
+			if (waitpid(pid, &status, WNOHANG) == pid) {
+				/*
+				 * What the target wrote before it died is still
+				 * in the ring, perhaps behind a record a thread
+				 * reserved and never published.
+				 */
+				ring_drain_abandoned(&ring, main_record, &m,
+				    &abandoned);
+				c->anomalies.bad_record += abandoned;
+				collector_finish(c, ring_clock_now());
+				ended = 1;
+				if (ch != NULL)
+					ch->main_ended = 1;
+				continue;
+			}
 		}
-		ring_wait(&ring, idle_ms, &child_changed);
+		if (ended && (ch == NULL || !children_running(ch)))
+			break;
+		if (!ended) {
+			ring_wait(&ring, idle_ms, &child_changed);
+		} else {
+			ts.tv_sec = 0;
+			ts.tv_nsec = idle_ms * 1000000L;
+			nanosleep(&ts, NULL);
+		}
 	}
-	/*
-	 * What the target wrote before it died is still in the ring, perhaps
-	 * behind a record a thread reserved and never published.
-	 */
-	ring_drain_abandoned(&ring, collector_record, c, &abandoned);
-	c->anomalies.bad_record += abandoned;
-	if (slow.us > 0)
+	if (slow_us > 0)
 		fprintf(stderr, "heapprof: test: producers waited %llu times "
 		    "for ring space\n", (unsigned long long)ring.hdr->full_waits);
 	return status;
@@ -301,32 +330,32 @@ keep_old_profile(const char *output)
 }
 
 static void
-print_summary(const struct collector *c, const char *output)
+print_summary(const struct collector *c, const char *who, const char *output)
 {
 	char total[32], peak[32], end[32];
 
 	format_size(total, sizeof total, c->total_bytes, 0);
 	format_size(peak, sizeof peak, c->peak_bytes, 0);
 	format_size(end, sizeof end, c->end_bytes, 0);
-	fprintf(stderr, "heapprof: %llu blocks, %s total, %s at peak, "
-	    "%s in %llu blocks at exit \u2192 %s\n",
+	fprintf(stderr, "heapprof: %s%llu blocks, %s total, %s at peak, "
+	    "%s in %llu blocks at exit \u2192 %s\n", who,
 	    (unsigned long long)c->total_blocks, total, peak, end,
 	    (unsigned long long)c->end_blocks, output);
 }
 
+/* status is a wait status, or -1 when unknown (not heapprof's child). */
 static void
-fill_meta(struct profile *p, const struct collector *c, char **argv,
+fill_meta(struct profile *p, const struct collector *c, const char *command,
     pid_t pid, time_t start, int status)
 {
-	char *cmd = join_argv(argv);
-
-	p->command = profile_string(p, cmd);
-	free(cmd);
+	p->command = profile_string(p, command);
 	p->pid = c->pid != 0 ? c->pid : (uint32_t)pid;
 	p->start_time = (int64_t)start;
 	p->duration = c->end_time;
-	p->exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-	p->exit_signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+	p->exit_code = status != -1 && WIFEXITED(status) ?
+	    WEXITSTATUS(status) : -1;
+	p->exit_signal = status != -1 && WIFSIGNALED(status) ?
+	    WTERMSIG(status) : 0;
 	p->total_bytes = c->total_bytes;
 	p->total_blocks = c->total_blocks;
 	p->peak_bytes = c->peak_bytes;
@@ -336,6 +365,61 @@ fill_meta(struct profile *p, const struct collector *c, char **argv,
 	p->end_blocks = c->end_blocks;
 	p->events = c->events;
 	p->anomalies = c->anomalies;
+}
+
+/*
+ * Symbolize and write one process's profile, keeping an older file as
+ * .old.  Returns 0, or -1 after an error line.
+ */
+static int
+write_profile(const struct collector *c, const char *command, pid_t pid,
+    time_t start, int status, const char *output, const char *who)
+{
+	struct profile p;
+	int rc;
+
+	profile_init(&p);
+	fill_meta(&p, c, command, pid, start, status);
+	symbolize(&p, c);
+	rc = keep_old_profile(output);
+	if (rc == 0 && profile_write(&p, output) == -1) {
+		error(0, errno, "cannot write '%s'", output);
+		rc = -1;
+	}
+	if (rc == 0)
+		print_summary(c, who, output);
+	profile_release(&p);
+	return rc;
+}
+
+/* --children: OUTPUT.PID, or OUTPUT.PID.N for a pid that exec'd again. */
+static int
+write_children(const struct children *ch, const char *output)
+{
+	const struct child_proc *p;
+	char *path, who[48];
+	size_t i, j, again;
+	int rc = 0;
+
+	for (i = 0; i < ch->nprocs; i++) {
+		p = ch->procs[i];
+		if (p->state != CHILD_ENDED)
+			continue;
+		for (again = 0, j = 0; j < i; j++)
+			again += ch->procs[j]->pid == p->pid;
+		path = xmalloc(strlen(output) + 48);
+		if (again == 0)
+			sprintf(path, "%s.%ld", output, (long)p->pid);
+		else
+			sprintf(path, "%s.%ld.%zu", output, (long)p->pid,
+			    again + 1);
+		snprintf(who, sizeof who, "pid %ld: ", (long)p->pid);
+		if (write_profile(&p->c, p->command, p->pid, p->start, -1, path,
+		    who) == -1)
+			rc = -1;
+		free(path);
+	}
+	return rc;
 }
 
 /* Die of the target's signal, without a core file of heapprof's own. */
@@ -358,11 +442,11 @@ die_like(int sig)
 int
 session_run(const struct session_opts *o)
 {
+	struct children children, *ch = NULL;
 	struct collector c;
-	struct profile p;
 	int errpipe[2], err = 0, status, rc;
 	time_t start;
-	char *agent;
+	char *agent, *command;
 	ssize_t n;
 	pid_t pid;
 
@@ -378,10 +462,18 @@ session_run(const struct session_opts *o)
 		return EXIT_RUN_FAILED;
 	}
 	slow_setup();
-	if (ring_create(&ring, slow.us > 0 ? SLOW_RING : RING_CAPACITY) == -1) {
+	if (ring_create(&ring, slow_us > 0 ? SLOW_RING : RING_CAPACITY) == -1) {
 		error(0, errno, "cannot create the event ring");
 		free(agent);
 		return EXIT_RUN_FAILED;
+	}
+	if (o->children) {
+		if (children_listen(&children) == -1) {
+			error(0, errno, "cannot listen for child processes");
+			free(agent);
+			return EXIT_RUN_FAILED;
+		}
+		ch = &children;
 	}
 	if (pipe2(errpipe, O_CLOEXEC) == -1) {
 		error(0, errno, "cannot create a pipe");
@@ -399,8 +491,11 @@ session_run(const struct session_opts *o)
 		return EXIT_RUN_FAILED;
 	}
 	if (pid == 0)
-		child_exec(o->argv, agent, ring.fd, errpipe[1]);
+		child_exec(o->argv, agent, ring.fd, ch != NULL ? ch->env : NULL,
+		    errpipe[1]);
 	target_pid = pid;
+	if (ch != NULL)
+		ch->main_pid = (uint32_t)pid;
 	free(agent);
 	close(errpipe[1]);
 	/* The pipe closes on a successful exec; otherwise it carries errno. */
@@ -413,26 +508,23 @@ session_run(const struct session_opts *o)
 		error(0, err, "cannot run '%s'", o->argv[0]);
 		collector_release(&c);
 		ring_unmap(&ring);
+		if (ch != NULL)
+			children_release(ch);
 		return err == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC;
 	}
 
-	status = collect_until_exit(&c, pid);
-	collector_finish(&c, ring_clock_now());
+	status = collect_until_exit(&c, ch, pid);
 	restore_handlers();
 
-	profile_init(&p);
-	fill_meta(&p, &c, o->argv, pid, start, status);
-	symbolize(&p, &c);
-	rc = keep_old_profile(o->output);
-	if (rc == 0 && profile_write(&p, o->output) == -1) {
-		error(0, errno, "cannot write '%s'", o->output);
+	command = join_argv(o->argv);
+	rc = write_profile(&c, command, pid, start, status, o->output, "");
+	free(command);
+	if (ch != NULL && write_children(ch, o->output) == -1)
 		rc = -1;
-	}
-	if (rc == 0)
-		print_summary(&c, o->output);
-	profile_release(&p);
 	collector_release(&c);
 	ring_unmap(&ring);
+	if (ch != NULL)
+		children_release(ch);
 
 	if (WIFSIGNALED(status))
 		die_like(WTERMSIG(status));

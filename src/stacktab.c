@@ -27,6 +27,18 @@ stacktab_release(struct stacktab *t)
 	memset(t, 0, sizeof *t);
 }
 
+void
+stacktab_copy(struct stacktab *dst, const struct stacktab *src)
+{
+	*dst = *src;
+	dst->frames_cap = src->nframes;
+	dst->frames = xmemdup(src->frames, src->nframes * sizeof *src->frames);
+	dst->stacks_cap = src->nstacks;
+	dst->stacks = xmemdup(src->stacks, src->nstacks * sizeof *src->stacks);
+	dst->buckets = xmemdup(src->buckets,
+	    src->nbuckets * sizeof *src->buckets);
+}
+
 static void
 stacktab_rehash(struct stacktab *t)
 {

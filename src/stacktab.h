@@ -24,6 +24,8 @@ struct stacktab {
 
 void stacktab_init(struct stacktab *t);
 void stacktab_release(struct stacktab *t);
+/* Make dst (uninitialised) an independent copy of src. */
+void stacktab_copy(struct stacktab *dst, const struct stacktab *src);
 
 /* Return the id of this stack, adding it if new.  frames is copied. */
 uint32_t stacktab_intern(struct stacktab *t, const uint64_t *frames,

@@ -28,6 +28,24 @@
 /* Environment variable through which the CLI hands the ring's fd to the agent. */
 #define HP_ENV_RING_FD	"HEAPPROF_RING_FD"
 
+/*
+ * With `run --children`: "PID:NAME", the CLI's pid and the abstract unix
+ * socket (SOCK_SEQPACKET) on which it takes the rings every other process
+ * of the tree makes for itself.  A process connects, sends one struct
+ * hp_child_hello with the ring's memfd attached (SCM_RIGHTS), and closes.
+ */
+#define HP_ENV_CHILDREN	"HEAPPROF_CHILDREN"
+#define HP_CHILD_RING_SIZE	(8u << 20)
+
+struct hp_child_hello {
+	uint32_t magic;		/* HP_WIRE_MAGIC */
+	uint32_t version;	/* HP_WIRE_VERSION */
+	uint32_t pid;
+	uint32_t parent_pid;	/* for a forked child: whose heap it copies */
+	uint64_t fork_token;	/* 0 after exec; else matches an HP_REC_FORK */
+	char command[1024];	/* its /proc/self/cmdline, NULs as spaces */
+};
+
 #define HP_RING_HEADER_SIZE	4096u
 #define HP_MAX_FRAMES		128	/* deeper stacks are marked truncated */
 
@@ -54,7 +72,8 @@ enum hp_rec_type {
 	HP_REC_ALLOC,		/* struct hp_rec_alloc + frames */
 	HP_REC_FREE,		/* struct hp_rec_free */
 	HP_REC_REALLOC,		/* struct hp_rec_realloc + frames */
-	HP_REC_LAST = HP_REC_REALLOC
+	HP_REC_FORK,		/* struct hp_rec_fork: about to fork (--children) */
+	HP_REC_LAST = HP_REC_FORK
 };
 
 /*
@@ -103,6 +122,15 @@ struct hp_rec_free {
 	struct hp_rec hdr;
 	uint64_t addr;
 	uint64_t time;
+};
+
+/*
+ * With --children, sent just before fork(): the child's profile starts as
+ * a copy of this process's state at this point in its stream.
+ */
+struct hp_rec_fork {
+	struct hp_rec hdr;
+	uint64_t token;		/* unique within the process */
 };
 
 /*

@@ -76,3 +76,15 @@ xstrndup(const char *s, size_t n)
 	p[n] = '\0';
 	return p;
 }
+
+void *
+xmemdup(const void *p, size_t n)
+{
+	void *q;
+
+	if (n == 0)
+		return NULL;
+	q = xmalloc(n);
+	memcpy(q, p, n);
+	return q;
+}

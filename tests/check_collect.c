@@ -446,6 +446,97 @@ START_TEST(test_hello_and_modules)
 }
 END_TEST
 
+static void
+module_rec(struct collector *c, uint64_t lo, uint64_t hi, const char *path,
+    uint16_t flags)
+{
+	struct hp_rec_module *m = (struct hp_rec_module *)(void *)recbuf;
+	size_t n = strlen(path);
+
+	memset(recbuf, 0, sizeof recbuf);
+	m->hdr.len = (uint32_t)HP_ALIGN8(sizeof *m + n);
+	m->hdr.type = HP_REC_MODULE;
+	m->hdr.flags = flags;
+	m->bias = lo;
+	m->lo = lo;
+	m->hi = hi;
+	m->path_len = (uint32_t)n;
+	memcpy(m + 1, path, n);
+	collector_record(c, &m->hdr);
+}
+
+/*
+ * A library unloaded and another loaded at its addresses: each stack is
+ * resolved against the object loaded when it was first seen, and a stack
+ * seen inside dlopen (a constructor), before its object was announced,
+ * against the object announced next.
+ */
+START_TEST(test_module_lifetimes)
+{
+	static const uint64_t in_lib[] = { 0x7f0000001100 };
+	static const uint64_t ctor[] = { 0x7f0000001200, 0x401010 };
+	const struct module *m;
+	struct collector c;
+	size_t mi = 99;
+
+	collector_init(&c);
+	module_rec(&c, 0x7f0000000000, 0x7f0000010000, "/lib/first.so", 0);
+	ALLOC(&c, 0x1000, 8, 10, in_lib);	/* site 0 */
+	module_rec(&c, 0x7f0000000000, 0, "", HP_RECF_UNLOADED);
+	ck_assert_uint_ne(c.modules[0].unload_event, UINT64_MAX);
+	ALLOC(&c, 0x2000, 8, 20, ctor);		/* site 1, before its object */
+	module_rec(&c, 0x7f0000000000, 0x7f0000010000, "/lib/second.so", 0);
+	ck_assert_uint_eq(c.nmodules, 2);
+
+	m = collector_module_at(&c, in_lib[0], c.sites[0].first_event, &mi);
+	ck_assert_ptr_nonnull(m);
+	ck_assert_str_eq(m->path, "/lib/first.so");
+	ck_assert_uint_eq(mi, 0);
+	m = collector_module_at(&c, ctor[0], c.sites[1].first_event, &mi);
+	ck_assert_ptr_nonnull(m);
+	ck_assert_str_eq(m->path, "/lib/second.so");
+	ck_assert_uint_eq(mi, 1);
+	ck_assert_ptr_null(collector_module_at(&c, ctor[1],
+	    c.sites[1].first_event, &mi));
+	expect_no_anomalies(&c);
+	collector_release(&c);
+}
+END_TEST
+
+/* A copy (a forked child's start) goes on independently of the original. */
+START_TEST(test_copy_is_independent)
+{
+	struct collector c, child;
+
+	collector_init(&c);
+	module_rec(&c, 0x7f0000000000, 0x7f0000010000, "/lib/a.so", 0);
+	ALLOC(&c, 0x1000, 100, 10, stack_a);
+	ALLOC(&c, 0x2000, 50, 20, stack_b);
+	collector_copy(&child, &c);
+
+	FREE(&child, 0x1000, 30);		/* inherited, freed in the child */
+	ALLOC(&child, 0x3000, 300, 40, stack_a);
+	ALLOC(&c, 0x4000, 7, 40, stack_r);	/* the parent's own */
+	collector_finish(&child, 50);
+	collector_finish(&c, 50);
+
+	ck_assert_uint_eq(child.total_bytes, 450);
+	ck_assert_uint_eq(child.end_bytes, 350);
+	ck_assert_uint_eq(child.stacks.nstacks, 2);
+	ck_assert_uint_eq(c.total_bytes, 157);
+	ck_assert_uint_eq(c.end_bytes, 157);
+	ck_assert_uint_eq(c.stacks.nstacks, 3);
+	ck_assert_uint_eq(c.sites[0].st[STATS_OWN].tbk, 1);
+	ck_assert_uint_eq(child.sites[0].st[STATS_OWN].tbk, 2);
+	ck_assert_str_eq(child.modules[0].path, "/lib/a.so");
+	ck_assert_ptr_ne(child.modules[0].path, c.modules[0].path);
+	expect_no_anomalies(&child);
+	expect_no_anomalies(&c);
+	collector_release(&child);
+	collector_release(&c);
+}
+END_TEST
+
 /* --- anomalies ---------------------------------------------------------- */
 
 START_TEST(test_unknown_free)
@@ -617,6 +708,8 @@ make_collect_suite(void)
 	tcase_add_test(tc, test_realloc_failed);
 	tcase_add_test(tc, test_realloc_to_zero);
 	tcase_add_test(tc, test_hello_and_modules);
+	tcase_add_test(tc, test_module_lifetimes);
+	tcase_add_test(tc, test_copy_is_independent);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("Errors");

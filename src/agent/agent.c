@@ -36,6 +36,8 @@ enum attach_state { ATTACH_NONE, ATTACH_BUSY, ATTACH_READY, ATTACH_OFF };
 
 static int attach_state;
 static uint64_t clock_origin;
+static int children;		/* run --children: follow forks and execs */
+static __thread uint64_t fork_token TLS_IE;	/* of this thread's fork */
 
 /* This thread reserved a record it has not yet published. */
 static __thread int holding TLS_IE;
@@ -52,6 +54,9 @@ static __thread struct {
 } deferred TLS_IE;
 
 extern char **environ;
+
+static void *reserve(uint32_t len);
+static void publish(void *rec, uint32_t len, uint16_t type, uint16_t flags);
 
 uint64_t
 agent_now(void)
@@ -106,50 +111,106 @@ env_strip_preload(const char *self_path)
 }
 
 static void
+send_hello(void)
+{
+	struct hp_rec_hello *hello;
+
+	hello = ring_reserve(&agent_ring, sizeof *hello);
+	if (hello == NULL)
+		return;
+	hello->pid = (uint32_t)getpid();
+	hello->wire_version = HP_WIRE_VERSION;
+	ring_publish(&agent_ring, hello, sizeof *hello, HP_REC_HELLO, 0);
+}
+
+/* --children: mark the point in this process's stream the child copies. */
+static void
+before_fork(void)
+{
+	static uint64_t forks;
+	struct hp_rec_fork *rec;
+	int saved = hook_state;
+
+	if (!agent_active())
+		return;
+	hook_state = HOOK_RECORD;
+	fork_token = __atomic_add_fetch(&forks, 1, __ATOMIC_RELAXED);
+	rec = reserve(sizeof *rec);
+	if (rec != NULL) {
+		rec->token = fork_token;
+		publish(rec, sizeof *rec, HP_REC_FORK, 0);
+	}
+	hook_state = saved;
+}
+
+static void
 after_fork_in_child(void)
 {
-	/* The child is not profiled: it must not write into the parent's ring. */
-	__atomic_store_n(&attach_state, ATTACH_OFF, __ATOMIC_RELEASE);
+	/*
+	 * Without --children the child is not profiled: it must not write
+	 * into the parent's ring.  With it, the child gets a ring of its own.
+	 */
+	if (!children || !agent_active()) {
+		__atomic_store_n(&attach_state, ATTACH_OFF, __ATOMIC_RELEASE);
+		return;
+	}
+	ring_unmap(&agent_ring);
+	if (children_ring(&agent_ring, (uint32_t)getppid(), fork_token,
+	    clock_origin) == -1) {
+		__atomic_store_n(&attach_state, ATTACH_OFF, __ATOMIC_RELEASE);
+		return;
+	}
+	send_hello();
+}
+
+/* The ring the CLI made for the main target, passed by fd number. */
+static int
+attach_main_ring(const char *fdstr)
+{
+	char *end;
+	long fd;
+
+	errno = 0;
+	fd = strtol(fdstr, &end, 10);
+	if (errno != 0 || *end != '\0' || fd < 0 ||
+	    ring_attach(&agent_ring, (int)fd) == -1)
+		return -1;
+	close(agent_ring.fd);
+	agent_ring.fd = -1;
+	return 0;
 }
 
 static int
 attach(void)
 {
-	struct hp_rec_hello *hello;
 	uintptr_t self_lo, self_hi;
-	const char *fdstr;
+	const char *fdstr, *chstr;
 	Dl_info self;
-	char *end;
-	long fd;
 
 	if (environ == NULL)
 		return ATTACH_NONE;	/* too early: libc is not initialised */
 	fdstr = getenv(HP_ENV_RING_FD);
-	if (fdstr == NULL)
+	chstr = getenv(HP_ENV_CHILDREN);
+	children = chstr != NULL && children_init(chstr) == 0;
+	if (fdstr != NULL) {
+		if (attach_main_ring(fdstr) == -1)
+			return ATTACH_OFF;
+		env_remove(HP_ENV_RING_FD);
+	} else if (!children || children_ring(&agent_ring,
+	    (uint32_t)getppid(), 0, 0) == -1) {
 		return ATTACH_OFF;
-	errno = 0;
-	fd = strtol(fdstr, &end, 10);
-	if (errno != 0 || *end != '\0' || fd < 0 ||
-	    ring_attach(&agent_ring, (int)fd) == -1)
-		return ATTACH_OFF;
-	close(agent_ring.fd);
-	agent_ring.fd = -1;
+	}
 	clock_origin = agent_ring.hdr->clock_origin;
-
-	env_remove(HP_ENV_RING_FD);
-	if (dladdr((void *)&attach, &self) != 0 && self.dli_fname != NULL)
+	/* With --children, exec'd programs must find the agent again. */
+	if (!children && dladdr((void *)&attach, &self) != 0 &&
+	    self.dli_fname != NULL)
 		env_strip_preload(self.dli_fname);
 
-	hello = ring_reserve(&agent_ring, sizeof *hello);
-	if (hello == NULL)
-		return ATTACH_OFF;
-	hello->pid = (uint32_t)getpid();
-	hello->wire_version = HP_WIRE_VERSION;
-	ring_publish(&agent_ring, hello, sizeof *hello, HP_REC_HELLO, 0);
-
+	send_hello();
 	modules_announce(&self_lo, &self_hi);
 	unwind_init(self_lo, self_hi);
-	pthread_atfork(NULL, NULL, after_fork_in_child);
+	pthread_atfork(children ? before_fork : NULL, NULL,
+	    after_fork_in_child);
 	return ATTACH_READY;
 }
 

@@ -86,6 +86,14 @@ HIDDEN void modules_announce(uintptr_t *agent_lo, uintptr_t *agent_hi);
 HIDDEN void modules_refresh(uint64_t now, int force);
 HIDDEN int modules_changed(void);
 
+/*
+ * --children (children.c): children_init parses HEAPPROF_CHILDREN;
+ * children_ring makes this process's own ring and hands it to the CLI.
+ */
+HIDDEN int children_init(const char *value);
+HIDDEN int children_ring(struct ring *r, uint32_t parent_pid,
+    uint64_t fork_token, uint64_t clock_origin);
+
 /* Bump arena for allocations made while the real allocator is resolved. */
 HIDDEN void *bootstrap_alloc(size_t size, size_t align);
 HIDDEN int bootstrap_owns(const void *p);

@@ -1,0 +1,138 @@
+/*
+ * children.c - `run --children`: every process of the tree is profiled into
+ * a ring of its own.  The process makes the ring (a memfd) itself and hands
+ * it to the CLI over an abstract unix socket named in HEAPPROF_CHILDREN, so
+ * nothing depends on fds or environment the program may have changed
+ * since start-up, except for exec'd programs, which find the agent through
+ * LD_PRELOAD and the socket through the environment like any child.
+ *
+ * A forked child's heap is a copy of its parent's: just before fork() the
+ * parent sends an HP_REC_FORK record with a token, the child sends the
+ * same token, and the CLI starts the child's profile from a copy of the
+ * parent's state at that record.  Nothing here allocates.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "agent.h"
+#include "ring.h"
+#include "wire.h"
+
+static struct sockaddr_un cli_addr;
+static socklen_t cli_addr_len;
+static uint32_t cli_pid;
+
+int
+children_init(const char *value)
+{
+	const char *name;
+	char *end;
+	size_t n;
+
+	cli_pid = (uint32_t)strtoul(value, &end, 10);
+	if (*end != ':' || cli_pid == 0)
+		return -1;
+	name = end + 1;
+	n = strlen(name);
+	if (n == 0 || n + 1 > sizeof cli_addr.sun_path)
+		return -1;
+	memset(&cli_addr, 0, sizeof cli_addr);
+	cli_addr.sun_family = AF_UNIX;
+	/* Abstract: a leading NUL, no file to clean up, no path to reach. */
+	memcpy(cli_addr.sun_path + 1, name, n);
+	cli_addr_len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + n);
+	return 0;
+}
+
+/* Read now: the CLI may look only after the process is gone. */
+static void
+read_command(char *buf, size_t size)
+{
+	ssize_t n = -1, i;
+	int fd;
+
+	fd = open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC);
+	if (fd != -1) {
+		n = read(fd, buf, size - 1);
+		close(fd);
+	}
+	if (n < 0)
+		n = 0;
+	while (n > 0 && buf[n - 1] == '\0')
+		n--;
+	for (i = 0; i < n; i++)
+		if (buf[i] == '\0')
+			buf[i] = ' ';
+	buf[n] = '\0';
+}
+
+int
+children_ring(struct ring *r, uint32_t parent_pid, uint64_t fork_token,
+    uint64_t clock_origin)
+{
+	struct hp_child_hello hello;
+	union {
+		struct cmsghdr hdr;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} control;
+	struct msghdr msg;
+	struct iovec iov;
+	struct cmsghdr *cm;
+	int sock, saved;
+
+	if (ring_create(r, HP_CHILD_RING_SIZE) == -1)
+		return -1;
+	r->hdr->consumer_pid = cli_pid;
+	if (clock_origin != 0)
+		r->hdr->clock_origin = clock_origin;
+	sock = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (sock == -1)
+		goto fail;
+	if (connect(sock, (struct sockaddr *)&cli_addr, cli_addr_len) == -1) {
+		saved = errno;
+		close(sock);
+		errno = saved;
+		goto fail;
+	}
+	memset(&hello, 0, sizeof hello);
+	hello.magic = HP_WIRE_MAGIC;
+	hello.version = HP_WIRE_VERSION;
+	hello.pid = (uint32_t)getpid();
+	hello.parent_pid = parent_pid;
+	hello.fork_token = fork_token;
+	read_command(hello.command, sizeof hello.command);
+	iov.iov_base = &hello;
+	iov.iov_len = sizeof hello;
+	memset(&msg, 0, sizeof msg);
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = control.buf;
+	msg.msg_controllen = sizeof control.buf;
+	cm = CMSG_FIRSTHDR(&msg);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &r->fd, sizeof(int));
+	if (sendmsg(sock, &msg, MSG_NOSIGNAL) != (ssize_t)sizeof hello) {
+		saved = errno;
+		close(sock);
+		errno = saved;
+		goto fail;
+	}
+	close(sock);
+	/* The CLI has its own descriptor now; the mapping is all we need. */
+	close(r->fd);
+	r->fd = -1;
+	return 0;
+fail:
+	ring_unmap(r);
+	return -1;
+}

@@ -1,0 +1,76 @@
+/*
+ * children.h - the CLI's side of `run --children`: every process of the
+ * target's tree other than the target itself hands over a ring of its own
+ * (see HP_ENV_CHILDREN in wire.h) and gets a collector of its own.
+ */
+#ifndef HEAPPROF_CHILDREN_H
+#define HEAPPROF_CHILDREN_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include "collect.h"
+#include "ring.h"
+
+enum child_state {
+	CHILD_WAITING,		/* forked: waits for the parent's copy */
+	CHILD_RUNNING,
+	CHILD_ENDED
+};
+
+struct child_proc {
+	struct ring ring;
+	struct collector c;
+	pid_t pid;
+	int pidfd;		/* readable once the process ended; -1 if none */
+	enum child_state state;
+	uint32_t parent_pid;
+	uint64_t fork_token;
+	char *command;		/* its command line, as it reported it */
+	time_t start;
+};
+
+/* A parent's state at an HP_REC_FORK, waiting for the child to claim it. */
+struct fork_copy {
+	uint32_t pid;
+	uint64_t token;
+	struct collector c;
+};
+
+struct children {
+	int listen_fd;
+	uint32_t main_pid;	/* the target, whose stream the session drains */
+	int main_ended;		/* ... and has drained to its end */
+	char env[64];		/* the HEAPPROF_CHILDREN value */
+	struct child_proc **procs;
+	size_t nprocs, procs_cap;
+	struct fork_copy *copies;
+	size_t ncopies, copies_cap;
+};
+
+/*
+ * Listen on a fresh abstract socket.  Returns 0, or -1 with errno set.
+ */
+int children_listen(struct children *ch);
+void children_release(struct children *ch);
+
+/*
+ * Account a record from process pid's ring into c: like collector_record,
+ * and at an HP_REC_FORK keep a copy of c for the child.
+ */
+void children_record(struct children *ch, struct collector *c, uint32_t pid,
+    const struct hp_rec *rec);
+
+/*
+ * Take new rings, start forked children from their parent's copy, drain
+ * every running child, and end those whose process is gone.  Returns the
+ * number of records drained.
+ */
+size_t children_poll(struct children *ch);
+
+/* 1 while some process of the tree may still send events. */
+int children_running(const struct children *ch);
+
+#endif
