@@ -10,11 +10,18 @@
 #include "exitcode.h"
 #include "session.h"
 
+enum { OPT_DEBUGINFOD = 0x100 };
+
 static const struct argp_option run_options[] = {
 	{ NULL, 0, NULL, 0, "Output:", 1 },
 	{ "output", 'o', "FILE", 0,
 	    "write the profile to FILE (default heapprof.data; an existing "
 	    "one is kept as FILE.old)", 0 },
+	{ NULL, 0, NULL, 0, "Symbols:", 2 },
+	{ "debuginfod", OPT_DEBUGINFOD, NULL, 0,
+	    "fetch missing debug information from the servers in "
+	    "DEBUGINFOD_URLS (off by default: it may be slow and uses the "
+	    "network)", 0 },
 	{ NULL, 0, NULL, 0, NULL, 0 },
 };
 
@@ -28,6 +35,9 @@ run_parse(int key, char *arg, struct argp_state *state)
 		if (arg[0] == '\0')
 			argp_error(state, "empty output file name");
 		o->output = arg;
+		break;
+	case OPT_DEBUGINFOD:
+		o->debuginfod = 1;
 		break;
 	case ARGP_KEY_ARG:
 		/* The program's own options follow: stop parsing here. */
@@ -53,7 +63,7 @@ static const struct argp run_argp = {
 int
 cmd_run(int argc, char **argv)
 {
-	struct session_opts o = { NULL, "heapprof.data" };
+	struct session_opts o = { NULL, "heapprof.data", 0 };
 
 	argv[0] = (char *)"heapprof run";
 	argp_parse(&run_argp, argc, argv, ARGP_IN_ORDER, NULL, &o);

@@ -374,7 +374,7 @@ session_run(const struct session_opts *o)
 
 	profile_init(&p);
 	fill_meta(&p, &c, o->argv, pid, start, status);
-	symbolize(&p, &c);
+	symbolize(&p, &c, o->debuginfod ? SYMBOLIZE_DEBUGINFOD : 0);
 	rc = keep_old_profile(o->output);
 	if (rc == 0 && profile_write(&p, o->output) == -1) {
 		error(0, errno, "cannot write '%s'", o->output);

@@ -7,6 +7,7 @@
 struct session_opts {
 	char **argv;		/* the target and its arguments, NULL-terminated */
 	const char *output;	/* the profile to write */
+	int debuginfod;		/* let libdw ask DEBUGINFOD_URLS' servers */
 };
 
 /*

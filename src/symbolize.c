@@ -5,15 +5,24 @@
  * so PIE executables and shared libraries resolve without /proc of a
  * process that no longer exists.  A return address points after the call,
  * so every frame is looked up at pc - 1, which lies inside the call.
+ *
+ * Names are stored as linkage (mangled) names, so that `report` can show
+ * them demangled or raw; source paths are stored absolute, joined with
+ * the compilation directory, so that `report` can shorten them against
+ * its own working directory.
  */
 #include "config.h"
 
 #include <elfutils/libdwfl.h>
 #include <dwarf.h>
+#include <error.h>
+#include <gelf.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "stacktab.h"
+#include "report.h"
 #include "symbolize.h"
 #include "xmalloc.h"
 
@@ -26,24 +35,75 @@ static const Dwfl_Callbacks offline_callbacks = {
 	.debuginfo_path = &debuginfo_path,
 };
 
+char *
+symbolize_join_path(const char *dir, const char *name)
+{
+	size_t dlen = dir != NULL && dir[0] != '\0' && name[0] != '/' ?
+	    strlen(dir) : 0;
+	char *in = xmalloc(dlen + strlen(name) + 2), *out, *seg, *save;
+	size_t len = 0, keep = 0;	/* keep: leading ".." of a relative path */
+	int absolute;
+
+	if (dlen != 0)
+		sprintf(in, "%s/%s", dir, name);
+	else
+		strcpy(in, name);
+	absolute = in[0] == '/';
+	out = xmalloc(strlen(in) + 2);
+	for (seg = strtok_r(in, "/", &save); seg != NULL;
+	    seg = strtok_r(NULL, "/", &save)) {
+		if (strcmp(seg, ".") == 0)
+			continue;
+		if (strcmp(seg, "..") == 0 && len > keep) {
+			while (len > keep && out[len - 1] != '/')
+				len--;
+			if (len > keep)
+				len--;	/* the slash before the dropped segment */
+			continue;
+		}
+		if (strcmp(seg, "..") == 0 && absolute)
+			continue;	/* "/.." is "/" */
+		if (len > 0 || absolute)
+			out[len++] = '/';
+		memcpy(out + len, seg, strlen(seg));
+		len += strlen(seg);
+		if (strcmp(seg, "..") == 0)
+			keep = len;
+	}
+	if (len == 0 && absolute)
+		out[len++] = '/';
+	else if (len == 0)
+		out[len++] = '.';
+	out[len] = '\0';
+	free(in);
+	return out;
+}
+
+/* "__libc_start_main@@GLIBC_2.34": the symbol version is noise here. */
 static void
-add_loc(struct profile *p, const char *fn, const char *file, int line)
+add_loc(struct profile *p, const char *fn, const char *dir, const char *file,
+    int line)
 {
 	const char *at = fn != NULL ? strchr(fn, '@') : NULL;
 	struct prof_loc *l;
-	char *bare;
+	char *s;
 
 	p->locs = xgrow(p->locs, &p->locs_cap, p->nlocs + 1, sizeof *p->locs);
 	l = &p->locs[p->nlocs++];
 	if (at != NULL && at != fn) {
-		/* "__libc_start_main@@GLIBC_2.34": the version is noise here. */
-		bare = xstrndup(fn, (size_t)(at - fn));
-		l->function = profile_string(p, bare);
-		free(bare);
+		s = xstrndup(fn, (size_t)(at - fn));
+		l->function = profile_string(p, s);
+		free(s);
 	} else {
 		l->function = profile_string(p, fn != NULL ? fn : "");
 	}
-	l->file = profile_string(p, file != NULL ? file : "");
+	if (file != NULL && file[0] != '\0') {
+		s = symbolize_join_path(dir, file);
+		l->file = profile_string(p, s);
+		free(s);
+	} else {
+		l->file = 0;
+	}
 	l->line = line > 0 ? (uint32_t)line : 0;
 }
 
@@ -53,6 +113,24 @@ is_function_scope(Dwarf_Die *die)
 	int tag = dwarf_tag(die);
 
 	return tag == DW_TAG_subprogram || tag == DW_TAG_inlined_subroutine;
+}
+
+/*
+ * The linkage name when there is one (C++), else the plain name; both
+ * followed through DW_AT_abstract_origin and DW_AT_specification.
+ */
+static const char *
+die_name(Dwarf_Die *die)
+{
+	Dwarf_Attribute attr;
+	const char *name;
+
+	name = dwarf_formstring(dwarf_attr_integrate(die, DW_AT_linkage_name,
+	    &attr));
+	if (name == NULL)
+		name = dwarf_formstring(dwarf_attr_integrate(die,
+		    DW_AT_MIPS_linkage_name, &attr));
+	return name != NULL ? name : dwarf_diename(die);
 }
 
 static const char *
@@ -82,37 +160,38 @@ add_locs(struct profile *p, Dwfl_Module *mod, Dwarf_Addr pc)
 	Dwfl_Line *line;
 	Dwarf_Attribute attr;
 	Dwarf_Word cl;
-	const char *sym, *file = NULL, *next_file;
-	int lineno = 0, nscopes, i, next_line;
+	const char *sym, *file = NULL, *dir = NULL, *name;
+	int lineno = 0, nscopes, i;
 	uint32_t n = 0;
 
 	sym = dwfl_module_addrname(mod, pc);
 	line = dwfl_module_getsrc(mod, pc);
-	if (line != NULL)
+	if (line != NULL) {
 		file = dwfl_lineinfo(line, NULL, &lineno, NULL, NULL, NULL);
+		dir = dwfl_line_comp_dir(line);
+	}
 	cu = dwfl_module_addrdie(mod, pc, &bias);
+	if (cu != NULL && dir == NULL)
+		dir = dwarf_formstring(dwarf_attr(cu, DW_AT_comp_dir, &attr));
 	nscopes = cu != NULL ? dwarf_getscopes(cu, pc - bias, &scopes) : 0;
 	for (i = 0; i < nscopes; i++) {
 		if (!is_function_scope(&scopes[i]))
 			continue;
+		name = die_name(&scopes[i]);
 		if (dwarf_tag(&scopes[i]) == DW_TAG_subprogram) {
-			/* The symbol table name is the linkage name of the real function. */
-			add_loc(p, sym != NULL ? sym : dwarf_diename(&scopes[i]),
-			    file, lineno);
+			add_loc(p, name != NULL ? name : sym, dir, file, lineno);
 			n++;
 			break;
 		}
-		add_loc(p, dwarf_diename(&scopes[i]), file, lineno);
+		add_loc(p, name, dir, file, lineno);
 		n++;
-		next_file = call_file(cu, &scopes[i]);
-		next_line = dwarf_formudata(dwarf_attr(&scopes[i],
-		    DW_AT_call_line, &attr), &cl) == 0 ? (int)cl : 0;
-		file = next_file;
-		lineno = next_line;
+		file = call_file(cu, &scopes[i]);
+		lineno = dwarf_formudata(dwarf_attr(&scopes[i], DW_AT_call_line,
+		    &attr), &cl) == 0 ? (int)cl : 0;
 	}
 	free(scopes);
 	if (n == 0 && (sym != NULL || file != NULL)) {
-		add_loc(p, sym, file, lineno);
+		add_loc(p, sym, dir, file, lineno);
 		n = 1;
 	}
 	return n;
@@ -133,8 +212,8 @@ module_of(const struct collector *c, uint64_t pc, size_t *index)
 }
 
 static void
-add_frame(struct profile *p, Dwfl *dwfl, Dwfl_Module **dmods,
-    const struct collector *c, uint64_t pc)
+add_frame(struct profile *p, Dwfl_Module **dmods, const struct collector *c,
+    uint64_t pc)
 {
 	struct prof_frame *f;
 	const struct module *m;
@@ -151,7 +230,7 @@ add_frame(struct profile *p, Dwfl *dwfl, Dwfl_Module **dmods,
 		return;
 	f->module = (uint32_t)mi + 1;
 	f->offset = pc - m->bias;
-	if (dwfl != NULL && dmods[mi] != NULL)
+	if (dmods[mi] != NULL)
 		f->nlocs = add_locs(p, dmods[mi], pc - 1);
 }
 
@@ -169,33 +248,97 @@ add_stats(struct prof_stats *d, const struct site_stats *s)
 	d->ebk = s->ebk;
 }
 
-int
-symbolize(struct profile *p, const struct collector *c)
+/*
+ * Is the file dwfl opened the one the target had loaded?  Without a
+ * build-id from the agent, two signs: the file was modified after the run
+ * started, or its PT_LOAD extent differs from the mapped one.
+ */
+static int
+module_changed(Dwfl_Module *dm, const struct module *m, int64_t start)
 {
-	Dwfl *dwfl = dwfl_begin(&offline_callbacks);
+	GElf_Addr bias;
+	GElf_Phdr ph;
+	Elf *elf = dwfl_module_getelf(dm, &bias);
+	uint64_t lo = UINT64_MAX, hi = 0;
+	size_t n, i;
+	struct stat st;
+
+	if (stat(m->path, &st) == 0 && st.st_mtime > start)
+		return 1;
+	if (elf == NULL || elf_getphdrnum(elf, &n) != 0)
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (gelf_getphdr(elf, (int)i, &ph) == NULL ||
+		    ph.p_type != PT_LOAD)
+			continue;
+		if (ph.p_vaddr < lo)
+			lo = ph.p_vaddr;
+		if (ph.p_vaddr + ph.p_memsz > hi)
+			hi = ph.p_vaddr + ph.p_memsz;
+	}
+	return hi != 0 && (lo != m->lo - m->bias || hi != m->hi - m->bias);
+}
+
+/* Report every module to dwfl; a module that cannot be trusted gets NULL. */
+static void
+report_modules(struct profile *p, Dwfl *dwfl, Dwfl_Module **dmods,
+    const struct collector *c)
+{
+	const char *path, *base;
+	size_t i;
+
+	dwfl_report_begin(dwfl);
+	for (i = 0; i < c->nmodules; i++) {
+		path = c->modules[i].path;
+		base = strrchr(path, '/');
+		dmods[i] = dwfl_report_elf(dwfl, base ? base + 1 : path, path,
+		    -1, c->modules[i].bias, false);
+		if (dmods[i] == NULL) {
+			p->module_flags[i] |= PROF_MODULE_UNREADABLE;
+		} else if (module_changed(dmods[i], &c->modules[i],
+		    p->start_time)) {
+			p->module_flags[i] |= PROF_MODULE_CHANGED;
+			dmods[i] = NULL;
+		}
+	}
+	dwfl_report_end(dwfl, NULL, NULL);
+}
+
+int
+symbolize(struct profile *p, const struct collector *c, unsigned flags)
+{
+	Dwfl *dwfl;
 	Dwfl_Module **dmods = xcalloc(c->nmodules + 1, sizeof *dmods);
 	struct stacktab pcs;	/* each distinct pc, interned as a 1-frame stack */
 	const uint64_t *frames;
 	struct prof_site *ps;
+	const char *urls = getenv("DEBUGINFOD_URLS");
+	char *saved_urls = NULL;
 	uint32_t n, j, fid;
 	size_t i, k;
 
+	/*
+	 * libdw asks the debuginfod servers in DEBUGINFOD_URLS for every
+	 * file without local debug info: network traffic and possibly long
+	 * waits, so only when the user asked.  The target has exited: its
+	 * environment is not touched.
+	 */
+	if (!(flags & SYMBOLIZE_DEBUGINFOD) && urls != NULL) {
+		saved_urls = xstrndup(urls, strlen(urls));
+		unsetenv("DEBUGINFOD_URLS");
+	}
+	dwfl = dwfl_begin(&offline_callbacks);
 	stacktab_init(&pcs);
 	p->modules = xcalloc(c->nmodules + 1, sizeof *p->modules);
+	p->module_flags = xcalloc(c->nmodules + 1, sizeof *p->module_flags);
 	for (i = 0; i < c->nmodules; i++)
 		p->modules[i] = profile_string(p, c->modules[i].path);
 	p->nmodules = c->nmodules;
-	if (dwfl != NULL) {
-		dwfl_report_begin(dwfl);
-		for (i = 0; i < c->nmodules; i++) {
-			const char *path = c->modules[i].path;
-			const char *base = strrchr(path, '/');
-
-			dmods[i] = dwfl_report_elf(dwfl, base ? base + 1 : path,
-			    path, -1, c->modules[i].bias, false);
-		}
-		dwfl_report_end(dwfl, NULL, NULL);
-	}
+	if (dwfl != NULL)
+		report_modules(p, dwfl, dmods, c);
+	else
+		error(0, 0, "warning: no symbols: dwfl_begin: %s",
+		    dwfl_errmsg(-1));
 
 	for (i = 0; i < c->stacks.nstacks; i++) {
 		const struct site *s = &c->sites[i];
@@ -215,7 +358,7 @@ symbolize(struct profile *p, const struct collector *c)
 		for (j = 0; j < n; j++) {
 			fid = stacktab_intern(&pcs, &frames[j], 1, 0);
 			if (fid == p->nframes)
-				add_frame(p, dwfl, dmods, c, frames[j]);
+				add_frame(p, dmods, c, frames[j]);
 			p->stack_frames = xgrow(p->stack_frames,
 			    &p->stack_frames_cap, p->nstack_frames + 1,
 			    sizeof *p->stack_frames);
@@ -226,5 +369,10 @@ symbolize(struct profile *p, const struct collector *c)
 	free(dmods);
 	if (dwfl != NULL)
 		dwfl_end(dwfl);
+	if (saved_urls != NULL) {
+		setenv("DEBUGINFOD_URLS", saved_urls, 1);
+		free(saved_urls);
+	}
+	report_module_warnings(p);
 	return 0;
 }
