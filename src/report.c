@@ -204,16 +204,30 @@ bare_name(const char *d, char *out, size_t len)
 	out[n] = '\0';
 }
 
+/*
+ * The malloc family by name: the agent's frames are never recorded, but
+ * glibc's dynamic loader calls malloc through inline wrappers of the same
+ * names (rtld-malloc.h).
+ */
+static const char *const malloc_family[] = {
+	"malloc", "calloc", "realloc", "reallocarray", "free",
+	"aligned_alloc", "posix_memalign", "memalign", "valloc", "pvalloc",
+};
+
 int
 report_is_alloc_fn(const char *demangled)
 {
 	char bare[512];
 	const char *last, *cls, *p;
+	size_t i;
 
 	bare_name(demangled, bare, sizeof bare);
 	if (strcmp(bare, "operator new") == 0 ||
 	    strcmp(bare, "operator new[]") == 0)
 		return 1;
+	for (i = 0; i < sizeof malloc_family / sizeof malloc_family[0]; i++)
+		if (strcmp(bare, malloc_family[i]) == 0)
+			return 1;
 	if (strncmp(bare, "std::", 5) != 0 &&
 	    strncmp(bare, "__gnu_cxx::", 11) != 0)
 		return 0;
@@ -288,15 +302,6 @@ ignored(struct report_view *v, uint32_t id)
 static int
 alloc_line(struct report_view *v, const struct report_line *l)
 {
-	const struct prof_frame *f = &v->p->frames[l->frame];
-	const char *path, *base;
-
-	if (f->module != 0) {
-		path = profile_str(v->p, v->p->modules[f->module - 1]);
-		base = strrchr(path, '/');
-		if (strncmp(base ? base + 1 : path, "libstdc++.so", 12) == 0)
-			return 1;
-	}
 	return l->loc != NO_LOC && v->p->locs[l->loc].function != 0 &&
 	    report_is_alloc_fn(demangled(v, v->p->locs[l->loc].function));
 }

@@ -95,7 +95,8 @@ char *report_demangle(const char *name);
 
 /*
  * Is this (demangled) function allocator plumbing that the table hides:
- * operator new or new[], or a standard-library allocation helper?
+ * operator new or new[], a malloc-family function, or a standard-library
+ * allocation helper (heapprof(1), SYMBOLS, has the rule)?
  */
 int report_is_alloc_fn(const char *demangled);
 

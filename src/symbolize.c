@@ -155,7 +155,7 @@ call_file(Dwarf_Die *cu, Dwarf_Die *inl)
 static uint32_t
 add_locs(struct profile *p, Dwfl_Module *mod, Dwarf_Addr pc)
 {
-	Dwarf_Die *cu, *scopes = NULL;
+	Dwarf_Die *cu, *scopes = NULL, inner;
 	Dwarf_Addr bias;
 	Dwfl_Line *line;
 	Dwarf_Attribute attr;
@@ -173,7 +173,21 @@ add_locs(struct profile *p, Dwfl_Module *mod, Dwarf_Addr pc)
 	cu = dwfl_module_addrdie(mod, pc, &bias);
 	if (cu != NULL && dir == NULL)
 		dir = dwarf_formstring(dwarf_attr(cu, DW_AT_comp_dir, &attr));
+	if (dir != NULL && dir[0] != '/')
+		dir = NULL;	/* "./elf" (glibc): names are already below it */
+	/*
+	 * dwarf_getscopes stops at the innermost inlined instance (its
+	 * parents are the abstract tree's); dwarf_getscopes_die on that DIE
+	 * gives the concrete chain out to the real function, as eu-addr2line
+	 * -i does.
+	 */
 	nscopes = cu != NULL ? dwarf_getscopes(cu, pc - bias, &scopes) : 0;
+	if (nscopes > 0) {
+		inner = scopes[0];
+		free(scopes);
+		scopes = NULL;
+		nscopes = dwarf_getscopes_die(&inner, &scopes);
+	}
 	for (i = 0; i < nscopes; i++) {
 		if (!is_function_scope(&scopes[i]))
 			continue;
