@@ -21,6 +21,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "hash.h"
 #include "stacktab.h"
 #include "report.h"
 #include "symbolize.h"
@@ -148,12 +149,179 @@ call_file(Dwarf_Die *cu, Dwarf_Die *inl)
 }
 
 /*
+ * dwarf_getscopes walks the whole compilation unit for every address, and
+ * dwarf_getscopes_die walks it again: with one large CU that is minutes
+ * for 100k addresses.  Instead each CU's functions are listed once
+ * (dwarf_getfuncs, with every range of a split hot/cold function) and
+ * sorted, an address finds its function by binary search, and only that
+ * function's DIEs are walked for the inline chain.
+ */
+struct func_range {
+	Dwarf_Addr lo, hi;
+	Dwarf_Die die;
+};
+
+struct cu_funcs {
+	Dwfl_Module *mod;
+	Dwarf_Off cu;			/* the CU DIE's offset */
+	struct func_range *r;
+	size_t n, cap;
+};
+
+struct func_index {
+	struct cu_funcs *cus;
+	size_t ncus, cus_cap;
+	uint32_t *slots;		/* index into cus + 1; 0 = empty */
+	size_t nslots;
+};
+
+static uint64_t
+cu_hash(Dwfl_Module *mod, Dwarf_Off cu)
+{
+	return hash_u64((uint64_t)(uintptr_t)mod * 31 + cu);
+}
+
+static int
+collect_func(Dwarf_Die *die, void *arg)
+{
+	struct cu_funcs *cf = arg;
+	Dwarf_Addr base, lo, hi;
+	ptrdiff_t off = 0;
+
+	while ((off = dwarf_ranges(die, off, &base, &lo, &hi)) > 0) {
+		cf->r = xgrow(cf->r, &cf->cap, cf->n + 1, sizeof *cf->r);
+		cf->r[cf->n].lo = lo;
+		cf->r[cf->n].hi = hi;
+		cf->r[cf->n].die = *die;
+		cf->n++;
+	}
+	return DWARF_CB_OK;
+}
+
+static int
+range_cmp(const void *a, const void *b)
+{
+	const struct func_range *x = a, *y = b;
+
+	return x->lo < y->lo ? -1 : x->lo > y->lo;
+}
+
+static void
+func_index_grow(struct func_index *x)
+{
+	size_t i, j, mask;
+
+	free(x->slots);
+	x->nslots = x->nslots ? x->nslots * 2 : 64;
+	x->slots = xcalloc(x->nslots, sizeof *x->slots);
+	mask = x->nslots - 1;
+	for (i = 0; i < x->ncus; i++) {
+		j = cu_hash(x->cus[i].mod, x->cus[i].cu) & mask;
+		while (x->slots[j] != 0)
+			j = (j + 1) & mask;
+		x->slots[j] = (uint32_t)i + 1;
+	}
+}
+
+/* The sorted functions of cu, listed on first use. */
+static const struct cu_funcs *
+cu_funcs(struct func_index *x, Dwfl_Module *mod, Dwarf_Die *cu)
+{
+	Dwarf_Off off = dwarf_dieoffset(cu);
+	struct cu_funcs *cf;
+	size_t j, mask;
+
+	if (2 * (x->ncus + 1) > x->nslots)
+		func_index_grow(x);
+	mask = x->nslots - 1;
+	for (j = cu_hash(mod, off) & mask; x->slots[j] != 0;
+	    j = (j + 1) & mask) {
+		cf = &x->cus[x->slots[j] - 1];
+		if (cf->mod == mod && cf->cu == off)
+			return cf;
+	}
+	x->cus = xgrow(x->cus, &x->cus_cap, x->ncus + 1, sizeof *x->cus);
+	cf = &x->cus[x->ncus];
+	memset(cf, 0, sizeof *cf);
+	cf->mod = mod;
+	cf->cu = off;
+	dwarf_getfuncs(cu, collect_func, cf, 0);
+	qsort(cf->r, cf->n, sizeof *cf->r, range_cmp);
+	x->slots[j] = (uint32_t)++x->ncus;
+	return cf;
+}
+
+static void
+func_index_release(struct func_index *x)
+{
+	size_t i;
+
+	for (i = 0; i < x->ncus; i++)
+		free(x->cus[i].r);
+	free(x->cus);
+	free(x->slots);
+}
+
+/*
+ * The scopes at pc, innermost first, out to the function (as
+ * dwarf_getscopes_die would give them up to there), in a malloc'd array;
+ * returns their number, or -1 when no listed function holds pc.
+ */
+static int
+func_scopes(struct func_index *x, Dwfl_Module *mod, Dwarf_Die *cu,
+    Dwarf_Addr pc, Dwarf_Die **scopes)
+{
+	const struct cu_funcs *cf = cu_funcs(x, mod, cu);
+	Dwarf_Die *chain, child;
+	size_t lo = 0, hi = cf->n, mid, n = 0, cap = 8, i;
+	int found, tag;
+
+	while (lo < hi) {	/* the last range starting at or below pc */
+		mid = lo + (hi - lo) / 2;
+		if (cf->r[mid].lo <= pc)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0 || pc >= cf->r[lo - 1].hi)
+		return -1;
+	chain = xmalloc(cap * sizeof *chain);
+	chain[n++] = cf->r[lo - 1].die;
+	do {
+		found = 0;
+		if (dwarf_child(&chain[n - 1], &child) != 0)
+			break;
+		do {
+			tag = dwarf_tag(&child);
+			if ((tag == DW_TAG_inlined_subroutine ||
+			    tag == DW_TAG_lexical_block ||
+			    tag == DW_TAG_try_block ||
+			    tag == DW_TAG_catch_block) &&
+			    dwarf_haspc(&child, pc) == 1) {
+				chain = xgrow(chain, &cap, n + 1, sizeof *chain);
+				chain[n++] = child;
+				found = 1;
+				break;
+			}
+		} while (dwarf_siblingof(&child, &child) == 0);
+	} while (found);
+	for (i = 0; i < n / 2; i++) {
+		child = chain[i];
+		chain[i] = chain[n - 1 - i];
+		chain[n - 1 - i] = child;
+	}
+	*scopes = chain;
+	return (int)n;
+}
+
+/*
  * The inline chain at pc, innermost first: the line table gives the
  * innermost file:line; each inlined_subroutine scope gives the call site
  * (DW_AT_call_file/line) that is the next frame's location.
  */
 static uint32_t
-add_locs(struct profile *p, Dwfl_Module *mod, Dwarf_Addr pc)
+add_locs(struct profile *p, struct func_index *fx, Dwfl_Module *mod,
+    Dwarf_Addr pc)
 {
 	Dwarf_Die *cu, *scopes = NULL, inner;
 	Dwarf_Addr bias;
@@ -175,18 +343,21 @@ add_locs(struct profile *p, Dwfl_Module *mod, Dwarf_Addr pc)
 		dir = dwarf_formstring(dwarf_attr(cu, DW_AT_comp_dir, &attr));
 	if (dir != NULL && dir[0] != '/')
 		dir = NULL;	/* "./elf" (glibc): names are already below it */
-	/*
-	 * dwarf_getscopes stops at the innermost inlined instance (its
-	 * parents are the abstract tree's); dwarf_getscopes_die on that DIE
-	 * gives the concrete chain out to the real function, as eu-addr2line
-	 * -i does.
-	 */
-	nscopes = cu != NULL ? dwarf_getscopes(cu, pc - bias, &scopes) : 0;
-	if (nscopes > 0) {
-		inner = scopes[0];
-		free(scopes);
-		scopes = NULL;
-		nscopes = dwarf_getscopes_die(&inner, &scopes);
+	nscopes = cu != NULL ? func_scopes(fx, mod, cu, pc - bias, &scopes) : 0;
+	if (nscopes < 0) {
+		/*
+		 * Not in a listed function: libdw's general search.
+		 * dwarf_getscopes stops at the innermost inlined instance (its
+		 * parents are the abstract tree's); dwarf_getscopes_die on that
+		 * DIE gives the concrete chain, as eu-addr2line -i does.
+		 */
+		nscopes = dwarf_getscopes(cu, pc - bias, &scopes);
+		if (nscopes > 0) {
+			inner = scopes[0];
+			free(scopes);
+			scopes = NULL;
+			nscopes = dwarf_getscopes_die(&inner, &scopes);
+		}
 	}
 	for (i = 0; i < nscopes; i++) {
 		if (!is_function_scope(&scopes[i]))
@@ -226,8 +397,8 @@ module_of(const struct collector *c, uint64_t pc, size_t *index)
 }
 
 static void
-add_frame(struct profile *p, Dwfl_Module **dmods, const struct collector *c,
-    uint64_t pc)
+add_frame(struct profile *p, struct func_index *fx, Dwfl_Module **dmods,
+    const struct collector *c, uint64_t pc)
 {
 	struct prof_frame *f;
 	const struct module *m;
@@ -245,7 +416,7 @@ add_frame(struct profile *p, Dwfl_Module **dmods, const struct collector *c,
 	f->module = (uint32_t)mi + 1;
 	f->offset = pc - m->bias;
 	if (dmods[mi] != NULL)
-		f->nlocs = add_locs(p, dmods[mi], pc - 1);
+		f->nlocs = add_locs(p, fx, dmods[mi], pc - 1);
 }
 
 static void
@@ -324,6 +495,7 @@ symbolize(struct profile *p, const struct collector *c, unsigned flags)
 	Dwfl *dwfl;
 	Dwfl_Module **dmods = xcalloc(c->nmodules + 1, sizeof *dmods);
 	struct stacktab pcs;	/* each distinct pc, interned as a 1-frame stack */
+	struct func_index fx;
 	const uint64_t *frames;
 	struct prof_site *ps;
 	const char *urls = getenv("DEBUGINFOD_URLS");
@@ -343,6 +515,7 @@ symbolize(struct profile *p, const struct collector *c, unsigned flags)
 	}
 	dwfl = dwfl_begin(&offline_callbacks);
 	stacktab_init(&pcs);
+	memset(&fx, 0, sizeof fx);
 	p->modules = xcalloc(c->nmodules + 1, sizeof *p->modules);
 	p->module_flags = xcalloc(c->nmodules + 1, sizeof *p->module_flags);
 	for (i = 0; i < c->nmodules; i++)
@@ -372,7 +545,7 @@ symbolize(struct profile *p, const struct collector *c, unsigned flags)
 		for (j = 0; j < n; j++) {
 			fid = stacktab_intern(&pcs, &frames[j], 1, 0);
 			if (fid == p->nframes)
-				add_frame(p, dmods, c, frames[j]);
+				add_frame(p, &fx, dmods, c, frames[j]);
 			p->stack_frames = xgrow(p->stack_frames,
 			    &p->stack_frames_cap, p->nstack_frames + 1,
 			    sizeof *p->stack_frames);
@@ -380,6 +553,7 @@ symbolize(struct profile *p, const struct collector *c, unsigned flags)
 		}
 	}
 	stacktab_release(&pcs);
+	func_index_release(&fx);
 	free(dmods);
 	if (dwfl != NULL)
 		dwfl_end(dwfl);
