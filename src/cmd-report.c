@@ -8,16 +8,21 @@
 #include <error.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cmd.h"
 #include "exitcode.h"
 #include "report.h"
+#include "xmalloc.h"
 
-enum { OPT_SORT = 0x100, OPT_TOP, OPT_DEPTH, OPT_FORMAT, OPT_BYTES };
+enum { OPT_SORT = 0x100, OPT_TOP, OPT_DEPTH, OPT_FORMAT, OPT_BYTES,
+    OPT_NO_DEMANGLE, OPT_FULL_PATHS, OPT_SHOW_ALLOC, OPT_IGNORE_FN };
 
 struct report_args {
 	struct report_opts opts;
 	const struct formatter *format;
+	const char **ignore_fn;	/* --ignore-fn patterns, in order */
+	size_t nignore_fn, ignore_fn_cap;
 };
 
 static const struct argp_option report_options[] = {
@@ -32,6 +37,16 @@ static const struct argp_option report_options[] = {
 	{ "depth", OPT_DEPTH, "N", 0, "show N frames of each stack "
 	    "(default 4, 0 = all)", 0 },
 	{ "bytes", OPT_BYTES, NULL, 0, "print sizes as exact byte counts", 0 },
+	{ NULL, 0, NULL, 0, "Symbols:", 3 },
+	{ "no-demangle", OPT_NO_DEMANGLE, NULL, 0, "show C++ names as the "
+	    "linker sees them (_ZNSt6vector...)", 0 },
+	{ "full-paths", OPT_FULL_PATHS, NULL, 0, "show source paths whole, "
+	    "not relative to the working directory", 0 },
+	{ "show-alloc-frames", OPT_SHOW_ALLOC, NULL, 0, "show the operator "
+	    "new and C++ allocator frames that are hidden by default", 0 },
+	{ "ignore-fn", OPT_IGNORE_FN, "NAME", 0, "fold the frames of function "
+	    "NAME (an allocation wrapper; wildcards allowed; repeatable) into "
+	    "its callers", 0 },
 	{ NULL, 0, NULL, 0, NULL, 0 },
 };
 
@@ -74,6 +89,22 @@ report_parse(int key, char *arg, struct argp_state *state)
 	case OPT_BYTES:
 		a->opts.exact_bytes = 1;
 		break;
+	case OPT_NO_DEMANGLE:
+		a->opts.raw_names = 1;
+		break;
+	case OPT_FULL_PATHS:
+		a->opts.full_paths = 1;
+		break;
+	case OPT_SHOW_ALLOC:
+		a->opts.show_alloc_frames = 1;
+		break;
+	case OPT_IGNORE_FN:
+		if (arg[0] == '\0')
+			argp_error(state, "empty function name for --ignore-fn");
+		a->ignore_fn = xgrow(a->ignore_fn, &a->ignore_fn_cap,
+		    a->nignore_fn + 1, sizeof *a->ignore_fn);
+		a->ignore_fn[a->nignore_fn++] = arg;
+		break;
 	case ARGP_KEY_ARG:
 		if (state->arg_num > 0)
 			argp_error(state, "too many files: '%s'", arg);
@@ -94,22 +125,30 @@ static const struct argp report_argp = {
 int
 cmd_report(int argc, char **argv)
 {
-	struct report_args a = {
-		{ SORT_BYTES, 10, 4, 0, "heapprof.data" }, NULL,
-	};
+	struct report_args a;
 	struct profile p;
 	char err[256];
 
+	memset(&a, 0, sizeof a);
+	a.opts.sort = SORT_BYTES;
+	a.opts.top = 10;
+	a.opts.depth = 4;
+	a.opts.file = "heapprof.data";
 	argv[0] = (char *)"heapprof report";
 	argp_parse(&report_argp, argc, argv, 0, NULL, &a);
+	a.opts.ignore_fn = a.ignore_fn;
+	a.opts.nignore_fn = a.nignore_fn;
 	if (a.format == NULL)
 		a.format = formatter_find("text");
 	if (profile_read(&p, a.opts.file, err, sizeof err) == -1) {
 		error(0, 0, "%s", err);
+		free(a.ignore_fn);
 		return EXIT_ERROR;
 	}
+	report_module_warnings(&p);
 	a.format->write(stdout, &p, &a.opts);
 	profile_release(&p);
+	free(a.ignore_fn);
 	if (fflush(stdout) == EOF || ferror(stdout)) {
 		error(0, errno, "cannot write the report");
 		return EXIT_ERROR;

@@ -10,13 +10,18 @@
 #include "exitcode.h"
 #include "session.h"
 
-enum { OPT_CHILDREN = 0x100 };
+enum { OPT_CHILDREN = 0x100, OPT_DEBUGINFOD };
 
 static const struct argp_option run_options[] = {
 	{ NULL, 0, NULL, 0, "Output:", 1 },
 	{ "output", 'o', "FILE", 0,
 	    "write the profile to FILE (default heapprof.data; an existing "
 	    "one is kept as FILE.old)", 0 },
+	{ NULL, 0, NULL, 0, "Symbols:", 2 },
+	{ "debuginfod", OPT_DEBUGINFOD, NULL, 0,
+	    "fetch missing debug information from the servers in "
+	    "DEBUGINFOD_URLS (off by default: it may be slow and uses the "
+	    "network)", 0 },
 	{ NULL, 0, NULL, 0, "Processes:", 2 },
 	{ "children", OPT_CHILDREN, NULL, 0,
 	    "also profile every process PROGRAM starts, after fork and after "
@@ -37,6 +42,9 @@ run_parse(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_CHILDREN:
 		o->children = 1;
+		break;
+	case OPT_DEBUGINFOD:
+		o->debuginfod = 1;
 		break;
 	case ARGP_KEY_ARG:
 		/* The program's own options follow: stop parsing here. */
@@ -62,7 +70,7 @@ static const struct argp run_argp = {
 int
 cmd_run(int argc, char **argv)
 {
-	struct session_opts o = { NULL, "heapprof.data", 0 };
+	struct session_opts o = { NULL, "heapprof.data", 0, 0 };
 
 	argv[0] = (char *)"heapprof run";
 	argp_parse(&run_argp, argc, argv, ARGP_IN_ORDER, NULL, &o);

@@ -34,22 +34,22 @@ json_string(FILE *out, const char *s)
 
 /* One ftbl entry per location, inline frames included, DHAT's spelling. */
 static void
-frame_entry(FILE *out, const struct profile *p, const struct prof_frame *f,
+frame_entry(FILE *out, struct report_view *v, const struct prof_frame *f,
     const struct prof_loc *l)
 {
-	char raw[128], buf[4096];
+	char raw[256], buf[8192];
 	const char *fn;
 
-	report_frame_raw(p, f, raw, sizeof raw);
+	report_frame_raw(v->p, f, raw, sizeof raw);
 	if (l == NULL) {
 		snprintf(buf, sizeof buf, "0x%llx: %s",
 		    (unsigned long long)f->offset, raw);
 	} else {
-		fn = l->function ? profile_str(p, l->function) : "???";
+		fn = l->function ? report_function(v, l->function) : "???";
 		if (l->file)
 			snprintf(buf, sizeof buf, "0x%llx: %s (%s:%" PRIu32 ")",
 			    (unsigned long long)f->offset, fn,
-			    profile_str(p, l->file), l->line);
+			    report_path(v, l->file), l->line);
 		else
 			snprintf(buf, sizeof buf, "0x%llx: %s (in %s)",
 			    (unsigned long long)f->offset, fn, raw);
@@ -60,43 +60,44 @@ frame_entry(FILE *out, const struct profile *p, const struct prof_frame *f,
 void
 fmt_dhat(FILE *out, const struct profile *p, const struct report_opts *o)
 {
-	size_t n, i, j, k, next = 1;
-	size_t *order = report_order(p, STATS_DHAT, o->sort, &n);
+	struct report_view v;
+	size_t i, j, k, next = 1;
 	/* Each frame's first ftbl index; frames enter ftbl in order of use. */
 	size_t *ftbl_index = xcalloc(p->nframes + 1, sizeof *ftbl_index);
 	size_t *ftbl_order = xcalloc(p->nframes + 1, sizeof *ftbl_order);
 	size_t nused = 0;
-	const struct prof_site *s;
+	const struct report_row *r;
+	const struct report_line *l;
 	const struct prof_stats *st;
 	const struct prof_frame *f;
-	uint32_t fid;
 
+	report_view_init(&v, p, o, STATS_DHAT);
 	fprintf(out, "{\"dhatFileVersion\":2,\"mode\":\"heap\","
 	    "\"verb\":\"Allocated\",\"bklt\":true,\"bkacc\":false,"
 	    "\"tu\":\"ns\",\"Mtu\":\"ms\",\"tuth\":1000,\"cmd\":");
 	json_string(out, profile_str(p, p->command));
 	fprintf(out, ",\"pid\":%" PRIu32 ",\"te\":%" PRIu64 ",\"tg\":%" PRIu64
 	    ",\n\"pps\":[", p->pid, p->duration, p->peak_time);
-	for (i = 0; i < n; i++) {
-		s = &p->sites[order[i]];
-		st = &s->st[STATS_DHAT];
+	for (i = 0; i < v.nrows; i++) {
+		r = &v.rows[i];
+		st = &r->st;
 		fprintf(out, "%s\n{\"tb\":%" PRIu64 ",\"tbk\":%" PRIu64
 		    ",\"tl\":%" PRIu64 ",\"mb\":%" PRIu64 ",\"mbk\":%" PRIu64
 		    ",\"gb\":%" PRIu64 ",\"gbk\":%" PRIu64 ",\"eb\":%" PRIu64
 		    ",\"ebk\":%" PRIu64 ",\"fs\":[", i ? "," : "", st->tb,
 		    st->tbk, st->tl, st->mb, st->mbk, st->gb, st->gbk, st->eb,
 		    st->ebk);
-		for (j = 0; j < s->nframes; j++) {
-			fid = p->stack_frames[s->first + j];
-			f = &p->frames[fid];
-			if (ftbl_index[fid] == 0) {
-				ftbl_index[fid] = next;
+		for (j = 0; j < r->nlines; j++) {
+			l = &v.lines[r->first + j];
+			f = &p->frames[l->frame];
+			if (ftbl_index[l->frame] == 0) {
+				ftbl_index[l->frame] = next;
 				next += f->nlocs ? f->nlocs : 1;
-				ftbl_order[nused++] = fid;
+				ftbl_order[nused++] = l->frame;
 			}
-			for (k = 0; k < (f->nlocs ? f->nlocs : 1); k++)
-				fprintf(out, "%s%zu", j || k ? "," : "",
-				    ftbl_index[fid] + k);
+			fprintf(out, "%s%zu", j ? "," : "",
+			    ftbl_index[l->frame] + (l->loc == NO_LOC ? 0 :
+			    l->loc - f->first_loc));
 		}
 		fprintf(out, "]}");
 	}
@@ -105,15 +106,15 @@ fmt_dhat(FILE *out, const struct profile *p, const struct report_opts *o)
 		f = &p->frames[ftbl_order[i]];
 		if (f->nlocs == 0) {
 			fputs(",\n", out);
-			frame_entry(out, p, f, NULL);
+			frame_entry(out, &v, f, NULL);
 		}
 		for (k = 0; k < f->nlocs; k++) {
 			fputs(",\n", out);
-			frame_entry(out, p, f, &p->locs[f->first_loc + k]);
+			frame_entry(out, &v, f, &p->locs[f->first_loc + k]);
 		}
 	}
 	fprintf(out, "\n]\n}\n");
 	free(ftbl_index);
 	free(ftbl_order);
-	free(order);
+	report_view_release(&v);
 }

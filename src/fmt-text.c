@@ -59,46 +59,49 @@ print_header(FILE *out, const struct profile *p, const struct report_opts *o,
 	    report_sort_name(o->sort));
 }
 
-/* Print up to `depth` lines of the stack; inline frames count as lines. */
+/*
+ * One stack line: "function (file:line)", "function (module+0x1a2b)"
+ * without a source line, "module+0x1a2b" without a name; " [inlined]"
+ * when the function was inlined into the next line's.
+ */
 static void
-print_stack(FILE *out, const struct profile *p, const struct prof_site *s,
+print_line(FILE *out, struct report_view *v, const struct report_line *l)
+{
+	const struct profile *p = v->p;
+	const struct prof_loc *loc;
+	char raw[256];
+
+	report_frame_raw(p, &p->frames[l->frame], raw, sizeof raw);
+	if (l->loc == NO_LOC) {
+		fprintf(out, "    %s\n", raw);
+		return;
+	}
+	loc = &p->locs[l->loc];
+	fprintf(out, "    %s", report_function(v, loc->function));
+	if (loc->file)
+		fprintf(out, " (%s:%" PRIu32 ")", report_path(v, loc->file),
+		    loc->line);
+	else
+		fprintf(out, " (%s)", raw);
+	fprintf(out, "%s\n", l->inlined ? " [inlined]" : "");
+}
+
+/* Print up to `depth` lines of the stack. */
+static void
+print_stack(FILE *out, struct report_view *v, const struct report_row *r,
     size_t depth)
 {
-	const struct prof_frame *f;
-	const struct prof_loc *l;
-	size_t lines = 0, i, k;
-	char raw[128];
+	size_t i;
 
-	for (i = 0; i < s->nframes; i++) {
-		f = &p->frames[p->stack_frames[s->first + i]];
-		if (f->nlocs == 0) {
-			if (depth && lines++ >= depth)
-				goto more;
-			report_frame_raw(p, f, raw, sizeof raw);
-			fprintf(out, "    %s\n", raw);
-			continue;
+	for (i = 0; i < r->nlines; i++) {
+		if (depth && i >= depth) {
+			fprintf(out, "    ...\n");
+			return;
 		}
-		for (k = 0; k < f->nlocs; k++) {
-			if (depth && lines++ >= depth)
-				goto more;
-			l = &p->locs[f->first_loc + k];
-			fprintf(out, "    %s", l->function ?
-			    profile_str(p, l->function) : "??");
-			if (l->file)
-				fprintf(out, " (%s:%" PRIu32 ")",
-				    profile_str(p, l->file), l->line);
-			else {
-				report_frame_raw(p, f, raw, sizeof raw);
-				fprintf(out, " (%s)", raw);
-			}
-			fprintf(out, "%s\n", k + 1 < f->nlocs ? " [inlined]" : "");
-		}
+		print_line(out, v, &v->lines[r->first + i]);
 	}
-	if (s->flags & PROF_SITE_TRUNCATED)
+	if (r->flags & PROF_SITE_TRUNCATED)
 		fprintf(out, "    ... (stack truncated)\n");
-	return;
-more:
-	fprintf(out, "    ...\n");
 }
 
 void
@@ -106,15 +109,16 @@ fmt_text(FILE *out, const struct profile *p, const struct report_opts *o)
 {
 	char c[6][32];
 	const struct prof_stats *st;
-	size_t n, shown, i;
-	size_t *order = report_order(p, STATS_OWN, o->sort, &n);
+	struct report_view v;
+	size_t shown, i;
 
-	shown = o->top && o->top < n ? o->top : n;
-	print_header(out, p, o, shown, n);
+	report_view_init(&v, p, o, STATS_OWN);
+	shown = o->top && o->top < v.nrows ? o->top : v.nrows;
+	print_header(out, p, o, shown, v.nrows);
 	fprintf(out, "%12s %10s %10s %10s %12s %12s\n", "total", "blocks",
 	    "avg size", "avg life", "at peak", "at exit");
 	for (i = 0; i < shown; i++) {
-		st = &p->sites[order[i]].st[STATS_OWN];
+		st = &v.rows[i].st;
 		size_col(c[0], sizeof c[0], st->tb, o);
 		snprintf(c[1], sizeof c[1], "%" PRIu64, st->tbk);
 		size_col(c[2], sizeof c[2], st->tbk ? st->tb / st->tbk : 0, o);
@@ -123,7 +127,7 @@ fmt_text(FILE *out, const struct profile *p, const struct report_opts *o)
 		size_col(c[5], sizeof c[5], st->eb, o);
 		fprintf(out, "%12s %10s %10s %10s %12s %12s\n", c[0], c[1], c[2],
 		    c[3], c[4], c[5]);
-		print_stack(out, p, &p->sites[order[i]], o->depth);
+		print_stack(out, &v, &v.rows[i], o->depth);
 	}
-	free(order);
+	report_view_release(&v);
 }

@@ -13,7 +13,8 @@
  *                end_bytes, end_blocks, events, unknown_free,
  *                unknown_realloc, live_realloc, bad_record
  *     2 STRINGS  u32 n, n x (u32 len, bytes); string 0 is ""
- *     3 MODULES  u32 n, n x u32 path string
+ *     3 MODULES  u32 n, n x (u32 path string, u32 flags PROF_MODULE_*);
+ *                version 1 files have no flags
  *     4 LOCS     u32 n, n x (u32 function, u32 file, u32 line)
  *     5 FRAMES   u32 n, n x (u32 module+1, u64 offset, u32 first_loc,
  *                u32 nlocs)
@@ -69,6 +70,7 @@ profile_release(struct profile *p)
 	free(p->strings);
 	free(p->string_lens);
 	free(p->modules);
+	free(p->module_flags);
 	free(p->locs);
 	free(p->frames);
 	free(p->stack_frames);
@@ -244,8 +246,10 @@ encode(const struct profile *p, struct wbuf *b)
 
 	s = section_begin(b, SEC_MODULES);
 	put32(b, (uint32_t)p->nmodules);
-	for (i = 0; i < p->nmodules; i++)
+	for (i = 0; i < p->nmodules; i++) {
 		put32(b, p->modules[i]);
+		put32(b, p->module_flags != NULL ? p->module_flags[i] : 0);
+	}
 	section_end(b, s);
 
 	s = section_begin(b, SEC_LOCS);
@@ -531,10 +535,13 @@ decode(struct profile *p, struct rbuf *r)
 	check_index(r, p->command, p->nstrings, "string");
 
 	section(r, SEC_MODULES, &end);
-	n = get_count(r, 4);
+	n = get_count(r, version >= 2 ? 8 : 4);
 	p->modules = xcalloc(n + 1, sizeof *p->modules);
+	p->module_flags = xcalloc(n + 1, sizeof *p->module_flags);
 	for (i = 0; i < n && !r->failed; i++) {
 		p->modules[i] = get32(r);
+		if (version >= 2)
+			p->module_flags[i] = get32(r);
 		check_index(r, p->modules[i], p->nstrings, "string");
 	}
 	p->nmodules = n;

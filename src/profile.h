@@ -11,8 +11,11 @@
 
 #include "collect.h"
 
-/* Bump when the file layout changes; older versions must keep loading. */
-#define PROFILE_VERSION	1
+/*
+ * Bump when the file layout changes; older versions must keep loading.
+ * 2: MODULES records carry flags (PROF_MODULE_*).
+ */
+#define PROFILE_VERSION	2
 
 struct prof_stats {
 	uint64_t tb, tbk, tl, mb, mbk, gb, gbk, eb, ebk;
@@ -29,6 +32,13 @@ struct prof_frame {
 };
 
 #define PROF_SITE_TRUNCATED	0x1
+
+/*
+ * Why a module's frames have no symbols; such frames are written as
+ * module+offset only, never with names that may belong to another file.
+ */
+#define PROF_MODULE_UNREADABLE	0x1	/* gone or not an ELF file at the end */
+#define PROF_MODULE_CHANGED	0x2	/* the file differs from what was loaded */
 
 struct prof_site {
 	uint32_t first, nframes;	/* into stack_frames */
@@ -53,6 +63,7 @@ struct profile {
 	uint32_t *string_lens;
 	size_t nstrings, strings_cap;
 	uint32_t *modules;		/* string ids of paths */
+	uint32_t *module_flags;		/* PROF_MODULE_*, one per module */
 	size_t nmodules;
 	struct prof_loc *locs;
 	size_t nlocs, locs_cap;

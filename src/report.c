@@ -1,13 +1,23 @@
 /*
- * report.c - sorting and naming shared by the output formats.
+ * report.c - sorting and naming shared by the output formats, and the
+ * view they all print: symbol options applied, sites folded and merged.
  */
 #include "config.h"
 
+#include <errno.h>
+#include <error.h>
+#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "report.h"
+#include "stacktab.h"
 #include "xmalloc.h"
+
+/* libstdc++'s demangler (the C++ ABI's), declared in <cxxabi.h> for C++. */
+char *__cxa_demangle(const char *mangled, char *buf, size_t *len,
+    int *status);
 
 const char report_sort_keys[] =
     "bytes, blocks, lifetime, peak, leaked, max, avg-size";
@@ -79,20 +89,35 @@ struct sort_ctx {
 /* qsort has no context argument; the sort runs once per report. */
 static struct sort_ctx sort_ctx;
 
+/* Best first by key, ties by total bytes, then by site index. */
 static int
-site_cmp(const void *a, const void *b)
+stats_cmp(const struct prof_stats *si, size_t i, const struct prof_stats *sj,
+    size_t j, enum sort_key key)
 {
-	size_t i = *(const size_t *)a, j = *(const size_t *)b;
-	const struct prof_stats *si = &sort_ctx.p->sites[i].st[sort_ctx.stats];
-	const struct prof_stats *sj = &sort_ctx.p->sites[j].st[sort_ctx.stats];
-	uint64_t vi = sort_value(si, sort_ctx.key);
-	uint64_t vj = sort_value(sj, sort_ctx.key);
+	uint64_t vi = sort_value(si, key), vj = sort_value(sj, key);
 
 	if (vi != vj)
 		return vi > vj ? -1 : 1;
 	if (si->tb != sj->tb)
 		return si->tb > sj->tb ? -1 : 1;
 	return i < j ? -1 : i > j;
+}
+
+static int
+site_cmp(const void *a, const void *b)
+{
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+
+	return stats_cmp(&sort_ctx.p->sites[i].st[sort_ctx.stats], i,
+	    &sort_ctx.p->sites[j].st[sort_ctx.stats], j, sort_ctx.key);
+}
+
+static int
+row_cmp(const void *a, const void *b)
+{
+	const struct report_row *x = a, *y = b;
+
+	return stats_cmp(&x->st, x->site, &y->st, y->site, sort_ctx.key);
 }
 
 size_t *
@@ -126,4 +151,364 @@ report_frame_raw(const struct profile *p, const struct prof_frame *f,
 	base = strrchr(path, '/');
 	snprintf(buf, len, "%s+0x%llx", base ? base + 1 : path,
 	    (unsigned long long)f->offset);
+}
+
+/* --- names ---------------------------------------------------------------- */
+
+char *
+report_demangle(const char *name)
+{
+	int status = -1;
+	char *d;
+
+	if (strncmp(name, "_Z", 2) != 0)
+		return NULL;
+	d = __cxa_demangle(name, NULL, NULL, &status);
+	if (status != 0) {
+		free(d);
+		return NULL;
+	}
+	return d;
+}
+
+/*
+ * The qualified name without return type, template arguments and
+ * parameters: "void std::swap<int>(int&, int&)" gives "std::swap",
+ * "operator new[](unsigned long)" gives "operator new[]".
+ */
+static void
+bare_name(const char *d, char *out, size_t len)
+{
+	size_t n = 0, depth = 0;
+
+	for (; *d != '\0' && n + 1 < len; d++) {
+		if (*d == '<' || *d == '{' || (*d == '(' && depth > 0)) {
+			depth++;
+			continue;
+		}
+		if ((*d == '>' || *d == '}' || *d == ')') && depth > 0) {
+			depth--;
+			continue;
+		}
+		if (depth > 0)
+			continue;
+		if (*d == '(')
+			break;
+		if (*d == ' ' && !(n >= 8 && memcmp(out + n - 8, "operator",
+		    8) == 0)) {
+			n = 0;	/* what came before was the return type */
+			continue;
+		}
+		out[n++] = *d;
+	}
+	out[n] = '\0';
+}
+
+/*
+ * The malloc family by name: the agent's frames are never recorded, but
+ * glibc's dynamic loader calls malloc through inline wrappers of the same
+ * names (rtld-malloc.h).
+ */
+static const char *const malloc_family[] = {
+	"malloc", "calloc", "realloc", "reallocarray", "free",
+	"aligned_alloc", "posix_memalign", "memalign", "valloc", "pvalloc",
+};
+
+int
+report_is_alloc_fn(const char *demangled)
+{
+	char bare[512];
+	const char *last, *cls, *p;
+	size_t i;
+
+	bare_name(demangled, bare, sizeof bare);
+	if (strcmp(bare, "operator new") == 0 ||
+	    strcmp(bare, "operator new[]") == 0)
+		return 1;
+	for (i = 0; i < sizeof malloc_family / sizeof malloc_family[0]; i++)
+		if (strcmp(bare, malloc_family[i]) == 0)
+			return 1;
+	if (strncmp(bare, "std::", 5) != 0 &&
+	    strncmp(bare, "__gnu_cxx::", 11) != 0)
+		return 0;
+	last = cls = bare;
+	for (p = strstr(bare, "::"); p != NULL; p = strstr(p + 2, "::")) {
+		cls = last;
+		last = p + 2;
+	}
+	if (strcmp(last, "allocate") == 0 ||
+	    strncmp(last, "_M_allocate", 11) == 0 ||
+	    strcmp(last, "_M_get_node") == 0)
+		return 1;
+	/* A member of an allocator class: the class is the part before last. */
+	for (p = cls; p + 5 <= last - 2; p++)
+		if (strncmp(p, "alloc", 5) == 0)
+			return 1;
+	return 0;
+}
+
+/* The demangled name when there is one, else the raw name; cached. */
+static const char *
+demangled(struct report_view *v, uint32_t id)
+{
+	if (v->names[id] == NULL) {
+		v->names[id] = report_demangle(profile_str(v->p, id));
+		if (v->names[id] == NULL)
+			v->names[id] = xstrdup(profile_str(v->p, id));
+	}
+	return v->names[id];
+}
+
+const char *
+report_function(struct report_view *v, uint32_t id)
+{
+	if (id == 0)
+		return "??";
+	return v->o->raw_names ? profile_str(v->p, id) : demangled(v, id);
+}
+
+const char *
+report_path(const struct report_view *v, uint32_t id)
+{
+	const char *path = profile_str(v->p, id);
+	size_t n = v->cwd != NULL ? strlen(v->cwd) : 0;
+
+	if (n > 1 && strncmp(path, v->cwd, n) == 0 && path[n] == '/')
+		return path + n + 1;
+	return path;
+}
+
+/* --- the view ------------------------------------------------------------- */
+
+static int
+ignored(struct report_view *v, uint32_t id)
+{
+	char bare[512];
+	const char *raw = profile_str(v->p, id), *d;
+	size_t i;
+
+	if (id == 0 || v->o->nignore_fn == 0)
+		return 0;
+	d = demangled(v, id);
+	bare_name(d, bare, sizeof bare);
+	for (i = 0; i < v->o->nignore_fn; i++)
+		if (fnmatch(v->o->ignore_fn[i], raw, 0) == 0 ||
+		    fnmatch(v->o->ignore_fn[i], d, 0) == 0 ||
+		    fnmatch(v->o->ignore_fn[i], bare, 0) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+alloc_line(struct report_view *v, const struct report_line *l)
+{
+	return l->loc != NO_LOC && v->p->locs[l->loc].function != 0 &&
+	    report_is_alloc_fn(demangled(v, v->p->locs[l->loc].function));
+}
+
+static void
+add_line(struct report_view *v, uint32_t frame, uint32_t loc, int inlined)
+{
+	struct report_line *l;
+
+	v->lines = xgrow(v->lines, &v->lines_cap, v->nlines + 1,
+	    sizeof *v->lines);
+	l = &v->lines[v->nlines++];
+	l->frame = frame;
+	l->loc = loc;
+	l->inlined = inlined;
+}
+
+/* Every line of site s, innermost first, appended to v->lines. */
+static void
+site_lines(struct report_view *v, const struct prof_site *s)
+{
+	const struct prof_frame *f;
+	uint32_t fid, k;
+	size_t i;
+
+	for (i = 0; i < s->nframes; i++) {
+		fid = v->p->stack_frames[s->first + i];
+		f = &v->p->frames[fid];
+		if (f->nlocs == 0)
+			add_line(v, fid, NO_LOC, 0);
+		for (k = 0; k < f->nlocs; k++)
+			add_line(v, fid, f->first_loc + k, k + 1 < f->nlocs);
+	}
+}
+
+/*
+ * The identity of a folded stack: a line of a frame kept whole is the
+ * frame and location (one word, top bit set); a line left of a frame
+ * partly folded away is its function, file and line (two words), since
+ * several return addresses can stand for it.
+ */
+static size_t
+stack_key(const struct report_view *v, size_t first, size_t n,
+    const unsigned char *partial, uint64_t **key, size_t *cap)
+{
+	const struct report_line *l;
+	const struct prof_loc *loc;
+	size_t i, len = 0;
+
+	for (i = 0; i < n; i++) {
+		l = &v->lines[first + i];
+		*key = xgrow(*key, cap, len + 2, sizeof **key);
+		if (!partial[i] || l->loc == NO_LOC) {
+			(*key)[len++] = 1ULL << 63 | (uint64_t)l->frame << 32 |
+			    (uint32_t)(l->loc + 1);
+			continue;
+		}
+		loc = &v->p->locs[l->loc];
+		(*key)[len++] = (uint64_t)loc->function << 32 | loc->file;
+		(*key)[len++] = loc->line;
+	}
+	return len;
+}
+
+static void
+add_stats(struct prof_stats *d, const struct prof_stats *s)
+{
+	d->tb += s->tb;
+	d->tbk += s->tbk;
+	d->tl += s->tl;
+	d->mb += s->mb;
+	d->mbk += s->mbk;
+	d->gb += s->gb;
+	d->gbk += s->gbk;
+	d->eb += s->eb;
+	d->ebk += s->ebk;
+}
+
+/*
+ * Rows are built in site order.  Per site: its lines; the leading run of
+ * lines that are allocator plumbing or --ignore-fn functions is looked
+ * at, ignored ones are dropped (unless nothing would be left), plumbing
+ * is hidden unless asked for.  Sites whose stacks are the same after
+ * dropping are one row: tb, tbk, tl, gb, gbk, eb and ebk add up exactly
+ * (blocks are in one site or the other); mb and mbk become the sum of the
+ * sites' maxima, an upper bound of the true maximum (the sites may have
+ * peaked at different times) that keeps mb >= gb and mb >= eb.
+ */
+void
+report_view_init(struct report_view *v, const struct profile *p,
+    const struct report_opts *o, int stats)
+{
+	struct stacktab keys;
+	struct report_row *r;
+	struct report_line *l;
+	unsigned char *drop = NULL, *partial;
+	uint64_t *key = NULL;
+	size_t key_cap = 0, drop_cap = 0, rows_cap = 0, i, j, first, n,
+	    keep, hidden, klen;
+	uint32_t id, dropped_frame;
+	char buf[4096];
+
+	memset(v, 0, sizeof *v);
+	v->p = p;
+	v->o = o;
+	v->names = xcalloc(p->nstrings + 1, sizeof *v->names);
+	if (!o->full_paths && getcwd(buf, sizeof buf) != NULL)
+		v->cwd = xstrdup(buf);
+	stacktab_init(&keys);
+	for (i = 0; i < p->nsites; i++) {
+		if (p->sites[i].st[stats].tbk == 0)
+			continue;
+		first = v->nlines;
+		site_lines(v, &p->sites[i]);
+		n = v->nlines - first;
+		drop = xgrow(drop, &drop_cap, 2 * n + 1, 1);
+		partial = drop + n;
+		memset(drop, 0, 2 * n + 1);
+		/* Mark the leading ignored lines; plumbing stays in the stack. */
+		for (j = 0; j + 1 < n; j++) {
+			l = &v->lines[first + j];
+			if (l->loc != NO_LOC && ignored(v,
+			    p->locs[l->loc].function))
+				drop[j] = 1;
+			else if (!alloc_line(v, l))
+				break;
+		}
+		keep = 0;
+		dropped_frame = UINT32_MAX;
+		for (j = 0; j < n; j++) {
+			l = &v->lines[first + j];
+			if (drop[j]) {
+				dropped_frame = l->frame;
+				continue;
+			}
+			/* Inline lines of a frame follow its dropped ones. */
+			partial[keep] = l->frame == dropped_frame;
+			v->lines[first + keep++] = *l;
+		}
+		v->nlines = first + keep;
+		klen = stack_key(v, first, keep, partial, &key, &key_cap);
+		id = stacktab_intern(&keys, key, (uint32_t)klen, 0);
+		if (id < v->nrows) {
+			/* Same stack as an earlier row: merge, drop the lines. */
+			r = &v->rows[id];
+			add_stats(&r->st, &p->sites[i].st[stats]);
+			r->flags |= p->sites[i].flags;
+			r->nsites++;
+			v->nlines = first;
+			continue;
+		}
+		hidden = 0;
+		while (!o->show_alloc_frames && hidden + 1 < keep &&
+		    alloc_line(v, &v->lines[first + hidden]))
+			hidden++;
+		v->rows = xgrow(v->rows, &rows_cap, v->nrows + 1,
+		    sizeof *v->rows);
+		r = &v->rows[v->nrows++];
+		memset(r, 0, sizeof *r);
+		r->st = p->sites[i].st[stats];
+		r->flags = p->sites[i].flags;
+		r->first = first + hidden;
+		r->nlines = keep - hidden;
+		r->nsites = 1;
+		r->site = i;
+	}
+	stacktab_release(&keys);
+	free(key);
+	free(drop);
+	sort_ctx.key = o->sort;
+	qsort(v->rows, v->nrows, sizeof *v->rows, row_cmp);
+}
+
+void
+report_view_release(struct report_view *v)
+{
+	size_t i;
+
+	for (i = 0; v->names != NULL && i < v->p->nstrings; i++)
+		free(v->names[i]);
+	free(v->names);
+	free(v->rows);
+	free(v->lines);
+	free(v->cwd);
+	memset(v, 0, sizeof *v);
+}
+
+/* --- modules without symbols -------------------------------------------- */
+
+void
+report_module_warnings(const struct profile *p)
+{
+	unsigned char *used = xcalloc(p->nmodules + 1, 1);
+	uint32_t fl;
+	size_t i;
+
+	for (i = 0; i < p->nframes; i++)
+		if (p->frames[i].module != 0)
+			used[p->frames[i].module - 1] = 1;
+	for (i = 0; p->module_flags != NULL && i < p->nmodules; i++) {
+		fl = p->module_flags[i];
+		if (!used[i] || fl == 0)
+			continue;
+		error(0, 0, "warning: no symbols for %s (%s)",
+		    profile_str(p, p->modules[i]),
+		    fl & PROF_MODULE_CHANGED ? "file changed during the run" :
+		    "file missing or unreadable at the end of the run");
+	}
+	free(used);
 }

@@ -21,6 +21,11 @@ struct report_opts {
 	size_t depth;		/* frames per site; 0 = all */
 	int exact_bytes;
 	const char *file;	/* the profile's path, for the header */
+	int raw_names;		/* --no-demangle */
+	int full_paths;		/* no shortening against the cwd */
+	int show_alloc_frames;	/* keep operator new and allocator frames */
+	const char *const *ignore_fn;	/* fnmatch patterns, folded away */
+	size_t nignore_fn;
 };
 
 /* "bytes|blocks|..." for messages. */
@@ -37,6 +42,69 @@ const char *report_sort_name(enum sort_key key);
  */
 size_t *report_order(const struct profile *p, int stats, enum sort_key key,
     size_t *n);
+
+/*
+ * What every format shows: the sites with blocks in one statistics
+ * convention, as rows in report order, each with the lines of its stack
+ * (innermost first, inline frames as lines of their own).  Building it
+ * applies the symbol options: allocator frames hidden, --ignore-fn frames
+ * folded into their callers and the sites that then show the same stack
+ * merged into one row (see report.c for what merged statistics mean).
+ */
+struct report_line {
+	uint32_t frame;		/* index into p->frames */
+	uint32_t loc;		/* index into p->locs; NO_LOC: no symbols */
+	int inlined;		/* inlined into the next line's function */
+};
+#define NO_LOC	UINT32_MAX
+
+struct report_row {
+	struct prof_stats st;
+	uint32_t flags;		/* PROF_SITE_* of any of its sites */
+	size_t first, nlines;	/* the lines shown, into view.lines */
+	size_t nsites;		/* profile sites merged into it */
+	size_t site;		/* its first site, for a stable order */
+};
+
+struct report_view {
+	const struct profile *p;
+	const struct report_opts *o;
+	struct report_row *rows;
+	size_t nrows;
+	struct report_line *lines;
+	size_t nlines, lines_cap;
+	char **names;		/* shown function names by string id, lazily */
+	char *cwd;		/* for shortening paths; NULL: none */
+};
+
+/* Build the view of p's `stats` convention (STATS_OWN, STATS_DHAT). */
+void report_view_init(struct report_view *v, const struct profile *p,
+    const struct report_opts *o, int stats);
+void report_view_release(struct report_view *v);
+
+/* A line's function as shown (demangled unless --no-demangle); "??" if none. */
+const char *report_function(struct report_view *v, uint32_t string_id);
+/* A source path as shown: relative to the cwd when inside it. */
+const char *report_path(const struct report_view *v, uint32_t string_id);
+
+/*
+ * name demangled with the toolchain's __cxa_demangle, or NULL when it is
+ * not a C++ linkage name.  Caller frees.
+ */
+char *report_demangle(const char *name);
+
+/*
+ * Is this (demangled) function allocator plumbing that the table hides:
+ * operator new or new[], a malloc-family function, or a standard-library
+ * allocation helper (heapprof(1), SYMBOLS, has the rule)?
+ */
+int report_is_alloc_fn(const char *demangled);
+
+/*
+ * Print "heapprof: warning: no symbols for PATH (why)" for each module
+ * that has frames but could not be symbolized.
+ */
+void report_module_warnings(const struct profile *p);
 
 /* "module+0x1a2b" for a frame without symbols. */
 void report_frame_raw(const struct profile *p, const struct prof_frame *f,

@@ -373,14 +373,15 @@ fill_meta(struct profile *p, const struct collector *c, const char *command,
  */
 static int
 write_profile(const struct collector *c, const char *command, pid_t pid,
-    time_t start, int status, const char *output, const char *who)
+    time_t start, int status, const char *output, const char *who,
+    unsigned symflags)
 {
 	struct profile p;
 	int rc;
 
 	profile_init(&p);
 	fill_meta(&p, c, command, pid, start, status);
-	symbolize(&p, c);
+	symbolize(&p, c, symflags);
 	rc = keep_old_profile(output);
 	if (rc == 0 && profile_write(&p, output) == -1) {
 		error(0, errno, "cannot write '%s'", output);
@@ -394,7 +395,8 @@ write_profile(const struct collector *c, const char *command, pid_t pid,
 
 /* --children: OUTPUT.PID, or OUTPUT.PID.N for a pid that exec'd again. */
 static int
-write_children(const struct children *ch, const char *output)
+write_children(const struct children *ch, const char *output,
+    unsigned symflags)
 {
 	const struct child_proc *p;
 	char *path, who[48];
@@ -415,7 +417,7 @@ write_children(const struct children *ch, const char *output)
 			    again + 1);
 		snprintf(who, sizeof who, "pid %ld: ", (long)p->pid);
 		if (write_profile(&p->c, p->command, p->pid, p->start, -1, path,
-		    who) == -1)
+		    who, symflags) == -1)
 			rc = -1;
 		free(path);
 	}
@@ -444,6 +446,7 @@ session_run(const struct session_opts *o)
 {
 	struct children children, *ch = NULL;
 	struct collector c;
+	unsigned symflags;
 	int errpipe[2], err = 0, status, rc;
 	time_t start;
 	char *agent, *command;
@@ -517,9 +520,11 @@ session_run(const struct session_opts *o)
 	restore_handlers();
 
 	command = join_argv(o->argv);
-	rc = write_profile(&c, command, pid, start, status, o->output, "");
+	symflags = o->debuginfod ? SYMBOLIZE_DEBUGINFOD : 0;
+	rc = write_profile(&c, command, pid, start, status, o->output, "",
+	    symflags);
 	free(command);
-	if (ch != NULL && write_children(ch, o->output) == -1)
+	if (ch != NULL && write_children(ch, o->output, symflags) == -1)
 		rc = -1;
 	collector_release(&c);
 	ring_unmap(&ring);

@@ -8,6 +8,7 @@ struct session_opts {
 	char **argv;		/* the target and its arguments, NULL-terminated */
 	const char *output;	/* the profile to write */
 	int children;		/* profile every process of the tree too */
+	int debuginfod;		/* let libdw ask DEBUGINFOD_URLS' servers */
 };
 
 /*

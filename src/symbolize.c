@@ -5,15 +5,25 @@
  * so PIE executables and shared libraries resolve without /proc of a
  * process that no longer exists.  A return address points after the call,
  * so every frame is looked up at pc - 1, which lies inside the call.
+ *
+ * Names are stored as linkage (mangled) names, so that `report` can show
+ * them demangled or raw; source paths are stored absolute, joined with
+ * the compilation directory, so that `report` can shorten them against
+ * its own working directory.
  */
 #include "config.h"
 
 #include <elfutils/libdwfl.h>
 #include <dwarf.h>
+#include <error.h>
+#include <gelf.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include "hash.h"
 #include "stacktab.h"
+#include "report.h"
 #include "symbolize.h"
 #include "xmalloc.h"
 
@@ -26,24 +36,75 @@ static const Dwfl_Callbacks offline_callbacks = {
 	.debuginfo_path = &debuginfo_path,
 };
 
+char *
+symbolize_join_path(const char *dir, const char *name)
+{
+	size_t dlen = dir != NULL && dir[0] != '\0' && name[0] != '/' ?
+	    strlen(dir) : 0;
+	char *in = xmalloc(dlen + strlen(name) + 2), *out, *seg, *save;
+	size_t len = 0, keep = 0;	/* keep: leading ".." of a relative path */
+	int absolute;
+
+	if (dlen != 0)
+		sprintf(in, "%s/%s", dir, name);
+	else
+		strcpy(in, name);
+	absolute = in[0] == '/';
+	out = xmalloc(strlen(in) + 2);
+	for (seg = strtok_r(in, "/", &save); seg != NULL;
+	    seg = strtok_r(NULL, "/", &save)) {
+		if (strcmp(seg, ".") == 0)
+			continue;
+		if (strcmp(seg, "..") == 0 && len > keep) {
+			while (len > keep && out[len - 1] != '/')
+				len--;
+			if (len > keep)
+				len--;	/* the slash before the dropped segment */
+			continue;
+		}
+		if (strcmp(seg, "..") == 0 && absolute)
+			continue;	/* "/.." is "/" */
+		if (len > 0 || absolute)
+			out[len++] = '/';
+		memcpy(out + len, seg, strlen(seg));
+		len += strlen(seg);
+		if (strcmp(seg, "..") == 0)
+			keep = len;
+	}
+	if (len == 0 && absolute)
+		out[len++] = '/';
+	else if (len == 0)
+		out[len++] = '.';
+	out[len] = '\0';
+	free(in);
+	return out;
+}
+
+/* "__libc_start_main@@GLIBC_2.34": the symbol version is noise here. */
 static void
-add_loc(struct profile *p, const char *fn, const char *file, int line)
+add_loc(struct profile *p, const char *fn, const char *dir, const char *file,
+    int line)
 {
 	const char *at = fn != NULL ? strchr(fn, '@') : NULL;
 	struct prof_loc *l;
-	char *bare;
+	char *s;
 
 	p->locs = xgrow(p->locs, &p->locs_cap, p->nlocs + 1, sizeof *p->locs);
 	l = &p->locs[p->nlocs++];
 	if (at != NULL && at != fn) {
-		/* "__libc_start_main@@GLIBC_2.34": the version is noise here. */
-		bare = xstrndup(fn, (size_t)(at - fn));
-		l->function = profile_string(p, bare);
-		free(bare);
+		s = xstrndup(fn, (size_t)(at - fn));
+		l->function = profile_string(p, s);
+		free(s);
 	} else {
 		l->function = profile_string(p, fn != NULL ? fn : "");
 	}
-	l->file = profile_string(p, file != NULL ? file : "");
+	if (file != NULL && file[0] != '\0') {
+		s = symbolize_join_path(dir, file);
+		l->file = profile_string(p, s);
+		free(s);
+	} else {
+		l->file = 0;
+	}
 	l->line = line > 0 ? (uint32_t)line : 0;
 }
 
@@ -53,6 +114,24 @@ is_function_scope(Dwarf_Die *die)
 	int tag = dwarf_tag(die);
 
 	return tag == DW_TAG_subprogram || tag == DW_TAG_inlined_subroutine;
+}
+
+/*
+ * The linkage name when there is one (C++), else the plain name; both
+ * followed through DW_AT_abstract_origin and DW_AT_specification.
+ */
+static const char *
+die_name(Dwarf_Die *die)
+{
+	Dwarf_Attribute attr;
+	const char *name;
+
+	name = dwarf_formstring(dwarf_attr_integrate(die, DW_AT_linkage_name,
+	    &attr));
+	if (name == NULL)
+		name = dwarf_formstring(dwarf_attr_integrate(die,
+		    DW_AT_MIPS_linkage_name, &attr));
+	return name != NULL ? name : dwarf_diename(die);
 }
 
 static const char *
@@ -70,56 +149,241 @@ call_file(Dwarf_Die *cu, Dwarf_Die *inl)
 }
 
 /*
+ * dwarf_getscopes walks the whole compilation unit for every address, and
+ * dwarf_getscopes_die walks it again: with one large CU that is minutes
+ * for 100k addresses.  Instead each CU's functions are listed once
+ * (dwarf_getfuncs, with every range of a split hot/cold function) and
+ * sorted, an address finds its function by binary search, and only that
+ * function's DIEs are walked for the inline chain.
+ */
+struct func_range {
+	Dwarf_Addr lo, hi;
+	Dwarf_Die die;
+};
+
+struct cu_funcs {
+	Dwfl_Module *mod;
+	Dwarf_Off cu;			/* the CU DIE's offset */
+	struct func_range *r;
+	size_t n, cap;
+};
+
+struct func_index {
+	struct cu_funcs *cus;
+	size_t ncus, cus_cap;
+	uint32_t *slots;		/* index into cus + 1; 0 = empty */
+	size_t nslots;
+};
+
+static uint64_t
+cu_hash(Dwfl_Module *mod, Dwarf_Off cu)
+{
+	return hash_u64((uint64_t)(uintptr_t)mod * 31 + cu);
+}
+
+static int
+collect_func(Dwarf_Die *die, void *arg)
+{
+	struct cu_funcs *cf = arg;
+	Dwarf_Addr base, lo, hi;
+	ptrdiff_t off = 0;
+
+	while ((off = dwarf_ranges(die, off, &base, &lo, &hi)) > 0) {
+		cf->r = xgrow(cf->r, &cf->cap, cf->n + 1, sizeof *cf->r);
+		cf->r[cf->n].lo = lo;
+		cf->r[cf->n].hi = hi;
+		cf->r[cf->n].die = *die;
+		cf->n++;
+	}
+	return DWARF_CB_OK;
+}
+
+static int
+range_cmp(const void *a, const void *b)
+{
+	const struct func_range *x = a, *y = b;
+
+	return x->lo < y->lo ? -1 : x->lo > y->lo;
+}
+
+static void
+func_index_grow(struct func_index *x)
+{
+	size_t i, j, mask;
+
+	free(x->slots);
+	x->nslots = x->nslots ? x->nslots * 2 : 64;
+	x->slots = xcalloc(x->nslots, sizeof *x->slots);
+	mask = x->nslots - 1;
+	for (i = 0; i < x->ncus; i++) {
+		j = cu_hash(x->cus[i].mod, x->cus[i].cu) & mask;
+		while (x->slots[j] != 0)
+			j = (j + 1) & mask;
+		x->slots[j] = (uint32_t)i + 1;
+	}
+}
+
+/* The sorted functions of cu, listed on first use. */
+static const struct cu_funcs *
+cu_funcs(struct func_index *x, Dwfl_Module *mod, Dwarf_Die *cu)
+{
+	Dwarf_Off off = dwarf_dieoffset(cu);
+	struct cu_funcs *cf;
+	size_t j, mask;
+
+	if (2 * (x->ncus + 1) > x->nslots)
+		func_index_grow(x);
+	mask = x->nslots - 1;
+	for (j = cu_hash(mod, off) & mask; x->slots[j] != 0;
+	    j = (j + 1) & mask) {
+		cf = &x->cus[x->slots[j] - 1];
+		if (cf->mod == mod && cf->cu == off)
+			return cf;
+	}
+	x->cus = xgrow(x->cus, &x->cus_cap, x->ncus + 1, sizeof *x->cus);
+	cf = &x->cus[x->ncus];
+	memset(cf, 0, sizeof *cf);
+	cf->mod = mod;
+	cf->cu = off;
+	dwarf_getfuncs(cu, collect_func, cf, 0);
+	qsort(cf->r, cf->n, sizeof *cf->r, range_cmp);
+	x->slots[j] = (uint32_t)++x->ncus;
+	return cf;
+}
+
+static void
+func_index_release(struct func_index *x)
+{
+	size_t i;
+
+	for (i = 0; i < x->ncus; i++)
+		free(x->cus[i].r);
+	free(x->cus);
+	free(x->slots);
+}
+
+/*
+ * The scopes at pc, innermost first, out to the function (as
+ * dwarf_getscopes_die would give them up to there), in a malloc'd array;
+ * returns their number, or -1 when no listed function holds pc.
+ */
+static int
+func_scopes(struct func_index *x, Dwfl_Module *mod, Dwarf_Die *cu,
+    Dwarf_Addr pc, Dwarf_Die **scopes)
+{
+	const struct cu_funcs *cf = cu_funcs(x, mod, cu);
+	Dwarf_Die *chain, child;
+	size_t lo = 0, hi = cf->n, mid, n = 0, cap = 8, i;
+	int found, tag;
+
+	while (lo < hi) {	/* the last range starting at or below pc */
+		mid = lo + (hi - lo) / 2;
+		if (cf->r[mid].lo <= pc)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0 || pc >= cf->r[lo - 1].hi)
+		return -1;
+	chain = xmalloc(cap * sizeof *chain);
+	chain[n++] = cf->r[lo - 1].die;
+	do {
+		found = 0;
+		if (dwarf_child(&chain[n - 1], &child) != 0)
+			break;
+		do {
+			tag = dwarf_tag(&child);
+			if ((tag == DW_TAG_inlined_subroutine ||
+			    tag == DW_TAG_lexical_block ||
+			    tag == DW_TAG_try_block ||
+			    tag == DW_TAG_catch_block) &&
+			    dwarf_haspc(&child, pc) == 1) {
+				chain = xgrow(chain, &cap, n + 1, sizeof *chain);
+				chain[n++] = child;
+				found = 1;
+				break;
+			}
+		} while (dwarf_siblingof(&child, &child) == 0);
+	} while (found);
+	for (i = 0; i < n / 2; i++) {
+		child = chain[i];
+		chain[i] = chain[n - 1 - i];
+		chain[n - 1 - i] = child;
+	}
+	*scopes = chain;
+	return (int)n;
+}
+
+/*
  * The inline chain at pc, innermost first: the line table gives the
  * innermost file:line; each inlined_subroutine scope gives the call site
  * (DW_AT_call_file/line) that is the next frame's location.
  */
 static uint32_t
-add_locs(struct profile *p, Dwfl_Module *mod, Dwarf_Addr pc)
+add_locs(struct profile *p, struct func_index *fx, Dwfl_Module *mod,
+    Dwarf_Addr pc)
 {
-	Dwarf_Die *cu, *scopes = NULL;
+	Dwarf_Die *cu, *scopes = NULL, inner;
 	Dwarf_Addr bias;
 	Dwfl_Line *line;
 	Dwarf_Attribute attr;
 	Dwarf_Word cl;
-	const char *sym, *file = NULL, *next_file;
-	int lineno = 0, nscopes, i, next_line;
+	const char *sym, *file = NULL, *dir = NULL, *name;
+	int lineno = 0, nscopes, i;
 	uint32_t n = 0;
 
 	sym = dwfl_module_addrname(mod, pc);
 	line = dwfl_module_getsrc(mod, pc);
-	if (line != NULL)
+	if (line != NULL) {
 		file = dwfl_lineinfo(line, NULL, &lineno, NULL, NULL, NULL);
+		dir = dwfl_line_comp_dir(line);
+	}
 	cu = dwfl_module_addrdie(mod, pc, &bias);
-	nscopes = cu != NULL ? dwarf_getscopes(cu, pc - bias, &scopes) : 0;
+	if (cu != NULL && dir == NULL)
+		dir = dwarf_formstring(dwarf_attr(cu, DW_AT_comp_dir, &attr));
+	if (dir != NULL && dir[0] != '/')
+		dir = NULL;	/* "./elf" (glibc): names are already below it */
+	nscopes = cu != NULL ? func_scopes(fx, mod, cu, pc - bias, &scopes) : 0;
+	if (nscopes < 0) {
+		/*
+		 * Not in a listed function: libdw's general search.
+		 * dwarf_getscopes stops at the innermost inlined instance (its
+		 * parents are the abstract tree's); dwarf_getscopes_die on that
+		 * DIE gives the concrete chain, as eu-addr2line -i does.
+		 */
+		nscopes = dwarf_getscopes(cu, pc - bias, &scopes);
+		if (nscopes > 0) {
+			inner = scopes[0];
+			free(scopes);
+			scopes = NULL;
+			nscopes = dwarf_getscopes_die(&inner, &scopes);
+		}
+	}
 	for (i = 0; i < nscopes; i++) {
 		if (!is_function_scope(&scopes[i]))
 			continue;
+		name = die_name(&scopes[i]);
 		if (dwarf_tag(&scopes[i]) == DW_TAG_subprogram) {
-			/* The symbol table name is the linkage name of the real function. */
-			add_loc(p, sym != NULL ? sym : dwarf_diename(&scopes[i]),
-			    file, lineno);
+			add_loc(p, name != NULL ? name : sym, dir, file, lineno);
 			n++;
 			break;
 		}
-		add_loc(p, dwarf_diename(&scopes[i]), file, lineno);
+		add_loc(p, name, dir, file, lineno);
 		n++;
-		next_file = call_file(cu, &scopes[i]);
-		next_line = dwarf_formudata(dwarf_attr(&scopes[i],
-		    DW_AT_call_line, &attr), &cl) == 0 ? (int)cl : 0;
-		file = next_file;
-		lineno = next_line;
+		file = call_file(cu, &scopes[i]);
+		lineno = dwarf_formudata(dwarf_attr(&scopes[i], DW_AT_call_line,
+		    &attr), &cl) == 0 ? (int)cl : 0;
 	}
 	free(scopes);
 	if (n == 0 && (sym != NULL || file != NULL)) {
-		add_loc(p, sym, file, lineno);
+		add_loc(p, sym, dir, file, lineno);
 		n = 1;
 	}
 	return n;
 }
 
 static void
-add_frame(struct profile *p, Dwfl *dwfl, Dwfl_Module **dmods,
+add_frame(struct profile *p, struct func_index *fx, Dwfl_Module **dmods,
     const struct module *m, size_t mi, uint64_t pc)
 {
 	struct prof_frame *f;
@@ -134,8 +398,8 @@ add_frame(struct profile *p, Dwfl *dwfl, Dwfl_Module **dmods,
 		return;
 	f->module = (uint32_t)mi + 1;
 	f->offset = pc - m->bias;
-	if (dwfl != NULL && dmods[mi] != NULL)
-		f->nlocs = add_locs(p, dmods[mi], pc - 1);
+	if (dmods[mi] != NULL)
+		f->nlocs = add_locs(p, fx, dmods[mi], pc - 1);
 }
 
 static void
@@ -152,36 +416,102 @@ add_stats(struct prof_stats *d, const struct site_stats *s)
 	d->ebk = s->ebk;
 }
 
-int
-symbolize(struct profile *p, const struct collector *c)
+/*
+ * Is the file dwfl opened the one the target had loaded?  Without a
+ * build-id from the agent, two signs: the file was modified after the run
+ * started, or its PT_LOAD extent differs from the mapped one.
+ */
+static int
+module_changed(Dwfl_Module *dm, const struct module *m, int64_t start)
 {
-	Dwfl *dwfl = dwfl_begin(&offline_callbacks);
+	GElf_Addr bias;
+	GElf_Phdr ph;
+	Elf *elf = dwfl_module_getelf(dm, &bias);
+	uint64_t lo = UINT64_MAX, hi = 0;
+	size_t n, i;
+	struct stat st;
+
+	if (stat(m->path, &st) == 0 && st.st_mtime > start)
+		return 1;
+	if (elf == NULL || elf_getphdrnum(elf, &n) != 0)
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (gelf_getphdr(elf, (int)i, &ph) == NULL ||
+		    ph.p_type != PT_LOAD)
+			continue;
+		if (ph.p_vaddr < lo)
+			lo = ph.p_vaddr;
+		if (ph.p_vaddr + ph.p_memsz > hi)
+			hi = ph.p_vaddr + ph.p_memsz;
+	}
+	return hi != 0 && (lo != m->lo - m->bias || hi != m->hi - m->bias);
+}
+
+/* Report every module to dwfl; a module that cannot be trusted gets NULL. */
+static void
+report_modules(struct profile *p, Dwfl *dwfl, Dwfl_Module **dmods,
+    const struct collector *c)
+{
+	const char *path, *base;
+	size_t i;
+
+	dwfl_report_begin(dwfl);
+	for (i = 0; i < c->nmodules; i++) {
+		path = c->modules[i].path;
+		base = strrchr(path, '/');
+		dmods[i] = dwfl_report_elf(dwfl, base ? base + 1 : path, path,
+		    -1, c->modules[i].bias, false);
+		if (dmods[i] == NULL) {
+			p->module_flags[i] |= PROF_MODULE_UNREADABLE;
+		} else if (module_changed(dmods[i], &c->modules[i],
+		    p->start_time)) {
+			p->module_flags[i] |= PROF_MODULE_CHANGED;
+			dmods[i] = NULL;
+		}
+	}
+	dwfl_report_end(dwfl, NULL, NULL);
+}
+
+int
+symbolize(struct profile *p, const struct collector *c, unsigned flags)
+{
+	Dwfl *dwfl;
 	Dwfl_Module **dmods = xcalloc(c->nmodules + 1, sizeof *dmods);
 	struct stacktab pcs;	/* each distinct (pc, module), as a 2-frame stack */
 	const struct module *m;
 	uint64_t key[2];
 	size_t mi;
+	struct func_index fx;
 	const uint64_t *frames;
 	struct prof_site *ps;
+	const char *urls = getenv("DEBUGINFOD_URLS");
+	char *saved_urls = NULL;
 	uint32_t n, j, fid;
 	size_t i, k;
 
+	/*
+	 * libdw asks the debuginfod servers in DEBUGINFOD_URLS for every
+	 * file without local debug info: network traffic and possibly long
+	 * waits, so only when the user asked.  The target has exited: its
+	 * environment is not touched.
+	 */
+	if (!(flags & SYMBOLIZE_DEBUGINFOD) && urls != NULL) {
+		saved_urls = xstrndup(urls, strlen(urls));
+		unsetenv("DEBUGINFOD_URLS");
+	}
+	dwfl = dwfl_begin(&offline_callbacks);
 	stacktab_init(&pcs);
+	memset(&fx, 0, sizeof fx);
 	p->modules = xcalloc(c->nmodules + 1, sizeof *p->modules);
+	p->module_flags = xcalloc(c->nmodules + 1, sizeof *p->module_flags);
 	for (i = 0; i < c->nmodules; i++)
 		p->modules[i] = profile_string(p, c->modules[i].path);
 	p->nmodules = c->nmodules;
-	if (dwfl != NULL) {
-		dwfl_report_begin(dwfl);
-		for (i = 0; i < c->nmodules; i++) {
-			const char *path = c->modules[i].path;
-			const char *base = strrchr(path, '/');
-
-			dmods[i] = dwfl_report_elf(dwfl, base ? base + 1 : path,
-			    path, -1, c->modules[i].bias, false);
-		}
-		dwfl_report_end(dwfl, NULL, NULL);
-	}
+	if (dwfl != NULL)
+		report_modules(p, dwfl, dmods, c);
+	else
+		error(0, 0, "warning: no symbols: dwfl_begin: %s",
+		    dwfl_errmsg(-1));
 
 	for (i = 0; i < c->stacks.nstacks; i++) {
 		const struct site *s = &c->sites[i];
@@ -206,7 +536,7 @@ symbolize(struct profile *p, const struct collector *c)
 			key[1] = m != NULL ? mi + 1 : 0;
 			fid = stacktab_intern(&pcs, key, 2, 0);
 			if (fid == p->nframes)
-				add_frame(p, dwfl, dmods, m, mi, frames[j]);
+				add_frame(p, &fx, dmods, m, mi, frames[j]);
 			p->stack_frames = xgrow(p->stack_frames,
 			    &p->stack_frames_cap, p->nstack_frames + 1,
 			    sizeof *p->stack_frames);
@@ -214,8 +544,14 @@ symbolize(struct profile *p, const struct collector *c)
 		}
 	}
 	stacktab_release(&pcs);
+	func_index_release(&fx);
 	free(dmods);
 	if (dwfl != NULL)
 		dwfl_end(dwfl);
+	if (saved_urls != NULL) {
+		setenv("DEBUGINFOD_URLS", saved_urls, 1);
+		free(saved_urls);
+	}
+	report_module_warnings(p);
 	return 0;
 }

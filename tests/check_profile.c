@@ -168,6 +168,9 @@ build_profile(struct profile *p)
 	p->modules = xmalloc(p->nmodules * sizeof *p->modules);
 	p->modules[0] = prog;
 	p->modules[1] = libc;
+	p->module_flags = xmalloc(p->nmodules * sizeof *p->module_flags);
+	p->module_flags[0] = PROF_MODULE_CHANGED;
+	p->module_flags[1] = 0;
 
 	p->nlocs = p->locs_cap = 3;
 	p->locs = xmalloc(p->nlocs * sizeof *p->locs);
@@ -249,8 +252,10 @@ expect_same(const struct profile *a, const struct profile *b)
 		ck_assert_str_eq(a->strings[i], b->strings[i]);
 	}
 	ck_assert_uint_eq(a->nmodules, b->nmodules);
-	for (i = 0; i < a->nmodules; i++)
+	for (i = 0; i < a->nmodules; i++) {
 		ck_assert_uint_eq(a->modules[i], b->modules[i]);
+		ck_assert_uint_eq(a->module_flags[i], b->module_flags[i]);
+	}
 	ck_assert_uint_eq(a->nlocs, b->nlocs);
 	for (i = 0; i < a->nlocs; i++) {
 		ck_assert_uint_eq(a->locs[i].function, b->locs[i].function);
@@ -420,6 +425,37 @@ START_TEST(test_file_header)
 	ck_assert_mem_eq(data, head, sizeof head);
 	free(data);
 	unlink(path);
+}
+END_TEST
+
+/*
+ * A version 1 file, written by heapprof 0.1.0 before modules had flags
+ * (data/golden/basic-v1.data, tests/progs/basic), still loads.
+ */
+START_TEST(test_read_version_1)
+{
+	char err[256], path[512];
+	struct profile p;
+	const char *srcdir = getenv("top_srcdir");
+	size_t i, named = 0;
+
+	snprintf(path, sizeof path, "%s/data/golden/basic-v1.data",
+	    srcdir != NULL ? srcdir : ".");
+	ck_assert_msg(profile_read(&p, path, err, sizeof err) == 0,
+	    "read failed: %s", err);
+	ck_assert_uint_eq(p.nsites, 2);
+	ck_assert_uint_eq(p.total_bytes, 1500);
+	ck_assert_uint_eq(p.total_blocks, 15);
+	ck_assert_uint_gt(p.nmodules, 1);
+	for (i = 0; i < p.nmodules; i++)
+		ck_assert_uint_eq(p.module_flags[i], 0);
+	for (i = 0; i < p.nlocs; i++)
+		if (strcmp(profile_str(&p, p.locs[i].function), "churn") == 0 ||
+		    strcmp(profile_str(&p, p.locs[i].function),
+		    "leak_calloc") == 0)
+			named++;
+	ck_assert_uint_eq(named, 2);
+	profile_release(&p);
 }
 END_TEST
 
@@ -727,6 +763,7 @@ make_profile_suite(void)
 	tcase_add_test(tc, test_round_trip);
 	tcase_add_test(tc, test_file_header);
 	tcase_add_test(tc, test_empty_profile);
+	tcase_add_test(tc, test_read_version_1);
 	tcase_add_test(tc, test_intern_after_read);
 	suite_add_tcase(s, tc);
 

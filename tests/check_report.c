@@ -14,6 +14,7 @@
 #include "check_heapprof.h"
 #include "profile.h"
 #include "report.h"
+#include "symbolize.h"
 #include "units.h"
 #include "xmalloc.h"
 
@@ -441,6 +442,227 @@ START_TEST(test_frame_raw_limits)
 }
 END_TEST
 
+
+/* --- symbols ------------------------------------------------------------ */
+
+START_TEST(test_demangle)
+{
+	char *d;
+
+	d = report_demangle("_ZN6shapes4PoolIiE4growEi");
+	ck_assert_str_eq(d, "shapes::Pool<int>::grow(int)");
+	free(d);
+	d = report_demangle("_Znwm");
+	ck_assert_str_eq(d, "operator new(unsigned long)");
+	free(d);
+	ck_assert_ptr_null(report_demangle("main"));
+	ck_assert_ptr_null(report_demangle("_Z"));
+	ck_assert_ptr_null(report_demangle("_Zgarbage!"));
+	ck_assert_ptr_null(report_demangle(""));
+}
+END_TEST
+
+START_TEST(test_alloc_fn_rule)
+{
+	static const struct {
+		const char *name;
+		int hidden;
+	} t[] = {
+		{ "operator new(unsigned long)", 1 },
+		{ "operator new[](unsigned long)", 1 },
+		{ "operator new(unsigned long, std::align_val_t)", 1 },
+		{ "malloc", 1 },
+		{ "calloc", 1 },
+		{ "std::__new_allocator<int>::allocate(unsigned long, "
+		    "void const*)", 1 },
+		{ "__gnu_cxx::new_allocator<int>::allocate(unsigned long, "
+		    "void const*)", 1 },
+		{ "std::allocator_traits<std::allocator<int> >::allocate("
+		    "std::allocator<int>&, unsigned long)", 1 },
+		{ "std::_Vector_base<int, std::allocator<int> >::_M_allocate("
+		    "unsigned long)", 1 },
+		{ "std::_Rb_tree<int, int, std::_Identity<int>, std::less<int>, "
+		    "std::allocator<int> >::_M_get_node()", 1 },
+		{ "void std::vector<int, std::allocator<int> >::"
+		    "_M_realloc_insert<int>(__gnu_cxx::__normal_iterator<int*, "
+		    "std::vector<int, std::allocator<int> > >, int&&)", 0 },
+		{ "std::vector<int, std::allocator<int> >::push_back(int&&)",
+		    0 },
+		{ "std::__cxx11::basic_string<char, std::char_traits<char>, "
+		    "std::allocator<char> >::_M_create(unsigned long&, "
+		    "unsigned long)", 0 },
+		{ "operator delete(void*)", 0 },
+		{ "shapes::make_widget()", 0 },
+		{ "my::allocate(unsigned long)", 0 },
+		{ "xmalloc", 0 },
+		{ "", 0 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof t / sizeof t[0]; i++)
+		ck_assert_msg(report_is_alloc_fn(t[i].name) == t[i].hidden,
+		    "'%s' should%s be hidden", t[i].name,
+		    t[i].hidden ? "" : " not");
+}
+END_TEST
+
+START_TEST(test_join_path)
+{
+	static const char *const t[][3] = {
+		{ "/src/build", "../tests/x.c", "/src/tests/x.c" },
+		{ "/src", "tests/./progs/x.c", "/src/tests/progs/x.c" },
+		{ "/a/b", "c/../../d.c", "/a/d.c" },
+		{ "/ignored", "/abs/./x.c", "/abs/x.c" },
+		{ "/", "../x.c", "/x.c" },
+		{ NULL, "./elf/dl-load.c", "elf/dl-load.c" },
+		{ NULL, "../../x.c", "../../x.c" },
+		{ NULL, "a/../../x.c", "../x.c" },
+		{ "", "x.c", "x.c" },
+		{ "/a", ".", "/a" },
+		{ NULL, ".", "." },
+	};
+	size_t i;
+	char *got;
+
+	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+		got = symbolize_join_path(t[i][0], t[i][1]);
+		ck_assert_msg(strcmp(got, t[i][2]) == 0,
+		    "'%s' + '%s' gave '%s', want '%s'",
+		    t[i][0] ? t[i][0] : "(null)", t[i][1], got, t[i][2]);
+		free(got);
+	}
+}
+END_TEST
+
+/*
+ * A wrapper called from two places of one caller: frames 0 and 1 are the
+ * wrapper (two return addresses), frame 2 and 3 the caller's two calls,
+ * frame 4 main; frame 5 is operator new.  Sites: {0,2,4} {1,2,4} {5,0,3,4}.
+ */
+static void
+build_wrapped(struct profile *p)
+{
+	uint32_t wrap, caller, fmain, opnew, file;
+	static const uint32_t stacks[] = { 0, 2, 4, 1, 2, 4, 5, 0, 3, 4 };
+	static const uint32_t first[] = { 0, 3, 6 }, nframes[] = { 3, 3, 4 };
+	size_t i;
+
+	profile_init(p);
+	wrap = profile_string(p, "xmalloc");
+	caller = profile_string(p, "_ZN2ns6callerEv");
+	fmain = profile_string(p, "main");
+	opnew = profile_string(p, "_Znwm");
+	file = profile_string(p, "/src/w.c");
+	p->nlocs = p->locs_cap = 6;
+	p->locs = xcalloc(p->nlocs, sizeof *p->locs);
+	p->locs[0] = (struct prof_loc){ wrap, file, 5 };
+	p->locs[1] = (struct prof_loc){ wrap, file, 6 };
+	p->locs[2] = (struct prof_loc){ caller, file, 10 };
+	p->locs[3] = (struct prof_loc){ caller, file, 11 };
+	p->locs[4] = (struct prof_loc){ fmain, file, 20 };
+	p->locs[5] = (struct prof_loc){ opnew, 0, 0 };
+	p->nframes = p->frames_cap = 6;
+	p->frames = xcalloc(p->nframes, sizeof *p->frames);
+	for (i = 0; i < 6; i++)
+		p->frames[i] = (struct prof_frame){ 0, 0x100 * i, (uint32_t)i, 1 };
+	p->nstack_frames = p->stack_frames_cap = 10;
+	p->stack_frames = xmalloc(sizeof stacks);
+	memcpy(p->stack_frames, stacks, sizeof stacks);
+	p->nsites = p->sites_cap = 3;
+	p->sites = xcalloc(p->nsites, sizeof *p->sites);
+	for (i = 0; i < 3; i++) {
+		p->sites[i].first = first[i];
+		p->sites[i].nframes = nframes[i];
+		/*                                tb   tbk  tl  gb  eb  mb */
+		set_stats(&p->sites[i].st[STATS_OWN], 100 * (i + 1), i + 1,
+		    10, 5 * (i + 1), i, 50 * (i + 1));
+	}
+}
+
+static const char *
+line_fn(struct report_view *v, const struct report_row *r, size_t k)
+{
+	return report_function(v, v->p->locs[v->lines[r->first + k].loc]
+	    .function);
+}
+
+START_TEST(test_view_plain)
+{
+	struct report_opts o = { .sort = SORT_BYTES };
+	struct report_view v;
+	struct profile p;
+
+	build_wrapped(&p);
+	report_view_init(&v, &p, &o, STATS_OWN);
+	ck_assert_uint_eq(v.nrows, 3);
+	/* Site 2 (300 B) first; operator new hidden, the wrapper shown. */
+	ck_assert_uint_eq(v.rows[0].st.tb, 300);
+	ck_assert_uint_eq(v.rows[0].nlines, 3);
+	ck_assert_str_eq(line_fn(&v, &v.rows[0], 0), "xmalloc");
+	ck_assert_str_eq(line_fn(&v, &v.rows[0], 1), "ns::caller()");
+	ck_assert_uint_eq(v.rows[1].st.tb, 200);
+	ck_assert_uint_eq(v.rows[2].st.tb, 100);
+	report_view_release(&v);
+
+	o.show_alloc_frames = 1;
+	o.raw_names = 1;
+	report_view_init(&v, &p, &o, STATS_OWN);
+	ck_assert_uint_eq(v.rows[0].nlines, 4);
+	ck_assert_str_eq(line_fn(&v, &v.rows[0], 0), "_Znwm");
+	ck_assert_str_eq(line_fn(&v, &v.rows[0], 2), "_ZN2ns6callerEv");
+	report_view_release(&v);
+	profile_release(&p);
+}
+END_TEST
+
+START_TEST(test_view_ignore_fn)
+{
+	static const char *const ign[] = { "x*" };
+	static const char *const ign2[] = { "xmalloc", "ns::caller" };
+	struct report_opts o = { .sort = SORT_BYTES, .ignore_fn = ign,
+	    .nignore_fn = 1 };
+	struct report_view v;
+	struct profile p;
+
+	build_wrapped(&p);
+	report_view_init(&v, &p, &o, STATS_OWN);
+	/* Sites 0 and 1 differ only in the wrapper's frame: merged. */
+	ck_assert_uint_eq(v.nrows, 2);
+	ck_assert_uint_eq(v.rows[0].st.tb, 300);	/* 100 + 200 */
+	ck_assert_uint_eq(v.rows[0].st.tbk, 3);
+	ck_assert_uint_eq(v.rows[0].st.gb, 15);
+	ck_assert_uint_eq(v.rows[0].st.mb, 150);	/* sum of the maxima */
+	ck_assert_uint_eq(v.rows[0].nsites, 2);
+	ck_assert_uint_eq(v.rows[0].nlines, 2);
+	ck_assert_str_eq(line_fn(&v, &v.rows[0], 0), "ns::caller()");
+	ck_assert_uint_eq(v.lines[v.rows[0].first].loc, 2);
+	/* Site 2 (also 300 B, later): operator new hidden, wrapper folded. */
+	ck_assert_uint_eq(v.rows[1].st.tb, 300);
+	ck_assert_uint_eq(v.rows[1].nsites, 1);
+	ck_assert_str_eq(line_fn(&v, &v.rows[1], 0), "ns::caller()");
+	ck_assert_uint_eq(v.lines[v.rows[1].first].loc, 3);
+	report_view_release(&v);
+
+	/* Folding the caller too: all three sites are main's one call. */
+	o.ignore_fn = ign2;
+	o.nignore_fn = 2;
+	report_view_init(&v, &p, &o, STATS_OWN);
+	ck_assert_uint_eq(v.nrows, 2);	/* operator new keeps site 2 apart */
+	ck_assert_str_eq(line_fn(&v, &v.rows[0], 0), "main");
+	ck_assert_str_eq(line_fn(&v, &v.rows[1], 0), "main");
+	report_view_release(&v);
+
+	/* A pattern matching everything still leaves the outermost line. */
+	o.ignore_fn = (const char *const[]){ "*" };
+	o.nignore_fn = 1;
+	report_view_init(&v, &p, &o, STATS_OWN);
+	ck_assert_uint_eq(v.rows[0].nlines, 1);
+	ck_assert_str_eq(line_fn(&v, &v.rows[0], 0), "main");
+	report_view_release(&v);
+	profile_release(&p);
+}
+END_TEST
+
 Suite *
 make_report_suite(void)
 {
@@ -461,6 +683,14 @@ make_report_suite(void)
 	tcase_add_test(tc, test_order_own);
 	tcase_add_test(tc, test_order_dhat);
 	tcase_add_test(tc, test_order_ties_by_index);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("Symbols");
+	tcase_add_test(tc, test_demangle);
+	tcase_add_test(tc, test_alloc_fn_rule);
+	tcase_add_test(tc, test_join_path);
+	tcase_add_test(tc, test_view_plain);
+	tcase_add_test(tc, test_view_ignore_fn);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("Limits");

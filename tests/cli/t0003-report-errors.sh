@@ -30,7 +30,7 @@ cp good.data newer.data
 printf '\377' | dd of=newer.data bs=1 seek=8 conv=notrunc 2>/dev/null
 run_status rc "$HP" report newer.data
 expect_eq "newer version: status" 1 "$rc"
-expect_grep "newer version: message" "heapprof: 'newer.data': profile format version 255 is newer than this heapprof reads (1)" err
+expect_grep "newer version: message" "heapprof: 'newer.data': profile format version 255 is newer than this heapprof reads (2)" err
 
 run_status rc "$HP" report --sort=nonsense good.data
 expect_eq "bad sort key: status" 64 "$rc"
