@@ -3,12 +3,15 @@
  * peak resident memory of that process alone.
  *
  * usage: timeit [--hwm] [-o FILE] -- COMMAND [ARG...]
- * prints "SECONDS HWM_KB STATUS CHLD_SECONDS" to FILE or stderr, and exits
- * with COMMAND's status.  STATUS is the exit status, or 128+N for death by
- * signal N.  Without --hwm, HWM_KB and CHLD_SECONDS are 0.  With it,
- * CHLD_SECONDS is when COMMAND first received SIGCHLD: for heapprof run,
- * the moment its target ended, so SECONDS - CHLD_SECONDS is the time the
- * CLI spent after the target (the last drain, symbolizing, writing).
+ * prints "SECONDS HWM_KB STATUS CHLD_SECONDS CPU CHILDREN_CPU" to FILE or
+ * stderr, and exits with COMMAND's status.  STATUS is the exit status, or
+ * 128+N for death by signal N.  Without --hwm the fields after STATUS are 0.
+ * With it, CHLD_SECONDS is when COMMAND first received SIGCHLD: for
+ * heapprof run, the moment its target ended, so SECONDS - CHLD_SECONDS is
+ * the time the CLI spent after the target (the last drain, symbolizing,
+ * writing); CPU is COMMAND's own user+system time and CHILDREN_CPU that of
+ * the children it waited for (the target), in seconds, at clock-tick
+ * resolution.
  *
  * Why not /usr/bin/time -f %M: for a process that waits for its children
  * (heapprof run waits for the target), ru_maxrss is the largest of the
@@ -47,6 +50,32 @@ read_hwm(pid_t pid)
 	return kb;
 }
 
+/* utime+stime and cutime+cstime from /proc/PID/stat, in seconds. */
+static void
+read_cpu(pid_t pid, double *self, double *children)
+{
+	unsigned long long ut, st;
+	long long cut, cst;
+	char path[64], buf[1024], *p;
+	double hz = (double)sysconf(_SC_CLK_TCK);
+	FILE *f;
+
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	f = fopen(path, "r");
+	if (f == NULL)
+		return;
+	p = fgets(buf, sizeof buf, f);
+	fclose(f);
+	/* The command name may hold spaces: fields start after its ')'. */
+	if (p == NULL || (p = strrchr(buf, ')')) == NULL)
+		return;
+	if (sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u "
+	    "%llu %llu %lld %lld", &ut, &st, &cut, &cst) == 4) {
+		*self = (double)(ut + st) / hz;
+		*children = (double)(cut + cst) / hz;
+	}
+}
+
 static double
 now(void)
 {
@@ -62,7 +91,7 @@ main(int argc, char **argv)
 	const char *out = NULL;
 	int hwm = 0, traced = 0, status, sig, code;
 	long kb = 0;
-	double t0, t1, chld = 0;
+	double t0, t1, chld = 0, cpu = 0, ccpu = 0;
 	FILE *f;
 	pid_t pid;
 
@@ -115,6 +144,7 @@ main(int argc, char **argv)
 			chld = now() - t0;
 		if (sig == SIGTRAP && (status >> 16) == PTRACE_EVENT_EXIT) {
 			kb = read_hwm(pid);
+			read_cpu(pid, &cpu, &ccpu);
 			sig = 0;
 		} else if (sig == SIGTRAP && !traced) {
 			/* The stop after execve: set the options once. */
@@ -132,7 +162,8 @@ main(int argc, char **argv)
 		perror("timeit: output");
 		return 125;
 	}
-	fprintf(f, "%.6f %ld %d %.6f\n", t1 - t0, kb, code, chld);
+	fprintf(f, "%.6f %ld %d %.6f %.2f %.2f\n", t1 - t0, kb, code, chld,
+	    cpu, ccpu);
 	if (f != stderr)
 		fclose(f);
 	return code;
