@@ -23,6 +23,7 @@
 #include "children.h"
 #include "collect.h"
 #include "exitcode.h"
+#include "preflight.h"
 #include "profile.h"
 #include "ring.h"
 #include "session.h"
@@ -453,7 +454,7 @@ session_run(const struct session_opts *o)
 	ssize_t n;
 	pid_t pid;
 
-	if (check_output(o->output) == -1)
+	if (check_output(o->output) == -1 || preflight_check(o->argv[0]) == -1)
 		return EXIT_RUN_FAILED;
 	agent = session_find_agent();
 	if (agent == NULL)

@@ -11,5 +11,6 @@ Suite *make_tables_suite(void);
 Suite *make_collect_suite(void);
 Suite *make_profile_suite(void);
 Suite *make_report_suite(void);
+Suite *make_preflight_suite(void);
 
 #endif

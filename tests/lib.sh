@@ -58,6 +58,73 @@ run_status() {
 	eval "$_var=\$?"
 }
 
+have_valgrind() {
+	[ -n "${VALGRIND:-}" ] && [ -x "$VALGRIND" ]
+}
+
+# profile_totals DATA [FUNCTION]: DATA's totals as dhat-totals.sh prints
+# them; with FUNCTION (an ERE), of the sites with a frame in it only.
+profile_totals() {
+	"$HP" report --format=dhat "$1" >"$1.json" || fail "report --format=dhat $1"
+	"$TOTALS" "$1.json" ${2+"$2"}
+}
+
+# expect_no_anomalies WHAT DATA: report prints an anomalies line only when
+# a counter is not zero.
+expect_no_anomalies() {
+	if ! "$HP" report "$2" >"$2.txt" 2>&1; then
+		fail "$1: report $2:"
+		sed 's/^/    /' "$2.txt"
+	elif grep -q '^anomalies' "$2.txt"; then
+		fail "$1: $(grep '^anomalies' "$2.txt")"
+	else
+		echo "ok: $1: no anomalies"
+	fi
+}
+
+# dhat_run NAME CMD...: CMD under valgrind's DHAT, the oracle (without
+# the libc and libstdc++ clean-ups at exit, which heapprof does not run
+# either): profile NAME.vg.json, stdout NAME.vg.out, status in dhat_rc.
+dhat_run() {
+	_vg=$1
+	shift
+	"$VALGRIND" --tool=dhat --run-libc-freeres=no --run-cxx-freeres=no \
+	    --dhat-out-file="$_vg.vg.json" "$@" >"$_vg.vg.out" \
+	    2>"$_vg.vg.err" </dev/null
+	dhat_rc=$?
+}
+
+# expect_as_dhat NAME CMD...: CMD run natively, under heapprof (profile
+# NAME.data) and under DHAT ends with the same status; heapprof's stdout
+# is byte for byte the native one; heapprof's totals are DHAT's, without
+# anomalies.  Each run starts in the same empty directory (programs that
+# list their working directory, as Python's import system does, would
+# otherwise see the other runs' files), so paths in CMD must be absolute.
+# Skips the DHAT part without valgrind.
+expect_as_dhat() {
+	_name=$1
+	shift
+	mkdir "$HP_TMP/$_name.cwd" && cd "$HP_TMP/$_name.cwd" || return 1
+	"$@" >"$HP_TMP/$_name.native.out" 2>/dev/null </dev/null
+	_native_rc=$?
+	"$HP" run -o "$HP_TMP/$_name.data" "$@" >"$HP_TMP/$_name.hp.out" \
+	    2>"$HP_TMP/$_name.hp.err" </dev/null
+	_hp_rc=$?
+	have_valgrind && dhat_run "$HP_TMP/$_name" "$@"
+	cd "$HP_TMP" || return 1
+	expect_eq "$_name: status under heapprof" "$_native_rc" "$_hp_rc"
+	if cmp -s "$_name.native.out" "$_name.hp.out"; then
+		echo "ok: $_name: same stdout"
+	else
+		fail "$_name: stdout differs under heapprof"
+	fi
+	expect_no_anomalies "$_name" "$_name.data"
+	have_valgrind || return 0
+	expect_eq "$_name: status under DHAT" "$_native_rc" "$dhat_rc"
+	expect_eq "$_name: heapprof equals DHAT" \
+	    "$("$TOTALS" "$_name.vg.json")" "$(profile_totals "$_name.data")"
+}
+
 finish() {
 	[ "$failures" -eq 0 ] || exit 1
 	exit 0

@@ -1,0 +1,16 @@
+#!/bin/sh
+# A signal handler that allocates while the agent is recording an
+# allocation on the same thread: no deadlock, no lost or doubled event.
+# (sigalloc.c says how the signal is made to land there.)
+. "$top_srcdir/tests/lib.sh"
+
+run_status rc "$HP" run -o sig.data "$PROGS/sigalloc"
+expect_eq "sigalloc exits 0" 0 "$rc"
+handled=$(sed -n 's/^handled //p' err)
+[ "${handled:-0}" -gt 0 ] ||
+	skip "no signal landed in the agent: it no longer reads the clock through clock_gettime"
+expected=$(sed -n 's/^expect //p' err)
+expect_eq "totals: the handler's blocks counted, once" "$expected" \
+    "$(profile_totals sig.data | sed 's/ *gb=.*//')"
+expect_no_anomalies "sigalloc" sig.data
+finish
