@@ -31,6 +31,7 @@ collector_release(struct collector *c)
 	for (i = 0; i < c->nmodules; i++)
 		free(c->modules[i].path);
 	free(c->modules);
+	free(c->moving);
 	free(c->sites);
 	stacktab_release(&c->stacks);
 	livetab_release(&c->live);
@@ -51,7 +52,15 @@ collector_copy(struct collector *dst, const struct collector *src)
 	dst->modules = xmemdup(src->modules, src->nmodules * sizeof *src->modules);
 	for (i = 0; i < src->nmodules; i++)
 		dst->modules[i].path = xstrdup(src->modules[i].path);
+	dst->moving_cap = src->nmoving;
+	dst->moving = xmemdup(src->moving, src->nmoving * sizeof *src->moving);
 }
+
+/*
+ * valgrind keeps blocks in an interval tree that cannot hold an empty one,
+ * so DHAT counts malloc(0) as 1 byte; its convention does the same.
+ */
+#define DHAT_SIZE(size)	((size) != 0 ? (size) : 1)
 
 static uint32_t
 site_of(struct collector *c, const uint64_t *frames, uint32_t n, int trunc)
@@ -133,7 +142,7 @@ block_death(struct collector *c, uint64_t addr, uint64_t time,
 	stats_death(&c->sites[out->site].st[STATS_OWN], c->peak_epoch,
 	    out->size, time - out->birth);
 	stats_death(&c->sites[out->dhat_site].st[STATS_DHAT], c->peak_epoch,
-	    out->size, time - out->birth);
+	    DHAT_SIZE(out->size), time - out->birth);
 	c->curr_bytes -= out->size;
 	c->curr_blocks--;
 	return 1;
@@ -151,7 +160,8 @@ block_birth(struct collector *c, uint64_t addr, uint64_t size,
 		c->anomalies.live_realloc++;
 	livetab_insert(&c->live, &b);
 	stats_birth(&c->sites[site].st[STATS_OWN], c->peak_epoch, size);
-	stats_birth(&c->sites[dhat_site].st[STATS_DHAT], c->peak_epoch, size);
+	stats_birth(&c->sites[dhat_site].st[STATS_DHAT], c->peak_epoch,
+	    DHAT_SIZE(size));
 	global_birth(c, size, time);
 }
 
@@ -257,6 +267,25 @@ on_free(struct collector *c, const struct hp_rec_free *f)
 		c->anomalies.unknown_free++;
 }
 
+/* The first half of a moved realloc from old_addr, or `fallback`. */
+static uint32_t
+moving_take(struct collector *c, uint64_t old_addr, uint32_t fallback)
+{
+	uint32_t site;
+	size_t i;
+
+	for (i = 0; i < c->nmoving; i++) {
+		if (c->moving[i].old_addr != old_addr)
+			continue;
+		site = c->moving[i].dhat_site;
+		memmove(&c->moving[i], &c->moving[i + 1],
+		    (c->nmoving - i - 1) * sizeof *c->moving);
+		c->nmoving--;
+		return site;
+	}
+	return fallback;
+}
+
 static void
 on_realloc(struct collector *c, const struct hp_rec_realloc *r)
 {
@@ -271,9 +300,22 @@ on_realloc(struct collector *c, const struct hp_rec_realloc *r)
 		return;
 	site = site_of(c, (const uint64_t *)(r + 1), r->nframes,
 	    r->hdr.flags & HP_RECF_TRUNCATED);
+	if (r->hdr.flags & HP_RECF_MOVED_TAIL) {
+		block_birth(c, r->new_addr, r->size, r->time, site,
+		    moving_take(c, r->old_addr, site));
+		return;
+	}
 	if (!block_death(c, r->old_addr, r->time, &old)) {
 		c->anomalies.unknown_realloc++;
 		old.dhat_site = site;
+	}
+	if (r->hdr.flags & HP_RECF_MOVED) {
+		c->moving = xgrow(c->moving, &c->moving_cap, c->nmoving + 1,
+		    sizeof *c->moving);
+		c->moving[c->nmoving].old_addr = r->old_addr;
+		c->moving[c->nmoving].dhat_site = old.dhat_site;
+		c->nmoving++;
+		return;
 	}
 	/* realloc(p, 0) that returned NULL freed p: nothing new is born. */
 	if (r->new_addr != 0)

@@ -5,7 +5,8 @@
  *   own   realloc ends the old block and starts a new one of the new size,
  *         charged to the realloc's call stack;
  *   dhat  (valgrind DHAT's) the new block is charged to the site that
- *         allocated the original block, so a realloc chain stays one site.
+ *         allocated the original block, so a realloc chain stays one site;
+ *         and a 0-byte block counts as 1 byte, as in DHAT.
  *
  * Both count the resized block as a new block.  The global peak (t-gmax) is
  * the last moment live bytes were at their maximum, as in DHAT.
@@ -73,6 +74,12 @@ struct collector {
 	uint64_t end_bytes, end_blocks, end_time;
 	struct anomalies anomalies;
 	int finished;
+	/* Moved reallocs between their two records: the DHAT site to charge. */
+	struct moving {
+		uint64_t old_addr;
+		uint32_t dhat_site;
+	} *moving;
+	size_t nmoving, moving_cap;
 };
 
 void collector_init(struct collector *c);

@@ -152,7 +152,15 @@ struct hp_rec_realloc {
 
 #define HP_RECF_FAILED		0x2	/* realloc returned NULL, old block kept */
 #define HP_RECF_UNLOADED	0x4	/* module record: the object was unloaded */
-#define HP_RECF_ALL		0x7
+/*
+ * A realloc that moved the block is two records: the first, reserved
+ * before the real call, ends the old block (HP_RECF_MOVED); the second,
+ * reserved after it, starts the new one (HP_RECF_MOVED_TAIL), so that it
+ * comes after another thread's free of the address realloc returned.
+ */
+#define HP_RECF_MOVED		0x8
+#define HP_RECF_MOVED_TAIL	0x10
+#define HP_RECF_ALL		0x1f
 
 #define HP_ALIGN8(n)	(((n) + 7u) & ~(uint64_t)7u)
 

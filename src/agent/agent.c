@@ -499,7 +499,10 @@ void
 agent_realloc_end(void *token, uint32_t len, void *old, void *new,
     size_t size)
 {
-	struct hp_rec_realloc *rec = token;
+	struct hp_rec_realloc *rec = token, *tail;
+	uint64_t frames[HP_MAX_FRAMES];
+	uint32_t nframes;
+	uint16_t flags;
 
 	if (rec == NULL)
 		return;
@@ -507,8 +510,25 @@ agent_realloc_end(void *token, uint32_t len, void *old, void *new,
 	rec->new_addr = (uint64_t)(uintptr_t)new;
 	rec->size = size;
 	rec->time = agent_now();
-	publish(rec, len, HP_REC_REALLOC,
-	    realloc_flags(rec->hdr.flags, new, size));
+	flags = realloc_flags(rec->hdr.flags, new, size);
+	if (new == NULL || new == old) {
+		publish(rec, len, HP_REC_REALLOC, flags);
+		return;
+	}
+	nframes = rec->nframes;
+	memcpy(frames, rec + 1, nframes * sizeof *frames);
+	publish(rec, len, HP_REC_REALLOC, flags | HP_RECF_MOVED);
+	tail = reserve(len);
+	if (tail == NULL)
+		return;
+	tail->old_addr = (uint64_t)(uintptr_t)old;
+	tail->new_addr = (uint64_t)(uintptr_t)new;
+	tail->size = size;
+	tail->time = agent_now();
+	tail->nframes = nframes;
+	tail->pad = 0;
+	memcpy(tail + 1, frames, nframes * sizeof *frames);
+	publish(tail, len, HP_REC_REALLOC, flags | HP_RECF_MOVED_TAIL);
 }
 
 void

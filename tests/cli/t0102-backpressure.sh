@@ -3,7 +3,7 @@
 # no event is lost.
 . "$top_srcdir/tests/lib.sh"
 
-HEAPPROF_TEST_SLOW_COLLECTOR=200 run_status rc "$HP" run -o p.data "$PROGS/churn"
+HEAPPROF_TEST_SLOW_COLLECTOR=1000 run_status rc "$HP" run -o p.data "$PROGS/churn"
 expect_eq "churn exits 0" 0 "$rc"
 waits=$(sed -n 's/^heapprof: test: producers waited \([0-9]*\) times.*/\1/p' err)
 [ -n "$waits" ] && [ "$waits" -gt 0 ] ||
