@@ -472,7 +472,8 @@ report_view_init(struct report_view *v, const struct profile *p,
 	free(key);
 	free(drop);
 	sort_ctx.key = o->sort;
-	qsort(v->rows, v->nrows, sizeof *v->rows, row_cmp);
+	if (v->nrows > 1)
+		qsort(v->rows, v->nrows, sizeof *v->rows, row_cmp);
 }
 
 void

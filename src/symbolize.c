@@ -246,7 +246,8 @@ cu_funcs(struct func_index *x, Dwfl_Module *mod, Dwarf_Die *cu)
 	cf->mod = mod;
 	cf->cu = off;
 	dwarf_getfuncs(cu, collect_func, cf, 0);
-	qsort(cf->r, cf->n, sizeof *cf->r, range_cmp);
+	if (cf->n > 1)
+		qsort(cf->r, cf->n, sizeof *cf->r, range_cmp);
 	x->slots[j] = (uint32_t)++x->ncus;
 	return cf;
 }
