@@ -287,17 +287,16 @@ publish(void *rec, uint32_t len, uint16_t type, uint16_t flags)
  * full, into the ring after all: a wait is then possible only if the ring
  * is full at that very moment).
  */
+/*
+ * Copy a record built elsewhere into the ring, as held (a handler that
+ * interrupts the copy must defer), and restore `holding` after.
+ */
 static void
-emit(const struct hp_rec *built)
+put_built(const struct hp_rec *built)
 {
 	int was_holding = holding;
 	void *rec;
 
-	if (was_holding && deferred.len + built->len <= DEFERRED_BYTES) {
-		memcpy(deferred.buf + deferred.len, built, built->len);
-		deferred.len += built->len;
-		return;
-	}
 	holding = 1;
 	rec = ring_reserve(&agent_ring, built->len);
 	if (rec != NULL) {
@@ -313,24 +312,26 @@ emit(const struct hp_rec *built)
 }
 
 static void
+emit(const struct hp_rec *built)
+{
+	if (holding && deferred.len + built->len <= DEFERRED_BYTES) {
+		memcpy(deferred.buf + deferred.len, built, built->len);
+		deferred.len += built->len;
+		return;
+	}
+	put_built(built);
+}
+
+static void
 flush_deferred(void)
 {
 	uint32_t pos = 0, n;
 	const struct hp_rec *r;
-	void *rec;
 
 	/* Handlers run during this loop append here and are picked up. */
 	while (pos < deferred.len) {
 		r = (const struct hp_rec *)(void *)(deferred.buf + pos);
-		holding = 1;
-		rec = ring_reserve(&agent_ring, r->len);
-		if (rec != NULL) {
-			memcpy((char *)rec + sizeof(struct hp_rec),
-			    (const char *)r + sizeof(struct hp_rec),
-			    r->len - sizeof(struct hp_rec));
-			ring_publish(&agent_ring, rec, r->len, r->type, r->flags);
-		}
-		holding = 0;
+		put_built(r);
 		pos += r->len;
 	}
 	deferred.len = 0;
