@@ -121,16 +121,6 @@ proc_gone(const struct child_proc *p)
 	return kill(p->pid, 0) == -1 && errno == ESRCH;
 }
 
-static uint64_t
-ring_now(const struct ring *r)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec -
-	    r->hdr->clock_origin;
-}
-
 struct drain_ctx {
 	struct children *ch;
 	struct child_proc *p;
@@ -148,11 +138,14 @@ static void
 end_child(struct children *ch, struct child_proc *p)
 {
 	struct drain_ctx d = { ch, p };
+	uint64_t num, den;
 	size_t abandoned;
 
 	ring_drain_abandoned(&p->ring, child_record, &d, &abandoned);
 	p->c.anomalies.bad_record += abandoned;
-	collector_finish(&p->c, ring_now(&p->ring));
+	collector_finish(&p->c, ring_clock_now(&p->ring));
+	ring_clock_rate(&p->ring, &num, &den);
+	collector_scale_time(&p->c, num, den);
 	p->state = CHILD_ENDED;
 }
 

@@ -137,12 +137,16 @@ static int
 block_death(struct collector *c, uint64_t addr, uint64_t time,
     struct live_block *out)
 {
+	uint64_t lifetime;
+
 	if (!livetab_remove(&c->live, addr, out))
 		return 0;
+	/* Another CPU's time-stamp counter may be a few ticks behind. */
+	lifetime = time > out->birth ? time - out->birth : 0;
 	stats_death(&c->sites[out->site].st[STATS_OWN], c->peak_epoch,
-	    out->size, time - out->birth);
+	    out->size, lifetime);
 	stats_death(&c->sites[out->dhat_site].st[STATS_DHAT], c->peak_epoch,
-	    DHAT_SIZE(out->size), time - out->birth);
+	    DHAT_SIZE(out->size), lifetime);
 	c->curr_bytes -= out->size;
 	c->curr_blocks--;
 	return 1;
@@ -405,7 +409,31 @@ collector_finish(struct collector *c, uint64_t end_time)
 		}
 	}
 	LIVETAB_FOREACH(&c->live, b) {
+		if (b->birth >= end_time)
+			continue;
 		c->sites[b->site].st[STATS_OWN].tl += end_time - b->birth;
 		c->sites[b->dhat_site].st[STATS_DHAT].tl += end_time - b->birth;
 	}
+}
+
+static uint64_t
+scale(uint64_t t, uint64_t num, uint64_t den)
+{
+	return (uint64_t)((unsigned __int128)t * num / den);
+}
+
+void
+collector_scale_time(struct collector *c, uint64_t num, uint64_t den)
+{
+	size_t i, k;
+
+	if (num == den)
+		return;
+	c->last_time = scale(c->last_time, num, den);
+	c->peak_time = scale(c->peak_time, num, den);
+	c->end_time = scale(c->end_time, num, den);
+	for (i = 0; i < c->stacks.nstacks; i++)
+		for (k = 0; k < STATS_N; k++)
+			c->sites[i].st[k].tl = scale(c->sites[i].st[k].tl,
+			    num, den);
 }

@@ -23,7 +23,7 @@
 
 struct site_stats {
 	uint64_t tb, tbk;	/* total bytes, blocks */
-	uint64_t tl;		/* total lifetime, ns (live ones up to the end) */
+	uint64_t tl;		/* total lifetime (live ones up to the end) */
 	uint64_t mb, mbk;	/* the site's own maximum live bytes, and blocks then */
 	uint64_t gb, gbk;	/* live at t-gmax */
 	uint64_t eb, ebk;	/* live at the end */
@@ -66,7 +66,7 @@ struct collector {
 
 	uint32_t pid;			/* from the agent's HELLO; 0 if none */
 	uint64_t events;
-	uint64_t last_time;		/* ns, newest event */
+	uint64_t last_time;		/* newest event */
 	uint64_t total_bytes, total_blocks;
 	uint64_t curr_bytes, curr_blocks;
 	uint64_t peak_bytes, peak_blocks, peak_time;
@@ -95,11 +95,17 @@ void collector_copy(struct collector *dst, const struct collector *src);
 void collector_record(void *collector, const struct hp_rec *rec);
 
 /*
- * The target ended at end_time (ns on the ring's clock): blocks still live
+ * The target ended at end_time (on the ring's clock): blocks still live
  * count as live at the end, their lifetimes run until then, and every
  * site's peak values are settled.
  */
 void collector_finish(struct collector *c, uint64_t end_time);
+
+/*
+ * Once finished: turn every time from the ring's clock into ns by
+ * multiplying by num / den (see ring_clock_rate).
+ */
+void collector_scale_time(struct collector *c, uint64_t num, uint64_t den);
 
 /*
  * The object that held pc when the event-th record was counted, or NULL;

@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdlib.h>
 #include <linux/futex.h>
 #include <signal.h>
 #include <sched.h>
@@ -20,6 +21,10 @@
 #include <unistd.h>
 
 #include "ring.h"
+
+#if defined(__x86_64__)
+#include <cpuid.h>
+#endif
 
 #define LOAD(p, mo)		__atomic_load_n((p), (mo))
 #define STORE(p, v, mo)		__atomic_store_n((p), (v), (mo))
@@ -42,11 +47,48 @@ ring_set(struct ring *r, void *map, size_t map_size, int fd)
 	r->dead = 0;
 }
 
+uint32_t
+ring_clock_choose(void)
+{
+	const char *force = getenv("HEAPPROF_CLOCK");
+#if defined(__x86_64__)
+	unsigned a, b, c, d;
+
+	if (force != NULL && strcmp(force, "monotonic") == 0)
+		return HP_CLOCK_MONOTONIC;
+	/* Invariant TSC: constant rate, ticking in every C- and P-state. */
+	if (__get_cpuid(0x80000000, &a, &b, &c, &d) && a >= 0x80000007 &&
+	    __get_cpuid(0x80000007, &a, &b, &c, &d) && (d & (1u << 8)) != 0)
+		return HP_CLOCK_TSC;
+#endif
+	(void)force;
+	return HP_CLOCK_MONOTONIC;
+}
+
+uint64_t
+ring_clock_now(const struct ring *r)
+{
+	return ring_clock_read(r->hdr->clock) - r->hdr->clock_origin;
+}
+
+void
+ring_clock_rate(const struct ring *r, uint64_t *num, uint64_t *den)
+{
+	uint64_t ticks = ring_clock_now(r);
+	uint64_t ns = ring_clock_read(HP_CLOCK_MONOTONIC) -
+	    r->hdr->mono_origin;
+
+	*num = *den = 1;
+	if (r->hdr->clock != HP_CLOCK_MONOTONIC && ticks != 0 && ns != 0) {
+		*num = ns;
+		*den = ticks;
+	}
+}
+
 int
 ring_create(struct ring *r, uint64_t capacity)
 {
 	struct hp_ring_header *hdr;
-	struct timespec now;
 	size_t size;
 	void *map;
 	int fd, saved;
@@ -68,9 +110,9 @@ ring_create(struct ring *r, uint64_t capacity)
 	hdr->magic = HP_WIRE_MAGIC;
 	hdr->version = HP_WIRE_VERSION;
 	hdr->capacity = capacity;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	hdr->clock_origin = (uint64_t)now.tv_sec * 1000000000u +
-	    (uint64_t)now.tv_nsec;
+	hdr->clock = ring_clock_choose();
+	hdr->mono_origin = ring_clock_read(HP_CLOCK_MONOTONIC);
+	hdr->clock_origin = ring_clock_read(hdr->clock);
 	hdr->consumer_pid = (uint32_t)getpid();
 	ring_set(r, map, size, fd);
 	return 0;

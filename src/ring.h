@@ -11,6 +11,10 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
+#if defined(__x86_64__)
+#include <x86intrin.h>
+#endif
 
 #include "wire.h"
 
@@ -22,6 +26,39 @@ struct ring {
 	int fd;			/* -1 once closed */
 	int dead;		/* producer side: the consumer went away */
 };
+
+/*
+ * Read an enum hp_clock: on the agent's path for every event, so inline
+ * and without a system call.
+ */
+static inline uint64_t
+ring_clock_read(uint32_t clock)
+{
+	struct timespec ts;
+
+#if defined(__x86_64__)
+	if (clock == HP_CLOCK_TSC)
+		return __rdtsc();
+#endif
+	(void)clock;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/*
+ * The clock a new ring should use: the TSC where the CPU reports it
+ * invariant, unless HEAPPROF_CLOCK=monotonic.
+ */
+uint32_t ring_clock_choose(void);
+
+/* The ring's clock now, since its origin. */
+uint64_t ring_clock_now(const struct ring *r);
+
+/*
+ * Multiply a time on the ring's clock by num / den to get ns: the rate
+ * measured from the ring's creation until now.
+ */
+void ring_clock_rate(const struct ring *r, uint64_t *num, uint64_t *den);
 
 /*
  * Create a ring of `capacity` data bytes (a power of two, at least 64 KiB)

@@ -185,15 +185,6 @@ child_exec(char **argv, const char *agent, int ring_fd,
 	_exit(err == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC);
 }
 
-static uint64_t
-ring_clock_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec -
-	    ring.hdr->clock_origin;
-}
 
 /*
  * Test-only: HEAPPROF_TEST_SLOW_COLLECTOR=US shrinks the ring to its
@@ -248,6 +239,7 @@ collect_until_exit(struct collector *c, struct children *ch, pid_t pid)
 	int status = 0, idle_ms = 1, ended = 0;
 	/* Other processes' full rings do not wake us: poll them often. */
 	int max_idle_ms = ch != NULL ? 8 : 64;
+	uint64_t num, den;
 	size_t abandoned, n;
 
 	for (;;) {
@@ -273,7 +265,9 @@ collect_until_exit(struct collector *c, struct children *ch, pid_t pid)
 				ring_drain_abandoned(&ring, main_record, &m,
 				    &abandoned);
 				c->anomalies.bad_record += abandoned;
-				collector_finish(c, ring_clock_now());
+				collector_finish(c, ring_clock_now(&ring));
+				ring_clock_rate(&ring, &num, &den);
+				collector_scale_time(c, num, den);
 				ended = 1;
 				if (ch != NULL)
 					ch->main_ended = 1;

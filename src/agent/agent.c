@@ -35,7 +35,7 @@ struct ring agent_ring = { .fd = -1 };
 enum attach_state { ATTACH_NONE, ATTACH_BUSY, ATTACH_READY, ATTACH_OFF };
 
 static int attach_state;
-static uint64_t clock_origin;
+static struct agent_clock ring_clock;
 static int children;		/* run --children: follow forks and execs */
 static __thread uint64_t fork_token TLS_IE;	/* of this thread's fork */
 
@@ -61,12 +61,15 @@ static void publish(void *rec, uint32_t len, uint16_t type, uint16_t flags);
 uint64_t
 agent_now(void)
 {
-	struct timespec ts;
+	return ring_clock_read(ring_clock.clock) - ring_clock.origin;
+}
 
-	/* CLOCK_MONOTONIC is read in the vDSO: no system call. */
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec -
-	    clock_origin;
+static void
+clock_of_ring(const struct ring *r)
+{
+	ring_clock.clock = r->hdr->clock;
+	ring_clock.origin = r->hdr->clock_origin;
+	ring_clock.mono_origin = r->hdr->mono_origin;
 }
 
 /* Remove NAME=... from environ in place; unsetenv() could take a lock. */
@@ -156,7 +159,7 @@ after_fork_in_child(void)
 	}
 	ring_unmap(&agent_ring);
 	if (children_ring(&agent_ring, (uint32_t)getppid(), fork_token,
-	    clock_origin) == -1) {
+	    &ring_clock) == -1) {
 		__atomic_store_n(&attach_state, ATTACH_OFF, __ATOMIC_RELEASE);
 		return;
 	}
@@ -197,10 +200,10 @@ attach(void)
 			return ATTACH_OFF;
 		env_remove(HP_ENV_RING_FD);
 	} else if (!children || children_ring(&agent_ring,
-	    (uint32_t)getppid(), 0, 0) == -1) {
+	    (uint32_t)getppid(), 0, NULL) == -1) {
 		return ATTACH_OFF;
 	}
-	clock_origin = agent_ring.hdr->clock_origin;
+	clock_of_ring(&agent_ring);
 	/* With --children, exec'd programs must find the agent again. */
 	if (!children && dladdr((void *)&attach, &self) != 0 &&
 	    self.dli_fname != NULL)
@@ -214,9 +217,8 @@ attach(void)
 	return ATTACH_READY;
 }
 
-/* Returns 1 when events can be recorded. */
-static int
-attached(void)
+int
+agent_attached(void)
 {
 	int state = __atomic_load_n(&attach_state, __ATOMIC_ACQUIRE);
 	int expected = ATTACH_NONE;
@@ -346,20 +348,20 @@ flush_deferred(void)
 _Static_assert(sizeof(void *) == sizeof(uint64_t), "64-bit addresses");
 
 /*
- * Capture the caller's stack and reserve a record of `fixed` bytes followed
- * by its frames, which are already copied in.  NULL if the ring is gone.
+ * Reserve a record of `fixed` bytes followed by the caller's frames (the
+ * hook's capture in buf), which are already copied in.  NULL if the ring
+ * is gone.
  */
 static unsigned char *
-reserve_with_stack(size_t fixed, uint32_t *len, uint32_t *nframes,
-    uint16_t *flags)
+reserve_with_stack(size_t fixed, void **buf, int n, uint32_t *len,
+    uint32_t *nframes, uint16_t *flags)
 {
-	void *buf[HP_CAPTURE_SLOTS];
 	unsigned char *rec;
-	int first, truncated, n;
+	int first, truncated;
 
 	if (__builtin_expect(modules_changed(), 0))
-		modules_refresh(agent_now(), 0);
-	n = unwind_capture(buf, &first, &truncated);
+		modules_refresh(0);
+	n = unwind_trim(buf, n, &first, &truncated);
 	*len = (uint32_t)(fixed + (size_t)n * sizeof(uint64_t));
 	rec = reserve(*len);
 	if (rec == NULL)
@@ -389,13 +391,15 @@ build_with_stack(unsigned char *rec, size_t fixed, uint32_t *nframes)
 #define NESTED_BUF	(sizeof(struct hp_rec_realloc) + \
 			 HP_CAPTURE_SLOTS * sizeof(uint64_t))
 
-static void
-nested_alloc(void *p, size_t size)
+void
+agent_nested_alloc(void *p, size_t size)
 {
 	_Alignas(8) unsigned char buf[NESTED_BUF];
 	struct hp_rec_alloc *a = (struct hp_rec_alloc *)(void *)buf;
 	uint32_t nframes;
 
+	if (!agent_attached())
+		return;
 	build_with_stack(buf, sizeof *a, &nframes);
 	a->hdr.type = HP_REC_ALLOC;
 	a->addr = (uint64_t)(uintptr_t)p;
@@ -407,20 +411,14 @@ nested_alloc(void *p, size_t size)
 }
 
 void
-agent_alloc(void *p, size_t size, int nested)
+agent_alloc(void *p, size_t size, void **frames, int n)
 {
 	struct hp_rec_alloc *rec;
 	uint32_t len, nframes;
 	uint16_t flags;
 
-	if (!attached())
-		return;
-	if (nested) {
-		nested_alloc(p, size);
-		return;
-	}
 	rec = (struct hp_rec_alloc *)(void *)reserve_with_stack(sizeof *rec,
-	    &len, &nframes, &flags);
+	    frames, n, &len, &nframes, &flags);
 	if (rec == NULL)
 		return;
 	rec->addr = (uint64_t)(uintptr_t)p;
@@ -435,7 +433,7 @@ agent_free(void *p)
 {
 	struct hp_rec_free *rec;
 
-	if (!attached())
+	if (!agent_attached())
 		return;
 	rec = reserve(sizeof *rec);
 	if (rec == NULL)
@@ -451,7 +449,7 @@ agent_nested_free(void *p, void (*real_free)(void *))
 	struct hp_rec_free f;
 	int keep;
 
-	if (!attached())
+	if (!agent_attached())
 		return 0;
 	memset(&f, 0, sizeof f);
 	f.hdr.len = sizeof f;
@@ -470,16 +468,14 @@ agent_nested_free(void *p, void (*real_free)(void *))
 }
 
 void *
-agent_realloc_begin(uint32_t *len)
+agent_realloc_begin(uint32_t *len, void **frames, int n)
 {
 	struct hp_rec_realloc *rec;
 	uint32_t nframes;
 	uint16_t flags;
 
-	if (!attached())
-		return NULL;
 	rec = (struct hp_rec_realloc *)(void *)reserve_with_stack(sizeof *rec,
-	    len, &nframes, &flags);
+	    frames, n, len, &nframes, &flags);
 	if (rec == NULL)
 		return NULL;
 	rec->nframes = nframes;
@@ -539,7 +535,7 @@ agent_nested_realloc(void *old, void *new, size_t size)
 	struct hp_rec_realloc *r = (struct hp_rec_realloc *)(void *)buf;
 	uint32_t nframes;
 
-	if (!attached())
+	if (!agent_attached())
 		return;
 	build_with_stack(buf, sizeof *r, &nframes);
 	r->hdr.type = HP_REC_REALLOC;
@@ -556,5 +552,5 @@ agent_nested_realloc(void *old, void *new, size_t size)
 __attribute__((constructor)) static void
 agent_init(void)
 {
-	attached();
+	agent_attached();
 }

@@ -32,15 +32,26 @@ extern HIDDEN struct ring agent_ring;
 
 /* 1 once attached to a live session. */
 HIDDEN int agent_active(void);
-/* ns since the ring's clock origin; no system call. */
+/* The ring's clock (wire.h), since its origin; no system call. */
 HIDDEN uint64_t agent_now(void);
 
+/* A ring's clock, which a forked child's ring keeps. */
+struct agent_clock {
+	uint32_t clock;			/* enum hp_clock */
+	uint64_t origin, mono_origin;
+};
+
+/* 1 once attached to a live session, attaching first if need be. */
+HIDDEN int agent_attached(void);
+
 /*
- * Report a block the real allocator returned (p is never NULL), and a block
- * about to be freed, before the real free runs.  `nested` says the call
- * came from a signal handler that interrupted the agent on this thread.
+ * Report a block the real allocator returned (p is never NULL), with the
+ * n return addresses the hook captured (see UNWIND_HERE); and a block about
+ * to be freed, before the real free runs.  agent_nested_alloc is for a
+ * call from a signal handler that interrupted the agent on this thread.
  */
-HIDDEN void agent_alloc(void *p, size_t size, int nested);
+HIDDEN void agent_alloc(void *p, size_t size, void **frames, int n);
+HIDDEN void agent_nested_alloc(void *p, size_t size);
 HIDDEN void agent_free(void *p);
 
 /*
@@ -56,7 +67,7 @@ HIDDEN int agent_nested_free(void *p, void (*real_free)(void *));
  * another thread) and returns a token for agent_realloc_end.  From a
  * signal handler, agent_nested_realloc records it after the fact.
  */
-HIDDEN void *agent_realloc_begin(uint32_t *len);
+HIDDEN void *agent_realloc_begin(uint32_t *len, void **frames, int n);
 HIDDEN void agent_realloc_end(void *token, uint32_t len, void *old, void *new,
     size_t size);
 HIDDEN void agent_nested_realloc(void *old, void *new, size_t size);
@@ -65,17 +76,45 @@ HIDDEN void agent_nested_realloc(void *old, void *new, size_t size);
 #define HP_CAPTURE_SLOTS	(HP_MAX_FRAMES + 8)
 
 /*
- * Fill buf[HP_CAPTURE_SLOTS] with return addresses, innermost first.
- * Returns how many (at most HP_MAX_FRAMES) follow buf[*first], the first
- * frame outside the agent; sets *truncated when the stack was deeper.
- * unwind_capture_nested is the same for a signal handler that may have
- * interrupted unwind_capture on this thread.
+ * Fill buf[HP_CAPTURE_SLOTS] with return addresses, innermost first, and
+ * return how many.  A hook unwinds from its own frame, never from a deeper
+ * agent function: each frame costs about 9 ns, and the agent's are thrown
+ * away.  Only hooks.c includes libunwind.h.
  */
-HIDDEN int unwind_capture(void **buf, int *first, int *truncated);
+#define UNWIND_HERE(buf)	unw_backtrace((buf), HP_CAPTURE_SLOTS)
+
+/*
+ * Of the n frames in buf, return how many (at most HP_MAX_FRAMES) follow
+ * buf[*first], the first frame outside the agent; set *truncated when the
+ * stack was deeper.
+ */
+HIDDEN int unwind_trim(void **buf, int n, int *first, int *truncated);
+
+/*
+ * The same as UNWIND_HERE + unwind_trim, for a signal handler that may
+ * have interrupted UNWIND_HERE on this thread.
+ */
 HIDDEN int unwind_capture_nested(void **buf, int *first, int *truncated);
 HIDDEN void unwind_init(uintptr_t agent_lo, uintptr_t agent_hi);
 /* An object at [lo, hi) was unloaded: forget its unwind information. */
 HIDDEN void unwind_forget(uint64_t lo, uint64_t hi);
+
+/*
+ * The stacks already sent (stacks.c).  stacks_lookup returns the id of the
+ * n frames (with HP_RECF_TRUNCATED in flags or not), or 0 if none can be
+ * given (send the frames inline).  If the id is new, fresh->word is not 0:
+ * the caller must reserve the HP_REC_STACK record that defines it, and
+ * only then stacks_insert(fresh), so that no event carrying the id can be
+ * reserved before its definition.  stacks_forget, in a forked child, drops
+ * the table (the parent's later definitions may not reach the child).
+ */
+struct stack_new {
+	uint64_t word, hash;
+};
+HIDDEN uint32_t stacks_lookup(void *const *frames, int n, uint16_t flags,
+    struct stack_new *fresh);
+HIDDEN void stacks_insert(const struct stack_new *fresh);
+HIDDEN void stacks_forget(void);
 
 /*
  * The loaded objects (modules.c).  modules_announce sends them all at
@@ -83,7 +122,7 @@ HIDDEN void unwind_forget(uint64_t lo, uint64_t hi);
  * when a dlopen() happened since (or always, if force).
  */
 HIDDEN void modules_announce(uintptr_t *agent_lo, uintptr_t *agent_hi);
-HIDDEN void modules_refresh(uint64_t now, int force);
+HIDDEN void modules_refresh(int force);
 HIDDEN int modules_changed(void);
 
 /*
@@ -92,7 +131,7 @@ HIDDEN int modules_changed(void);
  */
 HIDDEN int children_init(const char *value);
 HIDDEN int children_ring(struct ring *r, uint32_t parent_pid,
-    uint64_t fork_token, uint64_t clock_origin);
+    uint64_t fork_token, const struct agent_clock *inherit);
 
 /* Bump arena for allocations made while the real allocator is resolved. */
 HIDDEN void *bootstrap_alloc(size_t size, size_t align);

@@ -76,7 +76,7 @@ read_command(char *buf, size_t size)
 
 int
 children_ring(struct ring *r, uint32_t parent_pid, uint64_t fork_token,
-    uint64_t clock_origin)
+    const struct agent_clock *inherit)
 {
 	struct hp_child_hello hello;
 	union {
@@ -91,8 +91,11 @@ children_ring(struct ring *r, uint32_t parent_pid, uint64_t fork_token,
 	if (ring_create(r, HP_CHILD_RING_SIZE) == -1)
 		return -1;
 	r->hdr->consumer_pid = cli_pid;
-	if (clock_origin != 0)
-		r->hdr->clock_origin = clock_origin;
+	if (inherit != NULL) {
+		r->hdr->clock = inherit->clock;
+		r->hdr->clock_origin = inherit->origin;
+		r->hdr->mono_origin = inherit->mono_origin;
+	}
 	sock = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
 	if (sock == -1)
 		goto fail;

@@ -20,6 +20,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#define UNW_LOCAL_ONLY
+#include <libunwind.h>
+
 #include "agent.h"
 
 EXPORT void *malloc(size_t);
@@ -105,10 +108,12 @@ resolve(void)
  * on entry: inside the real allocator or the agent's private work the call
  * is passed through; otherwise the real call runs as HOOK_REAL and the
  * event is recorded as HOOK_RECORD, nested if a signal handler
- * interrupted the agent's recording on this thread.
+ * interrupted the agent's recording on this thread.  The stack is
+ * captured right here, so that the hook is the only agent frame unwound.
  */
 #define ALLOC_HOOK(call, ok, p, size)					\
 	do {								\
+		void *frames_[HP_CAPTURE_SLOTS];			\
 		int outer_ = hook_state;				\
 									\
 		if (outer_ == HOOK_REAL || outer_ == HOOK_PRIVATE)	\
@@ -116,8 +121,13 @@ resolve(void)
 		hook_state = HOOK_REAL;					\
 		rv = call;						\
 		hook_state = HOOK_RECORD;				\
-		if (ok)							\
-			agent_alloc((p), (size), outer_ == HOOK_RECORD);\
+		if (!(ok))						\
+			;						\
+		else if (outer_ == HOOK_RECORD)				\
+			agent_nested_alloc((p), (size));		\
+		else if (agent_attached())				\
+			agent_alloc((p), (size), frames_,		\
+			    UNWIND_HERE(frames_));			\
 		hook_state = outer_;					\
 		return rv;						\
 	} while (0)
@@ -188,7 +198,8 @@ realloc_from_bootstrap(void *old, size_t size)
 void *
 realloc(void *old, size_t size)
 {
-	void *token, *p;
+	void *frames[HP_CAPTURE_SLOTS];
+	void *token = NULL, *p;
 	uint32_t len;
 	int outer;
 
@@ -210,7 +221,8 @@ realloc(void *old, size_t size)
 		return p;
 	}
 	hook_state = HOOK_RECORD;
-	token = agent_realloc_begin(&len);
+	if (agent_attached())
+		token = agent_realloc_begin(&len, frames, UNWIND_HERE(frames));
 	hook_state = HOOK_REAL;
 	p = real.realloc(old, size);
 	hook_state = HOOK_RECORD;

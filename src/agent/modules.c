@@ -177,8 +177,9 @@ modules_announce(uintptr_t *agent_lo, uintptr_t *agent_hi)
 }
 
 void
-modules_refresh(uint64_t now, int force)
+modules_refresh(int force)
 {
+	uint64_t now = ring_clock_read(HP_CLOCK_MONOTONIC);
 	unsigned gen = __atomic_load_n(&dl_generation, __ATOMIC_RELAXED);
 	unsigned long long adds;
 
@@ -256,9 +257,9 @@ dlclose(void *handle)
 
 	resolve_dl();
 	if (agent_active())
-		modules_refresh(agent_now(), 1);
+		modules_refresh(1);
 	rc = real_dlclose(handle);
 	if (agent_active())
-		modules_refresh(agent_now(), 1);
+		modules_refresh(1);
 	return rc;
 }

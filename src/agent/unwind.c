@@ -37,8 +37,8 @@ unwind_forget(uint64_t lo, uint64_t hi)
 	unw_flush_cache(unw_local_addr_space, (unw_word_t)lo, (unw_word_t)hi);
 }
 
-static int
-trim(void **buf, int n, int *first, int *truncated)
+int
+unwind_trim(void **buf, int n, int *first, int *truncated)
 {
 	int skip = 0;
 
@@ -48,13 +48,6 @@ trim(void **buf, int n, int *first, int *truncated)
 	*first = skip;
 	*truncated = n - skip > HP_MAX_FRAMES || n == HP_CAPTURE_SLOTS;
 	return n - skip > HP_MAX_FRAMES ? HP_MAX_FRAMES : n - skip;
-}
-
-int
-unwind_capture(void **buf, int *first, int *truncated)
-{
-	return trim(buf, unw_backtrace(buf, HP_CAPTURE_SLOTS), first,
-	    truncated);
 }
 
 struct gcc_walk {
@@ -80,5 +73,5 @@ unwind_capture_nested(void **buf, int *first, int *truncated)
 	struct gcc_walk w = { buf, 0 };
 
 	_Unwind_Backtrace(gcc_frame, &w);
-	return trim(buf, w.n, first, truncated);
+	return unwind_trim(buf, w.n, first, truncated);
 }
