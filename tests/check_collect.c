@@ -168,6 +168,33 @@ START_TEST(test_lifetimes)
 }
 END_TEST
 
+/*
+ * Times on the TSC are turned into ns once finished; a free stamped by a
+ * CPU whose counter is behind the allocating one's lives 0, not 2^64.
+ */
+START_TEST(test_time_scaled)
+{
+	struct collector c;
+
+	collector_init(&c);
+	ALLOC(&c, 0x100, 100, 300, stack_a);
+	ALLOC(&c, 0x200, 50, 600, stack_b);	/* the peak */
+	FREE(&c, 0x100, 900);			/* lived 600 ticks */
+	FREE(&c, 0x200, 590);			/* skew: lived 0 */
+	ALLOC(&c, 0x300, 10, 1200, stack_b);	/* lives to the end */
+	collector_finish(&c, 1500);
+	collector_scale_time(&c, 1, 3);		/* 3 ticks per ns */
+
+	ck_assert_uint_eq(c.peak_time, 200);
+	ck_assert_uint_eq(c.end_time, 500);
+	ck_assert_uint_eq(c.sites[0].st[STATS_OWN].tl, 200);
+	ck_assert_uint_eq(c.sites[1].st[STATS_OWN].tl, 100);
+	ck_assert_uint_eq(c.sites[1].st[STATS_DHAT].tl, 100);
+	expect_no_anomalies(&c);
+	collector_release(&c);
+}
+END_TEST
+
 /* An end time before the last event (clock skew) must not go backwards. */
 START_TEST(test_end_before_last_event)
 {
@@ -699,6 +726,7 @@ make_collect_suite(void)
 
 	tc = tcase_create("Core");
 	tcase_add_test(tc, test_lifetimes);
+	tcase_add_test(tc, test_time_scaled);
 	tcase_add_test(tc, test_end_before_last_event);
 	tcase_add_test(tc, test_peak_attribution);
 	tcase_add_test(tc, test_higher_peak_replaces);
