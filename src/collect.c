@@ -33,6 +33,7 @@ collector_release(struct collector *c)
 	free(c->modules);
 	free(c->moving);
 	free(c->sites);
+	free(c->id_sites);
 	stacktab_release(&c->stacks);
 	livetab_release(&c->live);
 	memset(c, 0, sizeof *c);
@@ -54,6 +55,8 @@ collector_copy(struct collector *dst, const struct collector *src)
 		dst->modules[i].path = xstrdup(src->modules[i].path);
 	dst->moving_cap = src->nmoving;
 	dst->moving = xmemdup(src->moving, src->nmoving * sizeof *src->moving);
+	dst->id_sites = xmemdup(src->id_sites,
+	    src->id_sites_cap * sizeof *src->id_sites);
 }
 
 /*
@@ -248,17 +251,57 @@ frames_fit(const struct hp_rec *rec, size_t fixed, uint32_t nframes)
 	    fixed + (size_t)nframes * sizeof(uint64_t) <= rec->len;
 }
 
+/* An agent's stack id: the site of its frames, from now on. */
+static void
+on_stack(struct collector *c, const struct hp_rec_stack *st)
+{
+	size_t old = c->id_sites_cap;
+
+	if (st->id == 0 || !frames_fit(&st->hdr, sizeof *st, st->nframes)) {
+		c->anomalies.bad_record++;
+		return;
+	}
+	if (st->id >= c->id_sites_cap) {
+		c->id_sites = xgrow(c->id_sites, &c->id_sites_cap,
+		    (size_t)st->id + 1, sizeof *c->id_sites);
+		memset(c->id_sites + old, 0, (c->id_sites_cap - old) *
+		    sizeof *c->id_sites);
+	}
+	c->id_sites[st->id] = site_of(c, (const uint64_t *)(st + 1),
+	    st->nframes, st->hdr.flags & HP_RECF_TRUNCATED) + 1;
+}
+
+/*
+ * The site of an event of `fixed` bytes: named by a stack id, or by the
+ * frames that follow.  Returns 0 for a malformed record.
+ */
+static int
+event_site(struct collector *c, const struct hp_rec *rec, size_t fixed,
+    uint32_t nframes, uint32_t stack, uint32_t *site)
+{
+	if (rec->flags & HP_RECF_STACK_ID) {
+		if (nframes != 0 || stack >= c->id_sites_cap ||
+		    c->id_sites[stack] == 0)
+			return 0;
+		*site = c->id_sites[stack] - 1;
+		return 1;
+	}
+	if (!frames_fit(rec, fixed, nframes))
+		return 0;
+	*site = site_of(c, (const uint64_t *)(const void *)
+	    ((const char *)rec + fixed), nframes, rec->flags & HP_RECF_TRUNCATED);
+	return 1;
+}
+
 static void
 on_alloc(struct collector *c, const struct hp_rec_alloc *a)
 {
 	uint32_t site;
 
-	if (!frames_fit(&a->hdr, sizeof *a, a->nframes)) {
+	if (!event_site(c, &a->hdr, sizeof *a, a->nframes, a->stack, &site)) {
 		c->anomalies.bad_record++;
 		return;
 	}
-	site = site_of(c, (const uint64_t *)(a + 1), a->nframes,
-	    a->hdr.flags & HP_RECF_TRUNCATED);
 	block_birth(c, a->addr, a->size, a->time, site, site);
 }
 
@@ -296,14 +339,13 @@ on_realloc(struct collector *c, const struct hp_rec_realloc *r)
 	struct live_block old;
 	uint32_t site;
 
-	if (!frames_fit(&r->hdr, sizeof *r, r->nframes)) {
+	/* A failed realloc changed nothing and makes no site. */
+	if (r->hdr.flags & HP_RECF_FAILED)
+		return;
+	if (!event_site(c, &r->hdr, sizeof *r, r->nframes, r->stack, &site)) {
 		c->anomalies.bad_record++;
 		return;
 	}
-	if (r->hdr.flags & HP_RECF_FAILED)
-		return;
-	site = site_of(c, (const uint64_t *)(r + 1), r->nframes,
-	    r->hdr.flags & HP_RECF_TRUNCATED);
 	if (r->hdr.flags & HP_RECF_MOVED_TAIL) {
 		block_birth(c, r->new_addr, r->size, r->time, site,
 		    moving_take(c, r->old_addr, site));
@@ -338,6 +380,7 @@ record_min_len(uint16_t type)
 	case HP_REC_FREE:	return sizeof(struct hp_rec_free);
 	case HP_REC_REALLOC:	return sizeof(struct hp_rec_realloc);
 	case HP_REC_FORK:	return sizeof(struct hp_rec_fork);
+	case HP_REC_STACK:	return sizeof(struct hp_rec_stack);
 	}
 	return sizeof(struct hp_rec);
 }
@@ -378,6 +421,9 @@ collector_record(void *collector, const struct hp_rec *rec)
 		break;
 	case HP_REC_FORK:
 		/* The session copies the collector here (--children). */
+		break;
+	case HP_REC_STACK:
+		on_stack(c, (const struct hp_rec_stack *)rec);
 		break;
 	default:
 		c->anomalies.bad_record++;

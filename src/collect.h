@@ -60,6 +60,9 @@ struct collector {
 	struct stacktab stacks;		/* site id == stack id */
 	struct site *sites;
 	size_t sites_cap;
+	/* The agent's stack ids (HP_REC_STACK): site + 1, 0 if unknown. */
+	uint32_t *id_sites;
+	size_t id_sites_cap;
 	struct livetab live;
 	struct module *modules;
 	size_t nmodules, modules_cap;

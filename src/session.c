@@ -31,7 +31,14 @@
 #include "units.h"
 #include "xmalloc.h"
 
-#define RING_CAPACITY	(32u << 20)
+/*
+ * Small enough to stay in the CPU's caches: the agent writes the ring
+ * sequentially, and through a 32 MiB ring every new line was a miss to
+ * memory (loop-shallow: 150 ns per malloc+free pair against 120 ns at 1-8
+ * MiB).  4 MiB still holds about 60,000 events, some milliseconds of the
+ * busiest program, for when the collector is not scheduled.
+ */
+#define RING_CAPACITY	(4u << 20)
 #define AGENT_NAME	"libheapprof-agent.so"
 
 /* Shared with the signal handlers. */

@@ -35,7 +35,7 @@
  * hp_child_hello with the ring's memfd attached (SCM_RIGHTS), and closes.
  */
 #define HP_ENV_CHILDREN	"HEAPPROF_CHILDREN"
-#define HP_CHILD_RING_SIZE	(8u << 20)
+#define HP_CHILD_RING_SIZE	(4u << 20)
 
 struct hp_child_hello {
 	uint32_t magic;		/* HP_WIRE_MAGIC */
@@ -83,7 +83,8 @@ enum hp_rec_type {
 	HP_REC_FREE,		/* struct hp_rec_free */
 	HP_REC_REALLOC,		/* struct hp_rec_realloc + frames */
 	HP_REC_FORK,		/* struct hp_rec_fork: about to fork (--children) */
-	HP_REC_LAST = HP_REC_FORK
+	HP_REC_STACK,		/* struct hp_rec_stack + frames: a stack's id */
+	HP_REC_LAST = HP_REC_STACK
 };
 
 /*
@@ -118,13 +119,31 @@ struct hp_rec_module {
 	/* char path[path_len], padded to 8 */
 };
 
+/*
+ * A call stack the agent will name by id: sent once, before the first
+ * event that carries the id.  Two ids may name the same frames.
+ * HP_RECF_TRUNCATED as for an event.
+ */
+struct hp_rec_stack {
+	struct hp_rec hdr;
+	uint32_t id;		/* never 0 */
+	uint32_t nframes;
+	/* uint64_t frames[nframes]: return addresses, innermost first */
+};
+
+/*
+ * With HP_RECF_STACK_ID an allocation carries no frames (nframes is 0):
+ * `stack` is the id of an HP_REC_STACK record that came before.
+ */
+#define HP_RECF_STACK_ID	0x20
+
 struct hp_rec_alloc {
 	struct hp_rec hdr;
 	uint64_t addr;
 	uint64_t size;
 	uint64_t time;		/* the ring's clock, since clock_origin */
 	uint32_t nframes;
-	uint32_t pad;
+	uint32_t stack;		/* with HP_RECF_STACK_ID, else 0 */
 	/* uint64_t frames[nframes]: return addresses, innermost first */
 };
 
@@ -156,7 +175,7 @@ struct hp_rec_realloc {
 	uint64_t size;
 	uint64_t time;
 	uint32_t nframes;
-	uint32_t pad;
+	uint32_t stack;		/* as in struct hp_rec_alloc */
 	/* uint64_t frames[nframes] */
 };
 
@@ -170,7 +189,7 @@ struct hp_rec_realloc {
  */
 #define HP_RECF_MOVED		0x8
 #define HP_RECF_MOVED_TAIL	0x10
-#define HP_RECF_ALL		0x1f
+#define HP_RECF_ALL		0x3f
 
 #define HP_ALIGN8(n)	(((n) + 7u) & ~(uint64_t)7u)
 

@@ -77,6 +77,39 @@ realloc_rec(struct collector *c, uint64_t old_addr, uint64_t new_addr,
 	collector_record(c, &r->hdr);
 }
 
+static void
+stack_rec(struct collector *c, uint32_t id, const uint64_t *frames,
+    uint32_t n)
+{
+	struct hp_rec_stack *st = (struct hp_rec_stack *)(void *)recbuf;
+
+	memset(recbuf, 0, sizeof recbuf);
+	st->hdr.len = (uint32_t)(sizeof *st + n * sizeof *frames);
+	st->hdr.type = HP_REC_STACK;
+	st->id = id;
+	st->nframes = n;
+	memcpy(st + 1, frames, n * sizeof *frames);
+	collector_record(c, &st->hdr);
+}
+
+/* An allocation whose stack is named by an agent's stack id. */
+static void
+alloc_id(struct collector *c, uint64_t addr, uint64_t size, uint64_t time,
+    uint32_t id)
+{
+	struct hp_rec_alloc *a = (struct hp_rec_alloc *)(void *)recbuf;
+
+	memset(recbuf, 0, sizeof recbuf);
+	a->hdr.len = sizeof *a;
+	a->hdr.type = HP_REC_ALLOC;
+	a->hdr.flags = HP_RECF_STACK_ID;
+	a->addr = addr;
+	a->size = size;
+	a->time = time;
+	a->stack = id;
+	collector_record(c, &a->hdr);
+}
+
 #define ALLOC(c, addr, size, time, s) \
 	alloc_rec((c), (addr), (size), (time), (s), NF(s), 0)
 #define FREE(c, addr, time) \
@@ -191,6 +224,38 @@ START_TEST(test_time_scaled)
 	ck_assert_uint_eq(c.sites[1].st[STATS_OWN].tl, 100);
 	ck_assert_uint_eq(c.sites[1].st[STATS_DHAT].tl, 100);
 	expect_no_anomalies(&c);
+	collector_release(&c);
+}
+END_TEST
+
+/*
+ * Stack ids: an event names a stack the agent defined before; two ids with
+ * the same frames are one site, also with a stack sent inline; an id never
+ * defined is a malformed record, and an id defined again names new frames.
+ */
+START_TEST(test_stack_ids)
+{
+	struct collector c;
+
+	collector_init(&c);
+	stack_rec(&c, 7, stack_a, NF(stack_a));
+	alloc_id(&c, 0x100, 10, 1, 7);			/* site 0 */
+	stack_rec(&c, 3, stack_a, NF(stack_a));		/* the same frames */
+	alloc_id(&c, 0x200, 20, 2, 3);
+	ALLOC(&c, 0x300, 40, 3, stack_a);
+	alloc_id(&c, 0x400, 80, 4, 9);			/* never defined */
+	alloc_id(&c, 0x500, 80, 5, 0);
+	stack_rec(&c, 7, stack_b, NF(stack_b));		/* site 1 */
+	alloc_id(&c, 0x600, 160, 6, 7);
+	FREE(&c, 0x100, 7);
+	collector_finish(&c, 10);
+
+	ck_assert_uint_eq(c.stacks.nstacks, 2);
+	ck_assert_uint_eq(c.sites[0].st[STATS_OWN].tb, 70);
+	ck_assert_uint_eq(c.sites[0].st[STATS_OWN].tbk, 3);
+	ck_assert_uint_eq(c.sites[1].st[STATS_OWN].tb, 160);
+	ck_assert_uint_eq(c.anomalies.bad_record, 2);
+	ck_assert_uint_eq(c.anomalies.unknown_free, 0);
 	collector_release(&c);
 }
 END_TEST
@@ -539,16 +604,20 @@ START_TEST(test_copy_is_independent)
 	module_rec(&c, 0x7f0000000000, 0x7f0000010000, "/lib/a.so", 0);
 	ALLOC(&c, 0x1000, 100, 10, stack_a);
 	ALLOC(&c, 0x2000, 50, 20, stack_b);
+	stack_rec(&c, 5, stack_b, NF(stack_b));
 	collector_copy(&child, &c);
 
 	FREE(&child, 0x1000, 30);		/* inherited, freed in the child */
 	ALLOC(&child, 0x3000, 300, 40, stack_a);
 	ALLOC(&c, 0x4000, 7, 40, stack_r);	/* the parent's own */
+	stack_rec(&c, 5, stack_r, NF(stack_r));	/* the parent's id 5 changes */
+	alloc_id(&child, 0x5000, 1000, 45, 5);	/* the child's is still b */
 	collector_finish(&child, 50);
 	collector_finish(&c, 50);
 
-	ck_assert_uint_eq(child.total_bytes, 450);
-	ck_assert_uint_eq(child.end_bytes, 350);
+	ck_assert_uint_eq(child.total_bytes, 1450);
+	ck_assert_uint_eq(child.end_bytes, 1350);
+	ck_assert_uint_eq(child.sites[1].st[STATS_OWN].tb, 1050);
 	ck_assert_uint_eq(child.stacks.nstacks, 2);
 	ck_assert_uint_eq(c.total_bytes, 157);
 	ck_assert_uint_eq(c.end_bytes, 157);
@@ -727,6 +796,7 @@ make_collect_suite(void)
 	tc = tcase_create("Core");
 	tcase_add_test(tc, test_lifetimes);
 	tcase_add_test(tc, test_time_scaled);
+	tcase_add_test(tc, test_stack_ids);
 	tcase_add_test(tc, test_end_before_last_event);
 	tcase_add_test(tc, test_peak_attribution);
 	tcase_add_test(tc, test_higher_peak_replaces);

@@ -158,6 +158,7 @@ after_fork_in_child(void)
 		return;
 	}
 	ring_unmap(&agent_ring);
+	stacks_forget();
 	if (children_ring(&agent_ring, (uint32_t)getppid(), fork_token,
 	    &ring_clock) == -1) {
 		__atomic_store_n(&attach_state, ATTACH_OFF, __ATOMIC_RELEASE);
@@ -347,28 +348,63 @@ flush_deferred(void)
 /* Frames go into the ring as uint64_t, straight from the unwinder's buffer. */
 _Static_assert(sizeof(void *) == sizeof(uint64_t), "64-bit addresses");
 
+/* Send the definition of a new stack id, then let other events use it. */
+static int
+define_stack(uint32_t id, void *const *frames, int n, uint16_t flags,
+    const struct stack_new *fresh)
+{
+	uint32_t len = (uint32_t)(sizeof(struct hp_rec_stack) +
+	    (size_t)n * sizeof(uint64_t));
+	struct hp_rec_stack *rec = reserve(len);
+
+	if (rec == NULL)
+		return -1;
+	/* Reserved: an event that finds the id now comes after it. */
+	stacks_insert(fresh);
+	rec->id = id;
+	rec->nframes = (uint32_t)n;
+	memcpy(rec + 1, frames, (size_t)n * sizeof(uint64_t));
+	publish(rec, len, HP_REC_STACK, flags);
+	return 0;
+}
+
 /*
- * Reserve a record of `fixed` bytes followed by the caller's frames (the
- * hook's capture in buf), which are already copied in.  NULL if the ring
- * is gone.
+ * Reserve a record of `fixed` bytes for an event whose stack the hook
+ * captured in buf: named by its id, or, when the stack table is full,
+ * followed by the frames, which are then already copied in.  *nframes and
+ * *stack are set for the record.  NULL if the ring is gone.
  */
 static unsigned char *
 reserve_with_stack(size_t fixed, void **buf, int n, uint32_t *len,
-    uint32_t *nframes, uint16_t *flags)
+    uint32_t *nframes, uint32_t *stack, uint16_t *flags)
 {
+	struct stack_new fresh;
 	unsigned char *rec;
 	int first, truncated;
+	uint32_t id;
 
 	if (__builtin_expect(modules_changed(), 0))
 		modules_refresh(0);
 	n = unwind_trim(buf, n, &first, &truncated);
+	*flags = truncated ? HP_RECF_TRUNCATED : 0;
+	id = stacks_lookup(buf + first, n, *flags, &fresh);
+	if (__builtin_expect(id != 0, 1)) {
+		if (fresh.word != 0 &&
+		    define_stack(id, buf + first, n, *flags, &fresh) == -1)
+			return NULL;
+		*len = (uint32_t)fixed;
+		*nframes = 0;
+		*stack = id;
+		*flags = HP_RECF_STACK_ID;
+		return reserve(*len);
+	}
 	*len = (uint32_t)(fixed + (size_t)n * sizeof(uint64_t));
 	rec = reserve(*len);
 	if (rec == NULL)
 		return NULL;
 	memcpy(rec + fixed, buf + first, (size_t)n * sizeof(uint64_t));
 	*nframes = (uint32_t)n;
-	*flags = truncated ? HP_RECF_TRUNCATED : 0;
+	*stack = 0;
 	return rec;
 }
 
@@ -406,7 +442,7 @@ agent_nested_alloc(void *p, size_t size)
 	a->size = size;
 	a->time = agent_now();
 	a->nframes = nframes;
-	a->pad = 0;
+	a->stack = 0;
 	emit(&a->hdr);
 }
 
@@ -414,17 +450,18 @@ void
 agent_alloc(void *p, size_t size, void **frames, int n)
 {
 	struct hp_rec_alloc *rec;
-	uint32_t len, nframes;
+	uint32_t len, nframes, stack;
 	uint16_t flags;
 
 	rec = (struct hp_rec_alloc *)(void *)reserve_with_stack(sizeof *rec,
-	    frames, n, &len, &nframes, &flags);
+	    frames, n, &len, &nframes, &stack, &flags);
 	if (rec == NULL)
 		return;
 	rec->addr = (uint64_t)(uintptr_t)p;
 	rec->size = size;
 	rec->time = agent_now();
 	rec->nframes = nframes;
+	rec->stack = stack;
 	publish(rec, len, HP_REC_ALLOC, flags);
 }
 
@@ -471,14 +508,15 @@ void *
 agent_realloc_begin(uint32_t *len, void **frames, int n)
 {
 	struct hp_rec_realloc *rec;
-	uint32_t nframes;
+	uint32_t nframes, stack;
 	uint16_t flags;
 
 	rec = (struct hp_rec_realloc *)(void *)reserve_with_stack(sizeof *rec,
-	    frames, n, len, &nframes, &flags);
+	    frames, n, len, &nframes, &stack, &flags);
 	if (rec == NULL)
 		return NULL;
 	rec->nframes = nframes;
+	rec->stack = stack;
 	rec->hdr.flags = flags;
 	return rec;
 }
@@ -498,7 +536,7 @@ agent_realloc_end(void *token, uint32_t len, void *old, void *new,
 {
 	struct hp_rec_realloc *rec = token, *tail;
 	uint64_t frames[HP_MAX_FRAMES];
-	uint32_t nframes;
+	uint32_t nframes, stack;
 	uint16_t flags;
 
 	if (rec == NULL)
@@ -513,6 +551,7 @@ agent_realloc_end(void *token, uint32_t len, void *old, void *new,
 		return;
 	}
 	nframes = rec->nframes;
+	stack = rec->stack;
 	memcpy(frames, rec + 1, nframes * sizeof *frames);
 	publish(rec, len, HP_REC_REALLOC, flags | HP_RECF_MOVED);
 	tail = reserve(len);
@@ -523,7 +562,7 @@ agent_realloc_end(void *token, uint32_t len, void *old, void *new,
 	tail->size = size;
 	tail->time = agent_now();
 	tail->nframes = nframes;
-	tail->pad = 0;
+	tail->stack = stack;
 	memcpy(tail + 1, frames, nframes * sizeof *frames);
 	publish(tail, len, HP_REC_REALLOC, flags | HP_RECF_MOVED_TAIL);
 }
@@ -545,7 +584,7 @@ agent_nested_realloc(void *old, void *new, size_t size)
 	r->size = size;
 	r->time = agent_now();
 	r->nframes = nframes;
-	r->pad = 0;
+	r->stack = 0;
 	emit(&r->hdr);
 }
 
