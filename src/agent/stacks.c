@@ -21,6 +21,7 @@
  */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
@@ -41,7 +42,7 @@
 static uint64_t *slots;
 static unsigned char *arena;
 static uint64_t arena_used = 8;		/* offset 0 means an empty slot */
-static uint32_t nentries;
+static uint32_t nentries, max_entries = MAX_ENTRIES;
 static uint32_t next_id = 1;
 static int setup_state;			/* 0 untried, 1 ready, -1 failed */
 
@@ -57,10 +58,14 @@ static int
 setup(void)
 {
 	void *s, *a;
+	const char *limit;
 	int state = __atomic_load_n(&setup_state, __ATOMIC_ACQUIRE), zero = 0;
 
 	if (state != 0)
 		return state;
+	/* Tests make the table fill at once, to exercise the inline path. */
+	if ((limit = getenv("HEAPPROF_TEST_STACK_ENTRIES")) != NULL)
+		max_entries = (uint32_t)strtoul(limit, NULL, 10);
 	s = mmap(NULL, NSLOTS * sizeof *slots, PROT_READ | PROT_WRITE,
 	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	a = mmap(NULL, ARENA_SIZE, PROT_READ | PROT_WRITE,
@@ -168,7 +173,7 @@ stacks_lookup(void *const *frames, int n, uint16_t flags,
 		i = (i + 1) & (NSLOTS - 1);
 	}
 	/* New: claim room for the entry and an id; give up when full. */
-	if (__atomic_add_fetch(&nentries, 1, __ATOMIC_RELAXED) > MAX_ENTRIES)
+	if (__atomic_add_fetch(&nentries, 1, __ATOMIC_RELAXED) > max_entries)
 		return 0;
 	size = sizeof *e + (uint64_t)n * sizeof *frames;
 	off = __atomic_fetch_add(&arena_used, size, __ATOMIC_RELAXED);
