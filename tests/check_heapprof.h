@@ -12,5 +12,6 @@ Suite *make_collect_suite(void);
 Suite *make_profile_suite(void);
 Suite *make_report_suite(void);
 Suite *make_preflight_suite(void);
+Suite *make_debugcache_suite(void);
 
 #endif
