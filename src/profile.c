@@ -1,10 +1,18 @@
 /*
  * profile.c - the profile file: writer, reader and string interning.
  *
- * File format (all integers little-endian; heapprof-data(5) has the prose):
+ * File format (all integers little-endian; heapprof-data(5) has the prose).
+ * A fixed 32-byte header, stored as is:
  *
  *   "HEAPPROF"            8-byte magic
  *   u32 version           PROFILE_VERSION; newer files are refused
+ *   u32 compression       1: zlib
+ *   u64 body length       the body's length, uncompressed
+ *   u64 stream length     the zlib stream's length: the rest of the file
+ *
+ * then the body as one zlib stream (RFC 1950: deflate, then an Adler-32
+ * of the body, so damage anywhere in it is found):
+ *
  *   u32 nsections         7
  *   then per section:     u32 tag, u32 reserved (0), u64 payload length
  *     1 META     u32 command, u32 pid, i64 start_time, u64 duration,
@@ -22,10 +30,19 @@
  *     7 SITES    u32 n, n x (u32 first, u32 nframes, u32 flags,
  *                2 x 9 x u64: tb tbk tl mb mbk gb gbk eb ebk, own then dhat)
  *
+ * Versions 1 and 2 have no compression fields: the body follows the
+ * version at offset 12, uncompressed.
+ *
  * Example: a run with one site of one frame starts
- *   48 45 41 50 50 52 4f 46  01 00 00 00  07 00 00 00  01 00 00 00 ...
- * The reader checks every length against the file and every index against
- * its table, so a damaged file is refused with a message, never a crash.
+ *   48 45 41 50 50 52 4f 46  03 00 00 00  01 00 00 00
+ *   (u64 body length)  (u64 stream length)  78 9c ...
+ * and its body, inflated, starts
+ *   07 00 00 00  01 00 00 00  00 00 00 00  80 00 00 00 00 00 00 00 ...
+ * The reader checks the header's lengths against the file and against
+ * what deflate can produce before it allocates, inflates the body into
+ * exactly the length the header gives, then checks every length against
+ * the body and every index against its table, so a damaged file is
+ * refused with a message, never a crash.
  */
 #include "config.h"
 
@@ -38,11 +55,39 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#define ZLIB_CONST
+#include <zlib.h>
+
 #include "hash.h"
 #include "profile.h"
 #include "xmalloc.h"
 
 static const char magic[8] = "HEAPPROF";
+
+/* The compression field of the header; the only method so far. */
+#define PROFILE_ZLIB	1
+
+/*
+ * zlib's default level, chosen by measurement on a 19.7 MB body (clang
+ * -fsyntax-only on a file including <regex>, a 31 s run): profile_write
+ * took 0.18 s uncompressed; at level 1 0.19 s for 1.48 MB, at 6 0.34 s
+ * for 1.13 MB, at 9 2.0 s for 1.06 MB.  Level 6 is within 6% of 9's size
+ * at a sixth of its time, and adds about 0.5% to that run.
+ */
+#define PROFILE_ZLIB_LEVEL	6
+
+/*
+ * Deflate expands at most 1032:1 (a 258-byte match in two bits; zlib's
+ * "technical details"), so a header claiming a longer body than that is
+ * corrupt, and is refused before anything is allocated for it.
+ */
+#define DEFLATE_MAX_RATIO	1032
+
+/* The fixed header of version 3: magic, version, compression, lengths. */
+#define HEADER_LEN	32
+
+/* zlib counts in uInt: it is given at most this much at a time. */
+#define ZCHUNK		((size_t)1 << 30)
 
 enum { SEC_META = 1, SEC_STRINGS, SEC_MODULES, SEC_LOCS, SEC_FRAMES,
     SEC_STACKS, SEC_SITES, SEC_N = SEC_SITES };
@@ -206,13 +251,12 @@ put_stats(struct wbuf *b, const struct prof_stats *s)
 	put64(b, s->ebk);
 }
 
+/* The body: what follows the header, before compression. */
 static void
-encode(const struct profile *p, struct wbuf *b)
+encode_body(const struct profile *p, struct wbuf *b)
 {
 	size_t s, i;
 
-	put(b, magic, sizeof magic);
-	put32(b, PROFILE_VERSION);
 	put32(b, SEC_N);
 
 	s = section_begin(b, SEC_META);
@@ -289,16 +333,52 @@ encode(const struct profile *p, struct wbuf *b)
 	section_end(b, s);
 }
 
+/* The whole file into b; returns 0, or -1 with errno set. */
+static int
+encode(const struct profile *p, struct wbuf *b)
+{
+	struct wbuf body = { NULL, 0, 0 };
+	uint64_t blen, zlen;
+	uLongf dlen;
+	int ret;
+
+	encode_body(p, &body);
+	blen = body.len;
+	put(b, magic, sizeof magic);
+	put32(b, PROFILE_VERSION);
+	put32(b, PROFILE_ZLIB);
+	put64(b, blen);
+	put64(b, 0);		/* the stream's length, known below */
+	dlen = compressBound(body.len);
+	b->data = xgrow(b->data, &b->cap, b->len + dlen, 1);
+	/* With compressBound's room, only a failed allocation can fail. */
+	ret = compress2(b->data + b->len, &dlen, body.data, body.len,
+	    PROFILE_ZLIB_LEVEL);
+	free(body.data);
+	if (ret != Z_OK) {
+		errno = ENOMEM;
+		return -1;
+	}
+	b->len += dlen;
+	zlen = dlen;
+	memcpy(b->data + HEADER_LEN - 8, &zlen, 8);
+	return 0;
+}
+
 int
 profile_write(const struct profile *p, const char *path)
 {
 	struct wbuf b = { NULL, 0, 0 };
 	size_t n = strlen(path), off = 0;
-	char *tmp = xmalloc(n + 16);
+	char *tmp;
 	ssize_t w;
 	int fd, saved;
 
-	encode(p, &b);
+	if (encode(p, &b) == -1) {
+		free(b.data);
+		return -1;
+	}
+	tmp = xmalloc(n + 16);
 	snprintf(tmp, n + 16, "%s.tmp%d", path, (int)getpid());
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (fd == -1)
@@ -463,12 +543,130 @@ section_done(struct rbuf *r, size_t end)
 		    r->pos);
 }
 
+/* Give zlib the next piece of a buffer of which *left bytes remain. */
+static uInt
+zchunk(size_t *left)
+{
+	size_t n = *left < ZCHUNK ? *left : ZCHUNK;
+
+	*left -= n;
+	return (uInt)n;
+}
+
+/*
+ * Inflate the zlib stream in[0..inlen) into out, which must come out
+ * exactly outlen bytes long.
+ */
+static void
+inflate_exact(struct rbuf *r, const unsigned char *in, size_t inlen,
+    unsigned char *out, size_t outlen)
+{
+	size_t in_left = inlen, out_left = outlen;
+	z_stream z;
+	int ret;
+
+	memset(&z, 0, sizeof z);
+	if (inflateInit(&z) != Z_OK) {
+		rfail(r, "cannot inflate the profile (%s)",
+		    z.msg != NULL ? z.msg : "out of memory");
+		return;
+	}
+	z.next_in = in;
+	z.next_out = out;
+	do {
+		if (z.avail_in == 0)
+			z.avail_in = zchunk(&in_left);
+		if (z.avail_out == 0)
+			z.avail_out = zchunk(&out_left);
+		/* Z_BUF_ERROR: no input left, or no room left. */
+		ret = inflate(&z, Z_NO_FLUSH);
+	} while (ret == Z_OK);
+
+	if (ret == Z_STREAM_END && z.total_out != outlen)
+		rfail(r, "corrupt profile (the body inflates to %llu bytes, "
+		    "its header says %zu)", (unsigned long long)z.total_out,
+		    outlen);
+	else if (ret == Z_STREAM_END && z.total_in != inlen)
+		rfail(r, "corrupt profile (%llu bytes of trailing data in "
+		    "the compressed body)",
+		    (unsigned long long)(inlen - z.total_in));
+	else if (ret == Z_BUF_ERROR && z.avail_in == 0 && in_left == 0)
+		rfail(r, "truncated profile (the compressed body stops after "
+		    "%llu of %zu bytes)", (unsigned long long)z.total_out,
+		    outlen);
+	else if (ret == Z_BUF_ERROR)
+		rfail(r, "corrupt profile (the body inflates to more than "
+		    "the %zu bytes its header says)", outlen);
+	else if (ret == Z_MEM_ERROR)
+		rfail(r, "cannot inflate the profile (out of memory)");
+	else if (ret != Z_STREAM_END)
+		rfail(r, "corrupt profile (compressed body: %s)",
+		    z.msg != NULL ? z.msg : "bad data");
+	inflateEnd(&z);
+}
+
+/*
+ * After version 3's magic and version: check the rest of the header and
+ * inflate the body.  Returns the body (the caller frees it) with r set to
+ * read it from its start, or NULL when r has failed.
+ */
+static unsigned char *
+open_body(struct rbuf *r)
+{
+	uint32_t method = get32(r);
+	uint64_t blen = get64(r), zlen = get64(r);
+	unsigned char *body;
+	size_t left;
+
+	if (r->failed)
+		return NULL;
+	if (method != PROFILE_ZLIB) {
+		rfail(r, "corrupt profile (unknown compression method %u)",
+		    method);
+		return NULL;
+	}
+	left = r->len - r->pos;
+	if (zlen > left) {
+		rfail(r, "truncated profile (%zu bytes of compressed body, "
+		    "its header says %llu)", left, (unsigned long long)zlen);
+		return NULL;
+	}
+	if (zlen < left) {
+		rfail(r, "corrupt profile (%llu bytes of trailing data)",
+		    (unsigned long long)(left - zlen));
+		return NULL;
+	}
+	if (blen > zlen * DEFLATE_MAX_RATIO || blen >= SIZE_MAX) {
+		rfail(r, "corrupt profile (its header claims a body of %llu "
+		    "bytes, more than %llu compressed bytes can hold)",
+		    (unsigned long long)blen, (unsigned long long)zlen);
+		return NULL;
+	}
+	/* Pages the stream does not fill are never touched. */
+	body = malloc((size_t)blen + 1);
+	if (body == NULL) {
+		rfail(r, "cannot allocate %llu bytes to inflate the profile",
+		    (unsigned long long)blen);
+		return NULL;
+	}
+	inflate_exact(r, r->data + r->pos, left, body, (size_t)blen);
+	if (r->failed) {
+		free(body);
+		return NULL;
+	}
+	r->data = body;
+	r->len = (size_t)blen;
+	r->pos = 0;
+	return body;
+}
+
 static void
 decode(struct profile *p, struct rbuf *r)
 {
 	char m[8];
 	uint32_t version, len;
 	size_t end = 0, i, n;
+	unsigned char *body = NULL;
 
 	if (r->len == 0) {
 		rfail(r, "empty file, not a profile");
@@ -488,6 +686,11 @@ decode(struct profile *p, struct rbuf *r)
 	if (!r->failed && version == 0) {
 		rfail(r, "corrupt profile (format version 0)");
 		return;
+	}
+	if (version >= 3) {
+		body = open_body(r);
+		if (body == NULL)
+			return;
 	}
 	get32(r);
 
@@ -606,6 +809,7 @@ decode(struct profile *p, struct rbuf *r)
 	if (!r->failed && r->pos != r->len)
 		rfail(r, "corrupt profile (%zu bytes of trailing data)",
 		    r->len - r->pos);
+	free(body);
 }
 
 int

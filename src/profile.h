@@ -14,8 +14,9 @@
 /*
  * Bump when the file layout changes; older versions must keep loading.
  * 2: MODULES records carry flags (PROF_MODULE_*).
+ * 3: everything after a fixed header is compressed with zlib.
  */
-#define PROFILE_VERSION	2
+#define PROFILE_VERSION	3
 
 struct prof_stats {
 	uint64_t tb, tbk, tl, mb, mbk, gb, gbk, eb, ebk;

@@ -1,8 +1,8 @@
 /*
  * check_profile.c - the profile file (src/profile.c): string interning,
- * a write/read round trip of every field, and the reader's refusal of
- * missing, foreign, truncated, newer and corrupted files with a message
- * instead of a crash.
+ * a write/read round trip of every field, older format versions, and the
+ * reader's refusal of missing, foreign, truncated, newer and corrupted
+ * files (the compressed body included) with a message instead of a crash.
  */
 #include "config.h"
 
@@ -16,6 +16,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#define ZLIB_CONST
+#include <zlib.h>
 
 #include "check_heapprof.h"
 #include "profile.h"
@@ -123,6 +126,91 @@ slurp(const char *path, size_t *len)
 	close(fd);
 	*len = (size_t)st.st_size;
 	return data;
+}
+
+/* Version 3's header (profile.c): magic, version, compression, lengths. */
+#define HEADER_LEN	32
+
+static uint32_t
+get_le32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	    (uint32_t)p[3] << 24;
+}
+
+static void
+put_le32(unsigned char *p, uint32_t v)
+{
+	p[0] = (unsigned char)v;
+	p[1] = (unsigned char)(v >> 8);
+	p[2] = (unsigned char)(v >> 16);
+	p[3] = (unsigned char)(v >> 24);
+}
+
+static uint64_t
+get_le64(const unsigned char *p)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 7; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static void
+put_le64(unsigned char *p, uint64_t v)
+{
+	int i;
+
+	for (i = 0; i < 8; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+/* The body of a version 3 file, inflated; the caller frees. */
+static unsigned char *
+body_of(const unsigned char *file, size_t len, size_t *blen)
+{
+	unsigned char *body;
+	uLongf n;
+
+	ck_assert_uint_ge(len, HEADER_LEN);
+	n = (uLongf)get_le64(file + 16);
+	ck_assert_uint_eq(get_le64(file + 24), len - HEADER_LEN);
+	body = xmalloc(n);
+	ck_assert_int_eq(uncompress(body, &n, file + HEADER_LEN,
+	    len - HEADER_LEN), Z_OK);
+	ck_assert_uint_eq(n, get_le64(file + 16));
+	*blen = n;
+	return body;
+}
+
+/*
+ * A file of the given version holding body: compressed behind version
+ * 3's header, or as is behind versions 1 and 2's.  The caller frees.
+ */
+static unsigned char *
+file_of(uint32_t version, const unsigned char *body, size_t blen,
+    size_t *len)
+{
+	size_t head = version >= 3 ? HEADER_LEN : 12;
+	uLongf zlen = compressBound(blen);
+	unsigned char *file = xmalloc(head + zlen);
+
+	memcpy(file, "HEAPPROF", 8);
+	file[8] = (unsigned char)version;
+	file[9] = file[10] = file[11] = 0;
+	if (version < 3) {
+		memcpy(file + head, body, blen);
+		*len = head + blen;
+		return file;
+	}
+	ck_assert_int_eq(compress(file + head, &zlen, body, blen), Z_OK);
+	memcpy(file + 12, "\1\0\0\0", 4);
+	put_le64(file + 16, blen);
+	put_le64(file + 24, zlen);
+	*len = head + zlen;
+	return file;
 }
 
 /*
@@ -411,19 +499,106 @@ START_TEST(test_round_trip)
 }
 END_TEST
 
-/* The header documented at the top of profile.c. */
+/* The header and body documented at the top of profile.c. */
 START_TEST(test_file_header)
 {
 	static const unsigned char head[] = { 'H', 'E', 'A', 'P', 'P', 'R',
-	    'O', 'F', PROFILE_VERSION, 0, 0, 0, 7, 0, 0, 0, 1, 0, 0, 0 };
-	unsigned char *data;
-	size_t len;
+	    'O', 'F', PROFILE_VERSION, 0, 0, 0, 1, 0, 0, 0 };
+	static const unsigned char body_head[] = { 7, 0, 0, 0, 1, 0, 0, 0,
+	    0, 0, 0, 0, 128, 0, 0, 0, 0, 0, 0, 0 };
+	unsigned char *data, *body;
+	size_t len, blen;
 	const char *path = tmppath("header.hp");
 
 	data = standard_file(path, &len);
-	ck_assert_uint_gt(len, sizeof head);
+	ck_assert_uint_gt(len, HEADER_LEN);
 	ck_assert_mem_eq(data, head, sizeof head);
+	/* The stream's length is the rest of the file; it is zlib's. */
+	ck_assert_uint_eq(get_le64(data + 24), len - HEADER_LEN);
+	ck_assert_uint_eq(data[HEADER_LEN], 0x78);
+	body = body_of(data, len, &blen);
+	ck_assert_uint_gt(blen, sizeof body_head);
+	ck_assert_mem_eq(body, body_head, sizeof body_head);
+	/* Compressed: smaller than the body, even this small. */
+	ck_assert_uint_lt(len, blen);
+	free(body);
 	free(data);
+	unlink(path);
+}
+END_TEST
+
+/*
+ * The same body as a version 2 file (uncompressed, right after the
+ * version) still loads, module flags and all.
+ */
+START_TEST(test_read_uncompressed_body)
+{
+	char err[256];
+	struct profile p, q;
+	const char *path = tmppath("v2.hp");
+	unsigned char *data, *body, *v2;
+	size_t len, blen, v2len;
+
+	data = standard_file(path, &len);
+	body = body_of(data, len, &blen);
+	v2 = file_of(2, body, blen, &v2len);
+	write_file(path, v2, v2len);
+	ck_assert_msg(profile_read(&q, path, err, sizeof err) == 0,
+	    "read failed: %s", err);
+	build_profile(&p);
+	expect_same(&p, &q);
+	profile_release(&p);
+	profile_release(&q);
+	free(v2);
+	free(body);
+	free(data);
+	unlink(path);
+}
+END_TEST
+
+/*
+ * A profile whose body spans many deflate blocks: thousands of strings,
+ * frames, stack entries and sites.
+ */
+START_TEST(test_round_trip_large)
+{
+	char err[256], name[64];
+	struct profile p, q;
+	const char *path = tmppath("large.hp");
+	size_t i, n = 5000;
+	struct stat st;
+
+	build_profile(&p);
+	for (i = 0; i < n; i++) {
+		snprintf(name, sizeof name, "namespace::function_%zu(int)", i);
+		profile_string(&p, name);
+	}
+	p.stack_frames = xrealloc(p.stack_frames,
+	    (p.nstack_frames + n) * sizeof *p.stack_frames);
+	for (i = 0; i < n; i++)
+		p.stack_frames[p.nstack_frames + i] = (uint32_t)(i * 7 % 4);
+	p.nstack_frames += n;
+	p.stack_frames_cap = p.nstack_frames;
+	p.sites = xrealloc(p.sites, (p.nsites + n) * sizeof *p.sites);
+	for (i = 0; i < n; i++) {
+		struct prof_site *s = &p.sites[p.nsites + i];
+
+		memset(s, 0, sizeof *s);
+		s->first = (uint32_t)(6 + i);
+		s->nframes = 1;
+		s->st[STATS_OWN].tb = i * 48 + 16;
+		s->st[STATS_DHAT].tb = i * i;
+	}
+	p.nsites += n;
+	p.sites_cap = p.nsites;
+	ck_assert_int_eq(profile_write(&p, path), 0);
+	ck_assert_msg(profile_read(&q, path, err, sizeof err) == 0,
+	    "read failed: %s", err);
+	expect_same(&p, &q);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_uint_lt((size_t)st.st_size, n * 156 / 4);
+	profile_release(&q);
+	profile_release(&p);
 	unlink(path);
 }
 END_TEST
@@ -449,6 +624,39 @@ START_TEST(test_read_version_1)
 	ck_assert_uint_gt(p.nmodules, 1);
 	for (i = 0; i < p.nmodules; i++)
 		ck_assert_uint_eq(p.module_flags[i], 0);
+	for (i = 0; i < p.nlocs; i++)
+		if (strcmp(profile_str(&p, p.locs[i].function), "churn") == 0 ||
+		    strcmp(profile_str(&p, p.locs[i].function),
+		    "leak_calloc") == 0)
+			named++;
+	ck_assert_uint_eq(named, 2);
+	profile_release(&p);
+}
+END_TEST
+
+/*
+ * A version 2 file, written by heapprof before the body was compressed
+ * (data/golden/basic-v2.data, tests/progs/basic), still loads; the CLI
+ * test t0014 compares its whole report.
+ */
+START_TEST(test_read_version_2)
+{
+	char err[256], path[512];
+	struct profile p;
+	const char *srcdir = getenv("top_srcdir");
+	size_t i, named = 0;
+
+	snprintf(path, sizeof path, "%s/data/golden/basic-v2.data",
+	    srcdir != NULL ? srcdir : ".");
+	ck_assert_msg(profile_read(&p, path, err, sizeof err) == 0,
+	    "read failed: %s", err);
+	ck_assert_uint_eq(p.nsites, 2);
+	ck_assert_uint_eq(p.total_bytes, 1500);
+	ck_assert_uint_eq(p.total_blocks, 15);
+	ck_assert_uint_eq(p.peak_bytes, 600);
+	ck_assert_uint_eq(p.end_bytes, 500);
+	ck_assert_uint_gt(p.nmodules, 1);
+	ck_assert_str_eq(profile_str(&p, p.command), "tests/progs/basic");
 	for (i = 0; i < p.nlocs; i++)
 		if (strcmp(profile_str(&p, p.locs[i].function), "churn") == 0 ||
 		    strcmp(profile_str(&p, p.locs[i].function),
@@ -587,6 +795,161 @@ START_TEST(test_read_truncated)
 }
 END_TEST
 
+/*
+ * The deflate stream cut short at every byte, the header's stream length
+ * made to agree: inflating finds the end missing.
+ */
+START_TEST(test_read_stream_cut)
+{
+	const char *good = tmppath("good.hp"), *cut = tmppath("cut.hp");
+	const char *err;
+	unsigned char *data, *copy;
+	size_t len, n;
+
+	data = standard_file(good, &len);
+	copy = xmalloc(len);
+	for (n = HEADER_LEN; n < len; n++) {
+		memcpy(copy, data, n);
+		put_le64(copy + 24, n - HEADER_LEN);
+		write_file(cut, copy, n);
+		err = read_fails(cut);
+		if (!has(err, "truncated") && !has(err, "corrupt"))
+			ck_abort_msg("stream cut at %zu of %zu: %s", n, len,
+			    err);
+	}
+	/* Where the stream breaks off, not only where the file does. */
+	memcpy(copy, data, len / 2);
+	put_le64(copy + 24, len / 2 - HEADER_LEN);
+	write_file(cut, copy, len / 2);
+	err = read_fails(cut);
+	ck_assert_msg(has(err, "truncated profile (the compressed body stops"),
+	    "%s", err);
+	free(copy);
+	free(data);
+	unlink(good);
+	unlink(cut);
+}
+END_TEST
+
+/*
+ * Every byte of the file flipped in turn, header and stream: zlib's
+ * Adler-32 finds what deflate's own structure does not.
+ */
+START_TEST(test_read_flipped)
+{
+	const char *good = tmppath("good.hp"), *bad = tmppath("flip.hp");
+	const char *err;
+	unsigned char *data;
+	size_t len, i;
+
+	data = standard_file(good, &len);
+	for (i = 0; i < len; i++) {
+		data[i] ^= 0xff;
+		write_file(bad, data, len);
+		data[i] ^= 0xff;
+		err = read_fails(bad);
+		if (!has(err, "truncated") && !has(err, "corrupt") &&
+		    !has(err, "newer") && !has(err, "not a heapprof profile"))
+			ck_abort_msg("byte %zu of %zu flipped: %s", i, len, err);
+		if (i >= HEADER_LEN && !has(err, "corrupt profile (") &&
+		    !has(err, "truncated profile ("))
+			ck_abort_msg("stream byte %zu flipped: %s", i, err);
+	}
+	/* The last byte of the stream is the end of the Adler-32. */
+	data[len - 1] ^= 0x01;
+	write_file(bad, data, len);
+	err = read_fails(bad);
+	ck_assert_msg(has(err, "corrupt profile (compressed body: incorrect "
+	    "data check)"), "%s", err);
+	free(data);
+	unlink(good);
+	unlink(bad);
+}
+END_TEST
+
+/* data with the u64 at off replaced by v must be refused with msg. */
+static void
+expect_refused64(const char *path, const unsigned char *data, size_t len,
+    size_t off, uint64_t v, const char *msg)
+{
+	unsigned char *copy = xmalloc(len);
+	const char *err;
+
+	memcpy(copy, data, len);
+	put_le64(copy + off, v);
+	write_file(path, copy, len);
+	free(copy);
+	err = read_fails(path);
+	ck_assert_msg(has(err, msg), "u64 at %zu = %#llx: %s", off,
+	    (unsigned long long)v, err);
+}
+
+/*
+ * The header's lengths: a body length that is wrong either way, or so
+ * large that deflate could not have produced it from the stream (which
+ * must be refused before it is allocated: the last would need 16 EiB);
+ * a stream length that disagrees with the file; an unknown method.
+ */
+START_TEST(test_read_bad_lengths)
+{
+	const char *good = tmppath("good.hp"), *bad = tmppath("len.hp");
+	unsigned char *data, *body, *file;
+	size_t len, blen, zlen, flen;
+	const char *err;
+	char msg[128];
+
+	data = standard_file(good, &len);
+	blen = get_le64(data + 16);
+	zlen = len - HEADER_LEN;
+	expect_refused64(bad, data, len, 16, blen - 1,
+	    "corrupt profile (the body inflates to more than");
+	snprintf(msg, sizeof msg, "corrupt profile (the body inflates to "
+	    "%zu bytes, its header says %zu)", blen, blen + 1);
+	expect_refused64(bad, data, len, 16, blen + 1, msg);
+	expect_refused64(bad, data, len, 16, 0,
+	    "corrupt profile (the body inflates to more than the 0 bytes");
+	/* As much as deflate can give: allocated, then found short. */
+	snprintf(msg, sizeof msg, "corrupt profile (the body inflates to "
+	    "%zu bytes, its header says %zu)", blen, zlen * 1032);
+	expect_refused64(bad, data, len, 16, (uint64_t)zlen * 1032, msg);
+	expect_refused64(bad, data, len, 16, (uint64_t)zlen * 1032 + 1,
+	    "more than");
+	expect_refused64(bad, data, len, 16, (uint64_t)1 << 62, "more than");
+	expect_refused64(bad, data, len, 16, UINT64_MAX,
+	    "corrupt profile (its header claims a body of "
+	    "18446744073709551615 bytes");
+	expect_refused64(bad, data, len, 24, zlen + 1, "truncated profile (");
+	expect_refused64(bad, data, len, 24, UINT64_MAX, "truncated profile (");
+	expect_refused64(bad, data, len, 24, zlen - 1,
+	    "corrupt profile (1 bytes of trailing data)");
+	expect_refused64(bad, data, len, 24, 0, "corrupt profile (");
+
+	/* A stream that ends before the bytes its header counts. */
+	body = body_of(data, len, &blen);
+	file = file_of(3, body, blen, &flen);
+	file = xrealloc(file, flen + 3);
+	memset(file + flen, 0, 3);
+	put_le64(file + 24, flen + 3 - HEADER_LEN);
+	write_file(bad, file, flen + 3);
+	err = read_fails(bad);
+	ck_assert_msg(has(err, "corrupt profile (3 bytes of trailing data in "
+	    "the compressed body)"), "%s", err);
+
+	/* Compression methods other than zlib's. */
+	file = xrealloc(file, len);
+	memcpy(file, data, len);
+	put_le32(file + 12, 0);
+	write_file(bad, file, len);
+	err = read_fails(bad);
+	ck_assert_msg(has(err, "unknown compression method 0"), "%s", err);
+	free(file);
+	free(body);
+	free(data);
+	unlink(good);
+	unlink(bad);
+}
+END_TEST
+
 START_TEST(test_read_newer)
 {
 	const char *path = tmppath("newer.hp");
@@ -614,27 +977,11 @@ START_TEST(test_read_newer)
 }
 END_TEST
 
-static uint32_t
-get_le32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	    (uint32_t)p[3] << 24;
-}
-
-static void
-put_le32(unsigned char *p, uint32_t v)
-{
-	p[0] = (unsigned char)v;
-	p[1] = (unsigned char)(v >> 8);
-	p[2] = (unsigned char)(v >> 16);
-	p[3] = (unsigned char)(v >> 24);
-}
-
-/* Offset of section tag's payload, found by walking the headers. */
+/* Offset of section tag's payload in a body, found by walking the headers. */
 static size_t
 section_payload(const unsigned char *data, size_t len, uint32_t tag)
 {
-	size_t off = 16;
+	size_t off = 4;
 	uint64_t plen;
 
 	while (off + 16 <= len) {
@@ -647,17 +994,23 @@ section_payload(const unsigned char *data, size_t len, uint32_t tag)
 	return 0;
 }
 
-/* Write data with the u32 at off replaced by v; expect the reader to balk. */
+/*
+ * Write the body with the u32 at off replaced by v, compressed, as the
+ * writer would; expect the reader to balk.
+ */
 static void
-expect_refused(const char *path, const unsigned char *data, size_t len,
+expect_refused(const char *path, const unsigned char *body, size_t blen,
     size_t off, uint32_t v, const char *what)
 {
-	unsigned char *copy = xmalloc(len);
+	unsigned char *copy = xmalloc(blen), *file;
 	const char *err;
+	size_t len;
 
-	memcpy(copy, data, len);
+	memcpy(copy, body, blen);
 	put_le32(copy + off, v);
-	write_file(path, copy, len);
+	file = file_of(PROFILE_VERSION, copy, blen, &len);
+	write_file(path, file, len);
+	free(file);
 	free(copy);
 	err = read_fails(path);
 	ck_assert_msg(has(err, "corrupt") || has(err, "truncated"),
@@ -666,17 +1019,20 @@ expect_refused(const char *path, const unsigned char *data, size_t len,
 
 /*
  * Indices point into other tables; one out of range must be refused
- * before a report follows it.  Offsets follow the layout in profile.c.
+ * before a report follows it, even in a body whose stream is intact.
+ * Offsets follow the layout in profile.c.
  */
 START_TEST(test_read_bad_index)
 {
 	static const uint32_t huge[] = { 0xffffffffu, 0x80000000u, 0x10000u };
 	const char *good = tmppath("good.hp"), *bad = tmppath("bad.hp");
-	size_t len, meta, mods, frames, stacks, sites, i;
-	unsigned char *data;
+	size_t len, flen, meta, mods, frames, stacks, sites, i;
+	unsigned char *data, *file;
 	uint32_t v;
 
-	data = standard_file(good, &len);
+	file = standard_file(good, &flen);
+	data = body_of(file, flen, &len);
+	free(file);
 	meta = section_payload(data, len, 1);
 	mods = section_payload(data, len, 3);
 	frames = section_payload(data, len, 5);
@@ -764,6 +1120,9 @@ make_profile_suite(void)
 	tcase_add_test(tc, test_file_header);
 	tcase_add_test(tc, test_empty_profile);
 	tcase_add_test(tc, test_read_version_1);
+	tcase_add_test(tc, test_read_version_2);
+	tcase_add_test(tc, test_read_uncompressed_body);
+	tcase_add_test(tc, test_round_trip_large);
 	tcase_add_test(tc, test_intern_after_read);
 	suite_add_tcase(s, tc);
 
@@ -774,6 +1133,9 @@ make_profile_suite(void)
 	tcase_add_test(tc, test_read_empty);
 	tcase_add_test(tc, test_read_foreign);
 	tcase_add_test(tc, test_read_truncated);
+	tcase_add_test(tc, test_read_stream_cut);
+	tcase_add_test(tc, test_read_flipped);
+	tcase_add_test(tc, test_read_bad_lengths);
 	tcase_add_test(tc, test_read_newer);
 	tcase_add_test(tc, test_read_bad_index);
 	tcase_add_test(tc, test_write_missing_dir);

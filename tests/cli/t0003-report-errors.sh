@@ -30,7 +30,57 @@ cp good.data newer.data
 printf '\377' | dd of=newer.data bs=1 seek=8 conv=notrunc 2>/dev/null
 run_status rc "$HP" report newer.data
 expect_eq "newer version: status" 1 "$rc"
-expect_grep "newer version: message" "heapprof: 'newer.data': profile format version 255 is newer than this heapprof reads (2)" err
+expect_grep "newer version: message" "heapprof: 'newer.data': profile format version 255 is newer than this heapprof reads (3)" err
+
+# put_u64 FILE OFFSET VALUE: overwrite 8 bytes of FILE, little-endian.
+put_u64() {
+	_v=$3 _i=0 _s=
+	while [ "$_i" -lt 8 ]; do
+		_s="$_s\\$(printf %o $((_v & 255)))"
+		_v=$((_v >> 8))
+		_i=$((_i + 1))
+	done
+	printf "$_s" | dd of="$1" bs=1 seek="$2" conv=notrunc 2>/dev/null
+}
+
+# expect_refused NAME MESSAGE: report NAME.data fails with one line that
+# starts with MESSAGE.
+expect_refused() {
+	run_status rc "$HP" report "$1.data"
+	expect_eq "$1: status" 1 "$rc"
+	expect_eq "$1: one line" 1 "$(wc -l <err)"
+	expect_grep "$1: message" "heapprof: '$1.data': $2" err
+}
+
+# The compressed body, after the 32-byte header (u64 body length at 16,
+# u64 stream length at 24, as heapprof-data(5) says).
+size=$(wc -c <good.data)
+zlen=$((size - 32))
+blen=$(od -An -tu8 -j16 -N8 good.data | tr -d ' ')
+expect_eq "stream length is the rest of the file" "$zlen" \
+    "$(od -An -tu8 -j24 -N8 good.data | tr -d ' ')"
+
+# Cut in the middle of the deflate stream, the header made to agree.
+head -c $((32 + zlen / 2)) good.data >midstream.data
+put_u64 midstream.data 24 $((zlen / 2))
+expect_refused midstream "truncated profile (the compressed body stops after "
+
+# One byte flipped in the middle of the stream.
+cp good.data flipped.data
+off=$((32 + zlen / 2))
+b=$(od -An -tu1 -j$off -N1 good.data | tr -d ' ')
+printf "\\$(printf %o $((b ^ 255)))" |
+	dd of=flipped.data bs=1 seek=$off conv=notrunc 2>/dev/null
+expect_refused flipped "corrupt profile ("
+
+# A body length one too many, and one no stream of this size could hold
+# (refused before anything that large is allocated).
+cp good.data longer.data
+put_u64 longer.data 16 $((blen + 1))
+expect_refused longer "corrupt profile (the body inflates to $blen bytes, its header says $((blen + 1)))"
+cp good.data huge.data
+put_u64 huge.data 16 4611686018427387904
+expect_refused huge "corrupt profile (its header claims a body of 4611686018427387904 bytes, more than $zlen compressed bytes can hold)"
 
 run_status rc "$HP" report --sort=nonsense good.data
 expect_eq "bad sort key: status" 64 "$rc"
