@@ -26,9 +26,10 @@ static const uint64_t stack_r[] = { 0x404040, 0x402020, 0x405050 };
 static uint64_t recbuf[(sizeof(struct hp_rec_realloc) +
     (HP_MAX_FRAMES + 8) * sizeof(uint64_t)) / sizeof(uint64_t)];
 
+/* With HP_RECF_STACK_ID in flags, `stack` names the stack, not frames. */
 static void
 alloc_rec(struct collector *c, uint64_t addr, uint64_t size, uint64_t time,
-    const uint64_t *frames, uint32_t n, uint16_t flags)
+    const uint64_t *frames, uint32_t n, uint16_t flags, uint32_t stack)
 {
 	struct hp_rec_alloc *a = (struct hp_rec_alloc *)(void *)recbuf;
 
@@ -40,7 +41,9 @@ alloc_rec(struct collector *c, uint64_t addr, uint64_t size, uint64_t time,
 	a->size = size;
 	a->time = time;
 	a->nframes = n;
-	memcpy(a + 1, frames, n * sizeof *frames);
+	a->stack = stack;
+	if (n > 0)
+		memcpy(a + 1, frames, n * sizeof *frames);
 	collector_record(c, &a->hdr);
 }
 
@@ -92,26 +95,11 @@ stack_rec(struct collector *c, uint32_t id, const uint64_t *frames,
 	collector_record(c, &st->hdr);
 }
 
-/* An allocation whose stack is named by an agent's stack id. */
-static void
-alloc_id(struct collector *c, uint64_t addr, uint64_t size, uint64_t time,
-    uint32_t id)
-{
-	struct hp_rec_alloc *a = (struct hp_rec_alloc *)(void *)recbuf;
-
-	memset(recbuf, 0, sizeof recbuf);
-	a->hdr.len = sizeof *a;
-	a->hdr.type = HP_REC_ALLOC;
-	a->hdr.flags = HP_RECF_STACK_ID;
-	a->addr = addr;
-	a->size = size;
-	a->time = time;
-	a->stack = id;
-	collector_record(c, &a->hdr);
-}
 
 #define ALLOC(c, addr, size, time, s) \
-	alloc_rec((c), (addr), (size), (time), (s), NF(s), 0)
+	alloc_rec((c), (addr), (size), (time), (s), NF(s), 0, 0)
+#define alloc_id(c, addr, size, time, id) \
+	alloc_rec((c), (addr), (size), (time), NULL, 0, HP_RECF_STACK_ID, (id))
 #define FREE(c, addr, time) \
 	free_rec((c), (addr), (time))
 #define REALLOC(c, old, new, size, time, s) \
@@ -744,11 +732,12 @@ START_TEST(test_bad_records)
 	/* A length that fits but more frames than the agent ever sends. */
 	for (i = 0; i <= HP_MAX_FRAMES; i++)
 		frames[i] = 0x1000 + i;
-	alloc_rec(&c, 0x100, 10, 1, frames, HP_MAX_FRAMES + 1, 0);
+	alloc_rec(&c, 0x100, 10, 1, frames, HP_MAX_FRAMES + 1, 0, 0);
 	ck_assert_uint_eq(c.anomalies.bad_record, 2);
 	expect_untouched(&c);
 	/* The limit itself is fine. */
-	alloc_rec(&c, 0x100, 10, 1, frames, HP_MAX_FRAMES, HP_RECF_TRUNCATED);
+	alloc_rec(&c, 0x100, 10, 1, frames, HP_MAX_FRAMES,
+	    HP_RECF_TRUNCATED, 0);
 	ck_assert_uint_eq(c.anomalies.bad_record, 2);
 	ck_assert_uint_eq(c.total_blocks, 1);
 	ck_assert_uint_eq(c.stacks.stacks[0].n, HP_MAX_FRAMES);

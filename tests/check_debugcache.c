@@ -10,7 +10,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <gelf.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -22,43 +21,10 @@
 #include "check_heapprof.h"
 #include "debugcache.h"
 
-/* A scratch directory for each test, made and removed in its process. */
-static char tmpdir[64];
-
-static int
-remove_entry(const char *path, const struct stat *st, int flag,
-    struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 static void
 tmpdir_setup(void)
 {
-	snprintf(tmpdir, sizeof tmpdir, "/tmp/check-debugcache.XXXXXX");
-	if (mkdtemp(tmpdir) == NULL)
-		ck_abort_msg("mkdtemp: %s", strerror(errno));
-}
-
-static void
-tmpdir_teardown(void)
-{
-	nftw(tmpdir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
-}
-
-/* name in the scratch directory, valid until the next call but one. */
-static char *
-tmppath(const char *name)
-{
-	static char path[2][256];
-	static int which;
-
-	which ^= 1;
-	snprintf(path[which], sizeof path[which], "%s/%s", tmpdir, name);
-	return path[which];
+	scratch_make("debugcache");
 }
 
 /* --- Dir ------------------------------------------------------------------ */
@@ -256,7 +222,7 @@ cache_open(const char *src, const unsigned char *want_id)
 	int fd = open(src, O_RDONLY), cfd;
 
 	ck_assert_int_ge(fd, 0);
-	cfd = debugcache_open(tmppath("cache/debug"), fd, want_id, sizeof id);
+	cfd = debugcache_open(scratch_path("cache/debug"), fd, want_id, sizeof id);
 	close(fd);
 	return cfd;
 }
@@ -310,16 +276,16 @@ START_TEST(test_copy_made_and_reused)
 	int fd;
 
 	snprintf(copy, sizeof copy, "%s",
-	    tmppath("cache/debug/" ID_HEX ".debug"));
-	make_debug_file(tmppath("lib.debug"), UNIT_COMPILE, 1, 0);
-	fd = cache_open(tmppath("lib.debug"), id);
+	    scratch_path("cache/debug/" ID_HEX ".debug"));
+	make_debug_file(scratch_path("lib.debug"), UNIT_COMPILE, 1, 0);
+	fd = cache_open(scratch_path("lib.debug"), id);
 	ck_assert_int_ge(fd, 0);
-	check_copy(fd, tmppath("lib.debug"));
+	check_copy(fd, scratch_path("lib.debug"));
 	close(fd);
 	ck_assert_int_eq(stat(copy, &a), 0);
 	ck_assert_int_eq(a.st_mode & 0777, 0600);
 
-	fd = cache_open(tmppath("lib.debug"), id);
+	fd = cache_open(scratch_path("lib.debug"), id);
 	ck_assert_int_ge(fd, 0);
 	close(fd);
 	ck_assert_int_eq(stat(copy, &b), 0);
@@ -334,16 +300,16 @@ START_TEST(test_copy_truncated)
 	int fd;
 
 	snprintf(copy, sizeof copy, "%s",
-	    tmppath("cache/debug/" ID_HEX ".debug"));
-	make_debug_file(tmppath("lib.debug"), UNIT_COMPILE, 1, 0);
-	fd = cache_open(tmppath("lib.debug"), id);
+	    scratch_path("cache/debug/" ID_HEX ".debug"));
+	make_debug_file(scratch_path("lib.debug"), UNIT_COMPILE, 1, 0);
+	fd = cache_open(scratch_path("lib.debug"), id);
 	ck_assert_int_ge(fd, 0);
 	close(fd);
 	ck_assert_int_eq(stat(copy, &a), 0);
 	ck_assert_int_eq(truncate(copy, a.st_size - 1), 0);
-	fd = cache_open(tmppath("lib.debug"), id);
+	fd = cache_open(scratch_path("lib.debug"), id);
 	ck_assert_int_ge(fd, 0);
-	check_copy(fd, tmppath("lib.debug"));
+	check_copy(fd, scratch_path("lib.debug"));
 	close(fd);
 	ck_assert_int_eq(stat(copy, &b), 0);
 	ck_assert_int_eq(b.st_size, a.st_size);
@@ -356,37 +322,37 @@ START_TEST(test_copy_wrong_id)
 
 	memcpy(other, id, sizeof id);
 	other[0] ^= 1;
-	make_debug_file(tmppath("lib.debug"), UNIT_COMPILE, 1, 0);
-	ck_assert_int_eq(cache_open(tmppath("lib.debug"), other), -1);
-	ck_assert(!exists(tmppath("cache")));
+	make_debug_file(scratch_path("lib.debug"), UNIT_COMPILE, 1, 0);
+	ck_assert_int_eq(cache_open(scratch_path("lib.debug"), other), -1);
+	ck_assert(!exists(scratch_path("cache")));
 }
 END_TEST
 
 START_TEST(test_nothing_compressed)
 {
-	make_debug_file(tmppath("lib.debug"), UNIT_COMPILE, 0, 0);
-	ck_assert_int_eq(cache_open(tmppath("lib.debug"), id), -1);
-	ck_assert(!exists(tmppath("cache")));
+	make_debug_file(scratch_path("lib.debug"), UNIT_COMPILE, 0, 0);
+	ck_assert_int_eq(cache_open(scratch_path("lib.debug"), id), -1);
+	ck_assert(!exists(scratch_path("cache")));
 }
 END_TEST
 
 /* A skeleton unit's .dwo is looked for beside the file libdw opened. */
 START_TEST(test_skeleton_not_cached)
 {
-	make_debug_file(tmppath("lib.debug"), UNIT_SKELETON, 1, 0);
-	ck_assert_int_eq(cache_open(tmppath("lib.debug"), id), -1);
-	ck_assert(!exists(tmppath("cache/debug/" ID_HEX ".debug")));
+	make_debug_file(scratch_path("lib.debug"), UNIT_SKELETON, 1, 0);
+	ck_assert_int_eq(cache_open(scratch_path("lib.debug"), id), -1);
+	ck_assert(!exists(scratch_path("cache/debug/" ID_HEX ".debug")));
 	/* No temporary file left either: the directory is empty. */
-	ck_assert_int_eq(rmdir(tmppath("cache/debug")), 0);
+	ck_assert_int_eq(rmdir(scratch_path("cache/debug")), 0);
 }
 END_TEST
 
 START_TEST(test_too_big)
 {
-	make_debug_file(tmppath("lib.debug"), UNIT_COMPILE, 1,
+	make_debug_file(scratch_path("lib.debug"), UNIT_COMPILE, 1,
 	    DEBUGCACHE_MAX_SIZE + 1);
-	ck_assert_int_eq(cache_open(tmppath("lib.debug"), id), -1);
-	ck_assert(!exists(tmppath("cache")));
+	ck_assert_int_eq(cache_open(scratch_path("lib.debug"), id), -1);
+	ck_assert(!exists(scratch_path("cache")));
 }
 END_TEST
 
@@ -394,11 +360,11 @@ START_TEST(test_dir_cannot_be_made)
 {
 	int fd;
 
-	make_debug_file(tmppath("lib.debug"), UNIT_COMPILE, 1, 0);
-	fd = open(tmppath("cache"), O_WRONLY | O_CREAT, 0644);
+	make_debug_file(scratch_path("lib.debug"), UNIT_COMPILE, 1, 0);
+	fd = open(scratch_path("cache"), O_WRONLY | O_CREAT, 0644);
 	ck_assert_int_ge(fd, 0);
 	close(fd);
-	ck_assert_int_eq(cache_open(tmppath("lib.debug"), id), -1);
+	ck_assert_int_eq(cache_open(scratch_path("lib.debug"), id), -1);
 }
 END_TEST
 
@@ -413,7 +379,7 @@ make_debugcache_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("Copy");
-	tcase_add_checked_fixture(tc, tmpdir_setup, tmpdir_teardown);
+	tcase_add_checked_fixture(tc, tmpdir_setup, scratch_remove);
 	tcase_add_test(tc, test_copy_made_and_reused);
 	tcase_add_test(tc, test_copy_truncated);
 	tcase_add_test(tc, test_copy_wrong_id);

@@ -14,4 +14,14 @@ Suite *make_report_suite(void);
 Suite *make_preflight_suite(void);
 Suite *make_debugcache_suite(void);
 
+/*
+ * check_scratch.c: scratch_make (from a fixture) makes /tmp/check-SUITE.*
+ * as scratch_dir, scratch_remove removes it and all in it; scratch_path
+ * names a file in it, valid until the next call but one.
+ */
+extern char scratch_dir[64];
+void scratch_make(const char *suite);
+void scratch_remove(void);
+char *scratch_path(const char *name);
+
 #endif

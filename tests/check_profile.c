@@ -9,7 +9,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,45 +23,10 @@
 #include "profile.h"
 #include "xmalloc.h"
 
-/*
- * One scratch directory per test case, made and removed in the parent
- * (an unchecked fixture) so it goes away even when a test fails.
- */
-static char tmpdir[64];
-
-static int
-remove_entry(const char *path, const struct stat *st, int flag,
-    struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 static void
 tmpdir_setup(void)
 {
-	snprintf(tmpdir, sizeof tmpdir, "/tmp/check-profile.XXXXXX");
-	if (mkdtemp(tmpdir) == NULL)
-		ck_abort_msg("mkdtemp: %s", strerror(errno));
-}
-
-static void
-tmpdir_teardown(void)
-{
-	nftw(tmpdir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
-}
-
-static char *
-tmppath(const char *name)
-{
-	static char path[2][256];
-	static int which;
-
-	which ^= 1;
-	snprintf(path[which], sizeof path[which], "%s/%s", tmpdir, name);
-	return path[which];
+	scratch_make("profile");
 }
 
 /* Names in dir other than . and .., joined by spaces. */
@@ -92,7 +56,7 @@ dir_entries(const char *dir, char *names, size_t len)
 static const char *
 fresh_dir(const char *name)
 {
-	const char *dir = tmppath(name);
+	const char *dir = scratch_path(name);
 
 	ck_assert_int_eq(mkdir(dir, 0755), 0);
 	return dir;
@@ -508,7 +472,7 @@ START_TEST(test_file_header)
 	    0, 0, 0, 0, 128, 0, 0, 0, 0, 0, 0, 0 };
 	unsigned char *data, *body;
 	size_t len, blen;
-	const char *path = tmppath("header.hp");
+	const char *path = scratch_path("header.hp");
 
 	data = standard_file(path, &len);
 	ck_assert_uint_gt(len, HEADER_LEN);
@@ -535,7 +499,7 @@ START_TEST(test_read_uncompressed_body)
 {
 	char err[256];
 	struct profile p, q;
-	const char *path = tmppath("v2.hp");
+	const char *path = scratch_path("v2.hp");
 	unsigned char *data, *body, *v2;
 	size_t len, blen, v2len;
 
@@ -564,7 +528,7 @@ START_TEST(test_round_trip_large)
 {
 	char err[256], name[64];
 	struct profile p, q;
-	const char *path = tmppath("large.hp");
+	const char *path = scratch_path("large.hp");
 	size_t i, n = 5000;
 	struct stat st;
 
@@ -671,7 +635,7 @@ START_TEST(test_empty_profile)
 {
 	char err[256];
 	struct profile p, q;
-	const char *path = tmppath("empty.hp");
+	const char *path = scratch_path("empty.hp");
 
 	profile_init(&p);
 	ck_assert_int_eq(profile_write(&p, path), 0);
@@ -695,7 +659,7 @@ START_TEST(test_intern_after_read)
 {
 	char err[256], name[16];
 	struct profile p, q;
-	const char *path = tmppath("many.hp");
+	const char *path = scratch_path("many.hp");
 	uint32_t ids[101], i;
 
 	profile_init(&p);
@@ -719,7 +683,7 @@ END_TEST
 
 START_TEST(test_read_missing)
 {
-	const char *path = tmppath("no-such.hp");
+	const char *path = scratch_path("no-such.hp");
 	const char *err;
 
 	err = read_fails(path);
@@ -732,7 +696,7 @@ END_TEST
 
 START_TEST(test_read_directory)
 {
-	const char *err = read_fails(tmpdir);
+	const char *err = read_fails(scratch_dir);
 
 	ck_assert_msg(has(err, "Is a directory"), "%s", err);
 }
@@ -740,7 +704,7 @@ END_TEST
 
 START_TEST(test_read_empty)
 {
-	const char *path = tmppath("zero.hp");
+	const char *path = scratch_path("zero.hp");
 	const char *err;
 
 	write_file(path, "", 0);
@@ -754,7 +718,7 @@ START_TEST(test_read_foreign)
 {
 	static const char text[] = "Lorem ipsum dolor sit amet, consectetur "
 	    "adipiscing elit, sed do eiusmod tempor.\n";
-	const char *path = tmppath("text.hp");
+	const char *path = scratch_path("text.hp");
 	const char *err;
 
 	write_file(path, text, sizeof text - 1);
@@ -770,7 +734,7 @@ END_TEST
 
 START_TEST(test_read_truncated)
 {
-	const char *good = tmppath("good.hp"), *cut = tmppath("cut.hp");
+	const char *good = scratch_path("good.hp"), *cut = scratch_path("cut.hp");
 	const char *err;
 	unsigned char *data;
 	size_t len, n;
@@ -801,7 +765,7 @@ END_TEST
  */
 START_TEST(test_read_stream_cut)
 {
-	const char *good = tmppath("good.hp"), *cut = tmppath("cut.hp");
+	const char *good = scratch_path("good.hp"), *cut = scratch_path("cut.hp");
 	const char *err;
 	unsigned char *data, *copy;
 	size_t len, n;
@@ -837,7 +801,7 @@ END_TEST
  */
 START_TEST(test_read_flipped)
 {
-	const char *good = tmppath("good.hp"), *bad = tmppath("flip.hp");
+	const char *good = scratch_path("good.hp"), *bad = scratch_path("flip.hp");
 	const char *err;
 	unsigned char *data;
 	size_t len, i;
@@ -892,7 +856,7 @@ expect_refused64(const char *path, const unsigned char *data, size_t len,
  */
 START_TEST(test_read_bad_lengths)
 {
-	const char *good = tmppath("good.hp"), *bad = tmppath("len.hp");
+	const char *good = scratch_path("good.hp"), *bad = scratch_path("len.hp");
 	unsigned char *data, *body, *file;
 	size_t len, blen, zlen, flen;
 	const char *err;
@@ -952,7 +916,7 @@ END_TEST
 
 START_TEST(test_read_newer)
 {
-	const char *path = tmppath("newer.hp");
+	const char *path = scratch_path("newer.hp");
 	const char *err;
 	unsigned char *data;
 	uint32_t version;
@@ -1025,7 +989,7 @@ expect_refused(const char *path, const unsigned char *body, size_t blen,
 START_TEST(test_read_bad_index)
 {
 	static const uint32_t huge[] = { 0xffffffffu, 0x80000000u, 0x10000u };
-	const char *good = tmppath("good.hp"), *bad = tmppath("bad.hp");
+	const char *good = scratch_path("good.hp"), *bad = scratch_path("bad.hp");
 	size_t len, flen, meta, mods, frames, stacks, sites, i;
 	unsigned char *data, *file;
 	uint32_t v;
@@ -1114,7 +1078,7 @@ make_profile_suite(void)
 	TCase *tc;
 
 	tc = tcase_create("Core");
-	tcase_add_unchecked_fixture(tc, tmpdir_setup, tmpdir_teardown);
+	tcase_add_unchecked_fixture(tc, tmpdir_setup, scratch_remove);
 	tcase_add_test(tc, test_string_interning);
 	tcase_add_test(tc, test_round_trip);
 	tcase_add_test(tc, test_file_header);
@@ -1127,7 +1091,7 @@ make_profile_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("Errors");
-	tcase_add_unchecked_fixture(tc, tmpdir_setup, tmpdir_teardown);
+	tcase_add_unchecked_fixture(tc, tmpdir_setup, scratch_remove);
 	tcase_add_test(tc, test_read_missing);
 	tcase_add_test(tc, test_read_directory);
 	tcase_add_test(tc, test_read_empty);
