@@ -176,6 +176,13 @@ ring_wait_for_space(struct ring *r, unsigned *spins)
 	struct timespec ts = { 0, 50 * 1000 * 1000 };
 	uint32_t seq;
 
+	/*
+	 * Counted when the ring is first found full, however the wait ends:
+	 * under load the consumer often frees space during the yields below,
+	 * and the futex sleep is never reached.
+	 */
+	if (*spins == 0)
+		__atomic_add_fetch(&r->hdr->full_waits, 1, __ATOMIC_RELAXED);
 	if (++*spins < 64) {
 #if defined(__x86_64__) || defined(__i386__)
 		__builtin_ia32_pause();
@@ -188,7 +195,6 @@ ring_wait_for_space(struct ring *r, unsigned *spins)
 	}
 	seq = LOAD(&r->hdr->tail_seq, __ATOMIC_ACQUIRE);
 	STORE(&r->hdr->producers_waiting, 1, __ATOMIC_SEQ_CST);
-	__atomic_add_fetch(&r->hdr->full_waits, 1, __ATOMIC_RELAXED);
 	/* The consumer may be dozing between polls: the ring is full now. */
 	ring_wake_consumer(r);
 	futex(&r->hdr->tail_seq, FUTEX_WAIT, seq, &ts);

@@ -72,7 +72,7 @@ struct hp_ring_header {
 	uint32_t producers_waiting;	/* a producer sleeps on tail_seq */
 	_Alignas(64) uint32_t consumer_wake;	/* futex word, bumped to wake the consumer */
 	uint32_t pad1;
-	uint64_t full_waits;		/* times a producer slept for space */
+	uint64_t full_waits;		/* times a producer found it full */
 };
 
 enum hp_rec_type {

@@ -5,7 +5,7 @@
 
 HEAPPROF_TEST_SLOW_COLLECTOR=1000 run_status rc "$HP" run -o p.data "$PROGS/churn"
 expect_eq "churn exits 0" 0 "$rc"
-waits=$(sed -n 's/^heapprof: test: producers waited \([0-9]*\) times.*/\1/p' err)
+waits=$(sed -n 's/^heapprof: test: producers found the ring full \([0-9]*\) times.*/\1/p' err)
 [ -n "$waits" ] && [ "$waits" -gt 0 ] ||
 	fail "the ring never filled (waits: '$waits'):$(cat err)"
 "$HP" report --format=dhat p.data >p.json || fail "report --format=dhat"
