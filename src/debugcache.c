@@ -31,6 +31,7 @@
 #include <elfutils/libdw.h>
 #include <elfutils/libdwelf.h>
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <gelf.h>
 #include <stdio.h>
@@ -443,11 +444,66 @@ debugcache_open(const char *dir, int fd, const unsigned char *id,
 	}
 	strcpy(p, ".debug");
 	cfd = open_copy(path, src, id, idlen);
-	if (cfd < 0 && create(dir, path, src) == 0)
+	if (cfd >= 0)
+		futimens(cfd, NULL);	/* its last use, for debugcache_clean */
+	else if (create(dir, path, src) == 0)
 		cfd = open_copy(path, src, id, idlen);
 	free(path);
 	elf_end(src);
 	return cfd;
+}
+
+/*
+ * What kind of name the cache made: 1 for a copy (hex digits, ".debug"),
+ * 2 for create()'s temporary file (a copy's name and ".XXXXXX"), 0 for
+ * anything else.
+ */
+static int
+cache_name_kind(const char *name)
+{
+	size_t hex = strspn(name, "0123456789abcdef");
+	const char *rest = name + hex;
+
+	if (hex < 2 || hex > 2 * MAX_ID_LEN || strncmp(rest, ".debug", 6) != 0)
+		return 0;
+	rest += 6;
+	if (*rest == '\0')
+		return 1;
+	return rest[0] == '.' && strlen(rest + 1) == 6 ? 2 : 0;
+}
+
+void
+debugcache_clean(const char *dir, time_t now)
+{
+	char *stamp = xmalloc(strlen(dir) + sizeof "/cleaned");
+	struct dirent *de;
+	struct stat st;
+	DIR *d;
+	int kind, fd;
+
+	sprintf(stamp, "%s/cleaned", dir);
+	if ((stat(stamp, &st) == 0 &&
+	    now - st.st_mtime < DEBUGCACHE_CLEAN_INTERVAL &&
+	    st.st_mtime <= now) || (d = opendir(dir)) == NULL) {
+		free(stamp);
+		return;
+	}
+	/* Stamped first, so that runs started meanwhile do not scan too. */
+	if ((fd = open(stamp, O_WRONLY | O_CREAT | O_CLOEXEC, 0600)) >= 0) {
+		futimens(fd, (struct timespec[2]){ { now, 0 }, { now, 0 } });
+		close(fd);
+	}
+	free(stamp);
+	while ((de = readdir(d)) != NULL) {
+		kind = cache_name_kind(de->d_name);
+		if (kind == 0 || fstatat(dirfd(d), de->d_name, &st,
+		    AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode))
+			continue;
+		if (now - st.st_mtime > (kind == 1 ? DEBUGCACHE_MAX_UNUSED :
+		    DEBUGCACHE_MAX_TMP_AGE))
+			unlinkat(dirfd(d), de->d_name, 0);
+	}
+	closedir(d);
 }
 
 /* What the scratch module's look-up found: a descriptor of ours, a name. */
@@ -542,6 +598,7 @@ debugcache_find_debuginfo(Dwfl_Module *mod, void **userdata,
     const char *debuglink_file, GElf_Word debuglink_crc,
     char **debuginfo_file_name)
 {
+	static int cleaned;
 	const unsigned char *id;
 	GElf_Addr vaddr;
 	char *dir, *name = NULL;
@@ -551,6 +608,10 @@ debugcache_find_debuginfo(Dwfl_Module *mod, void **userdata,
 	if (idlen > 0 &&
 	    is_main_lookup(mod, file_name, debuglink_file, debuglink_crc) &&
 	    (dir = debugcache_dir()) != NULL) {
+		if (!cleaned) {
+			debugcache_clean(dir, time(NULL));
+			cleaned = 1;
+		}
 		fd = standard_lookup(modname, file_name, &name);
 		if (fd >= 0) {
 			cfd = debugcache_open(dir, fd, id, (size_t)idlen);

@@ -19,6 +19,7 @@
 
 #include <elfutils/libdwfl.h>
 #include <stddef.h>
+#include <time.h>
 
 /* Files whose decompressed sections would exceed this are not cached. */
 #define DEBUGCACHE_MAX_SIZE	((size_t)512 << 20)
@@ -54,5 +55,19 @@ char *debugcache_dir(void);
  */
 int debugcache_open(const char *dir, int fd, const unsigned char *id,
     size_t idlen);
+
+/*
+ * The cache's upkeep, on the policy of elfutils' debuginfod client: at
+ * most once a day (the modification time of dir/cleaned says when it last
+ * ran), copies not used for a week are removed, and so are temporary files
+ * over an hour old, which a run killed while writing leaves behind.  A
+ * copy's modification time is its last use: debugcache_open sets it.  Only
+ * names the cache makes are removed.  now is time(NULL) outside tests.
+ */
+#define DEBUGCACHE_CLEAN_INTERVAL	(24 * 3600)
+#define DEBUGCACHE_MAX_UNUSED		(7 * 24 * 3600)
+#define DEBUGCACHE_MAX_TMP_AGE		3600
+
+void debugcache_clean(const char *dir, time_t now);
 
 #endif

@@ -4,7 +4,8 @@
  * zlib-compressed .debug_info holding one compilation unit): made once,
  * then reused, made again when truncated; refused for the wrong build-id,
  * a file with nothing compressed, a split-DWARF skeleton, a section over
- * the size limit, and a directory that cannot be made.
+ * the size limit, and a directory that cannot be made; and the upkeep
+ * that removes copies unused for a week and abandoned temporary files.
  */
 #include "config.h"
 
@@ -16,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "check_heapprof.h"
@@ -271,6 +273,7 @@ check_copy(int fd, const char *src)
 
 START_TEST(test_copy_made_and_reused)
 {
+	struct timespec old[2] = { { 1000000000, 0 }, { 1000000000, 0 } };
 	char copy[256];
 	struct stat a, b;
 	int fd;
@@ -285,11 +288,16 @@ START_TEST(test_copy_made_and_reused)
 	ck_assert_int_eq(stat(copy, &a), 0);
 	ck_assert_int_eq(a.st_mode & 0777, 0600);
 
+	/* Reading the copy marks it used, so the upkeep keeps it. */
+	ck_assert_int_eq(utimensat(AT_FDCWD, copy, old, 0), 0);
 	fd = cache_open(scratch_path("lib.debug"), id);
 	ck_assert_int_ge(fd, 0);
 	close(fd);
 	ck_assert_int_eq(stat(copy, &b), 0);
 	ck_assert_uint_eq(a.st_ino, b.st_ino);
+	ck_assert_int_ge(b.st_mtime, time(NULL) - 3600);
+	debugcache_clean(scratch_path("cache/debug"), time(NULL));
+	ck_assert(exists(copy));
 }
 END_TEST
 
@@ -368,6 +376,80 @@ START_TEST(test_dir_cannot_be_made)
 }
 END_TEST
 
+/* --- Clean ---------------------------------------------------------------- */
+
+#define NOW	((time_t)2000000000)
+#define DAY	(24 * 3600)
+
+/* A file in the scratch cache directory, last modified at mtime. */
+static void
+make_aged(const char *name, time_t mtime)
+{
+	char path[256];
+	struct timespec t[2] = { { mtime, 0 }, { mtime, 0 } };
+	int fd;
+
+	snprintf(path, sizeof path, "%s", scratch_path(name));
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, "x", 1), 1);
+	ck_assert_int_eq(futimens(fd, t), 0);
+	close(fd);
+}
+
+static void
+clean_setup(void)
+{
+	scratch_make("debugcache");
+	ck_assert_int_eq(mkdir(scratch_path("debug"), 0700), 0);
+}
+
+#define OLD_COPY	"debug/" ID_HEX ".debug"
+#define NEW_COPY	"debug/0123456789abcdef.debug"
+#define OLD_TMP		"debug/" ID_HEX ".debug.Ab12Cd"
+#define NEW_TMP		"debug/0123456789abcdef.debug.Xy34Zw"
+
+START_TEST(test_clean_old_entries)
+{
+	static const char *const foreign[] = {
+		"debug/notes.txt", "debug/" ID_HEX ".debugx",
+		"debug/" ID_HEX ".debug.toolong", "debug/ABCDEF.debug",
+	};
+	size_t i;
+
+	make_aged(OLD_COPY, NOW - DEBUGCACHE_MAX_UNUSED - 1);
+	make_aged(NEW_COPY, NOW - DEBUGCACHE_MAX_UNUSED + DAY);
+	make_aged(OLD_TMP, NOW - DEBUGCACHE_MAX_TMP_AGE - 1);
+	make_aged(NEW_TMP, NOW - 60);
+	for (i = 0; i < sizeof foreign / sizeof foreign[0]; i++)
+		make_aged(foreign[i], NOW - 365 * DAY);
+	debugcache_clean(scratch_path("debug"), NOW);
+	ck_assert(!exists(scratch_path(OLD_COPY)));
+	ck_assert(!exists(scratch_path(OLD_TMP)));
+	ck_assert(exists(scratch_path(NEW_COPY)));
+	ck_assert(exists(scratch_path(NEW_TMP)));
+	for (i = 0; i < sizeof foreign / sizeof foreign[0]; i++)
+		ck_assert_msg(exists(scratch_path(foreign[i])),
+		    "%s was removed", foreign[i]);
+}
+END_TEST
+
+START_TEST(test_clean_once_a_day)
+{
+	struct stat st;
+
+	make_aged(OLD_COPY, NOW - DEBUGCACHE_MAX_UNUSED - 1);
+	make_aged("debug/cleaned", NOW - DEBUGCACHE_CLEAN_INTERVAL + 60);
+	debugcache_clean(scratch_path("debug"), NOW);
+	ck_assert(exists(scratch_path(OLD_COPY)));
+	/* A day after the last upkeep, the next one runs and is stamped. */
+	debugcache_clean(scratch_path("debug"), NOW + 60);
+	ck_assert(!exists(scratch_path(OLD_COPY)));
+	ck_assert_int_eq(stat(scratch_path("debug/cleaned"), &st), 0);
+	ck_assert_int_eq(st.st_mtime, NOW + 60);
+}
+END_TEST
+
 Suite *
 make_debugcache_suite(void)
 {
@@ -387,6 +469,12 @@ make_debugcache_suite(void)
 	tcase_add_test(tc, test_skeleton_not_cached);
 	tcase_add_test(tc, test_too_big);
 	tcase_add_test(tc, test_dir_cannot_be_made);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("Clean");
+	tcase_add_checked_fixture(tc, clean_setup, scratch_remove);
+	tcase_add_test(tc, test_clean_old_entries);
+	tcase_add_test(tc, test_clean_once_a_day);
 	suite_add_tcase(s, tc);
 	return s;
 }

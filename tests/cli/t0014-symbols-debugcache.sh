@@ -4,7 +4,7 @@
 # into HEAPPROF_CACHE_DIR on the first run and read from there on the
 # next; every report is byte for byte the one without the cache, also
 # when the cached copy is truncated or another file, or the directory
-# cannot be made.
+# cannot be made; and the upkeep removes what is old in the cache.
 . "$top_srcdir/tests/lib.sh"
 command -v readelf >/dev/null 2>&1 || skip "readelf (binutils) not installed"
 
@@ -62,16 +62,31 @@ expect_match "libc frames have lines" \
 expect_match "libc frames have inline chains" \
     '^    .* \(.*libio/.*:[0-9]+\) \[inlined\]$' off-sort.frames
 
+# Left by earlier runs: a copy unused for 8 days and a temporary file a
+# killed run left 2 hours ago, both removed by this run's upkeep; a copy
+# used yesterday, kept.
+mkdir -p "$cache/debug" || fail "mkdir"
+stale=$cache/debug/00112233445566778899aabbccddeeff00112233.debug
+fresh=$cache/debug/ffeeddccbbaa99887766554433221100ffeeddcc.debug
+: >"$stale" && : >"$stale.Ab12Cd" && : >"$fresh" || fail "touch"
+touch -d '8 days ago' "$stale" && touch -d '2 hours ago' "$stale.Ab12Cd" &&
+    touch -d '1 day ago' "$fresh" || fail "touch -d"
+
 # First run: the copy is made, and used.
 prof cold "$cache" "$PROGS/basic"
 same "first run" cold basic
+expect_eq "old entries removed, the rest kept" \
+    "cleaned $(basename "$fresh")" \
+    "$(cd "$cache/debug" && ls | grep -v "^$id" | tr '\n' ' ' | sed 's/ $//')"
+rm "$fresh" || fail "rm"
 if [ -f "$copy" ]; then
 	echo "ok: the decompressed copy is in the cache"
 else
 	fail "no $copy:"
 	ls -lR "$cache" 2>&1 | sed 's/^/    /'
 fi
-expect_eq "no temporary file left" "$id.debug" "$(ls "$cache/debug" 2>&1)"
+expect_eq "no temporary file left" "$id.debug" \
+    "$(ls "$cache/debug" 2>&1 | grep -v '^cleaned$')"
 size=$(wc -c <"$copy")
 inode=$(ls -i "$copy")
 
