@@ -113,23 +113,31 @@ resolve(void)
  */
 #define ALLOC_HOOK(call, ok, p, size)					\
 	do {								\
-		void *frames_[HP_CAPTURE_SLOTS];			\
 		int outer_ = hook_state;				\
 									\
 		if (outer_ == HOOK_REAL || outer_ == HOOK_PRIVATE)	\
 			return call;					\
 		hook_state = HOOK_REAL;					\
 		rv = call;						\
+		if (ok)							\
+			RECORD_ALLOC(outer_, p, size);			\
+		else							\
+			hook_state = outer_;				\
+		return rv;						\
+	} while (0)
+
+/* ALLOC_HOOK's second half: record block p, then restore the state. */
+#define RECORD_ALLOC(outer_, p, size)					\
+	do {								\
+		void *frames_[HP_CAPTURE_SLOTS];			\
+									\
 		hook_state = HOOK_RECORD;				\
-		if (!(ok))						\
-			;						\
-		else if (outer_ == HOOK_RECORD)				\
+		if (outer_ == HOOK_RECORD)				\
 			agent_nested_alloc((p), (size));		\
 		else if (agent_attached())				\
 			agent_alloc((p), (size), frames_,		\
 			    UNWIND_HERE(frames_));			\
 		hook_state = outer_;					\
-		return rv;						\
 	} while (0)
 
 void *
@@ -293,4 +301,143 @@ pvalloc(size_t size)
 	if (!READY())
 		return bootstrap_alloc(size, 4096);
 	ALLOC_HOOK(real.pvalloc(size), rv != NULL, rv, size);
+}
+
+/*
+ * C++17's aligned operator new.  libstdc++ rounds the size up to a
+ * multiple of the alignment before it calls aligned_alloc (100 B at 64
+ * becomes 128), so recorded there a block would be larger than the
+ * program asked for.  valgrind's DHAT replaces operator new and counts
+ * the size asked for; so does heapprof, by recording the block here,
+ * around the C++ runtime's own operator new (found with RTLD_NEXT, like
+ * the rest), whose call of aligned_alloc then runs as HOOK_REAL and is
+ * not recorded again.  The unaligned forms call malloc with the size
+ * asked for and need no hook.
+ *
+ * Only allocation may happen inside that call.  So the runtime's nothrow
+ * form is the one called (a failure, a thrown and caught bad_alloc, stays
+ * inside it), and only when no new_handler is installed, as the handler is
+ * the program's code; a failed throwing new is then called again as the
+ * program called it, the exception made and thrown outside HOOK_REAL.
+ * With a new_handler, or an operator new that is not libstdc++'s or
+ * libc++'s (a program's own may allocate more than it returns), the call
+ * is passed on as it is, and what it allocates is recorded where it is
+ * allocated, as before C++17.
+ */
+#if __SIZEOF_SIZE_T__ == 8
+#define MANGLED_SIZE	"m"
+#else
+#define MANGLED_SIZE	"j"
+#endif
+
+enum aligned_new_kind { NEW, NEW_NOTHROW, NEW_ARRAY, NEW_ARRAY_NOTHROW };
+
+static const char *const aligned_new_names[] = {
+	[NEW] = "_Znw" MANGLED_SIZE "St11align_val_t",
+	[NEW_NOTHROW] = "_Znw" MANGLED_SIZE "St11align_val_tRKSt9nothrow_t",
+	[NEW_ARRAY] = "_Zna" MANGLED_SIZE "St11align_val_t",
+	[NEW_ARRAY_NOTHROW] = "_Zna" MANGLED_SIZE "St11align_val_tRKSt9nothrow_t",
+};
+
+/* align_val_t is a size_t enum; nothrow_t is passed by reference. */
+typedef void *aligned_new_fn(size_t, size_t, const void *);
+typedef void *get_new_handler_fn(void);
+
+static struct {
+	aligned_new_fn *fn[4];
+	get_new_handler_fn *get_new_handler;
+	int runtime;		/* all four are the C++ runtime's */
+	int ready;
+} cxx;
+
+static int
+in_cxx_runtime(void *fn)
+{
+	Dl_info info;
+	const char *base;
+
+	if (dladdr(fn, &info) == 0 || info.dli_fname == NULL)
+		return 0;
+	base = strrchr(info.dli_fname, '/');
+	base = base != NULL ? base + 1 : info.dli_fname;
+	return strncmp(base, "libstdc++.so", 12) == 0 ||
+	    strncmp(base, "libc++.so", 9) == 0;
+}
+
+static void
+resolve_cxx(void)
+{
+	int outer = hook_state, k, runtime = 1;
+
+	hook_state = HOOK_PRIVATE;	/* dlsym may allocate */
+	for (k = NEW; k <= NEW_ARRAY_NOTHROW; k++) {
+		cxx.fn[k] = (aligned_new_fn *)next_symbol(aligned_new_names[k]);
+		runtime &= in_cxx_runtime((void *)cxx.fn[k]);
+	}
+	cxx.get_new_handler = (get_new_handler_fn *)dlsym(RTLD_NEXT,
+	    "_ZSt15get_new_handlerv");
+	cxx.runtime = runtime && cxx.get_new_handler != NULL;
+	hook_state = outer;
+	__atomic_store_n(&cxx.ready, 1, __ATOMIC_RELEASE);
+}
+
+static void *
+aligned_new(enum aligned_new_kind kind, size_t size, size_t align,
+    const void *nothrow)
+{
+	static const char nothrow_arg;	/* std::nothrow_t is empty */
+	aligned_new_fn *fn;
+	int outer = hook_state;
+	void *rv;
+
+	if (!__atomic_load_n(&cxx.ready, __ATOMIC_ACQUIRE))
+		resolve_cxx();
+	if (!READY() || !cxx.runtime || outer == HOOK_REAL ||
+	    outer == HOOK_PRIVATE || cxx.get_new_handler() != NULL)
+		return cxx.fn[kind](size, align, nothrow);
+	fn = cxx.fn[kind == NEW || kind == NEW_NOTHROW ? NEW_NOTHROW :
+	    NEW_ARRAY_NOTHROW];
+	hook_state = HOOK_REAL;
+	rv = fn(size, align, &nothrow_arg);
+	if (rv != NULL) {
+		RECORD_ALLOC(outer, rv, size);
+		return rv;
+	}
+	hook_state = outer;
+	if (kind == NEW_NOTHROW || kind == NEW_ARRAY_NOTHROW)
+		return NULL;
+	return cxx.fn[kind](size, align, NULL);	/* throws as it should */
+}
+
+EXPORT void *cxx_new_aligned(size_t, size_t)
+    __asm__("_Znw" MANGLED_SIZE "St11align_val_t");
+EXPORT void *cxx_new_aligned_nothrow(size_t, size_t, const void *)
+    __asm__("_Znw" MANGLED_SIZE "St11align_val_tRKSt9nothrow_t");
+EXPORT void *cxx_new_array_aligned(size_t, size_t)
+    __asm__("_Zna" MANGLED_SIZE "St11align_val_t");
+EXPORT void *cxx_new_array_aligned_nothrow(size_t, size_t, const void *)
+    __asm__("_Zna" MANGLED_SIZE "St11align_val_tRKSt9nothrow_t");
+
+void *
+cxx_new_aligned(size_t size, size_t align)
+{
+	return aligned_new(NEW, size, align, NULL);
+}
+
+void *
+cxx_new_aligned_nothrow(size_t size, size_t align, const void *nothrow)
+{
+	return aligned_new(NEW_NOTHROW, size, align, nothrow);
+}
+
+void *
+cxx_new_array_aligned(size_t size, size_t align)
+{
+	return aligned_new(NEW_ARRAY, size, align, NULL);
+}
+
+void *
+cxx_new_array_aligned_nothrow(size_t size, size_t align, const void *nothrow)
+{
+	return aligned_new(NEW_ARRAY_NOTHROW, size, align, nothrow);
 }
