@@ -563,11 +563,10 @@ add_locs(struct profile *p, struct func_index *fx, struct mod_syms *ms,
 	Dwfl_Line *line;
 	Dwarf_Attribute attr;
 	Dwarf_Word cl;
-	const char *sym, *file = NULL, *dir = NULL, *name;
+	const char *file = NULL, *dir = NULL, *name;
 	int lineno = 0, nscopes, i;
 	uint32_t n = 0;
 
-	sym = mod_syms_name(ms, mod, pc);
 	line = dwfl_module_getsrc(mod, pc);
 	if (line != NULL) {
 		file = dwfl_lineinfo(line, NULL, &lineno, NULL, NULL, NULL);
@@ -599,7 +598,8 @@ add_locs(struct profile *p, struct func_index *fx, struct mod_syms *ms,
 			continue;
 		name = die_name(&scopes[i]);
 		if (dwarf_tag(&scopes[i]) == DW_TAG_subprogram) {
-			add_loc(p, name != NULL ? name : sym, dir, file, lineno);
+			add_loc(p, name != NULL ? name : mod_syms_name(ms, mod, pc),
+			    dir, file, lineno);
 			n++;
 			break;
 		}
@@ -610,8 +610,14 @@ add_locs(struct profile *p, struct func_index *fx, struct mod_syms *ms,
 		    &attr), &cl) == 0 ? (int)cl : 0;
 	}
 	free(scopes);
-	if (n == 0 && (sym != NULL || file != NULL)) {
-		add_loc(p, sym, dir, file, lineno);
+	/*
+	 * The symbol table only where DWARF names no function: a module
+	 * whose frames all have DWARF (glibc with its debug file) is never
+	 * listed, which spares sorting its symbols, about 2 ms.
+	 */
+	if (n == 0 && ((name = mod_syms_name(ms, mod, pc)) != NULL ||
+	    file != NULL)) {
+		add_loc(p, name, dir, file, lineno);
 		n = 1;
 	}
 	return n;
