@@ -292,8 +292,9 @@ collect_until_exit(struct collector *c, struct children *ch, pid_t pid)
 		}
 	}
 	if (slow_us > 0)
-		fprintf(stderr, "heapprof: test: producers found the ring full %llu "
-		    "times\n", (unsigned long long)ring.hdr->full_waits);
+		fprintf(stderr, "heapprof: test: producers found the ring "
+		    "full %llu times\n",
+		    (unsigned long long)ring.hdr->full_waits);
 	return status;
 }
 

@@ -598,8 +598,9 @@ add_locs(struct profile *p, struct func_index *fx, struct mod_syms *ms,
 			continue;
 		name = die_name(&scopes[i]);
 		if (dwarf_tag(&scopes[i]) == DW_TAG_subprogram) {
-			add_loc(p, name != NULL ? name : mod_syms_name(ms, mod, pc),
-			    dir, file, lineno);
+			if (name == NULL)
+				name = mod_syms_name(ms, mod, pc);
+			add_loc(p, name, dir, file, lineno);
 			n++;
 			break;
 		}

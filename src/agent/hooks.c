@@ -386,7 +386,8 @@ aligned_new(enum aligned_new_kind kind, size_t size, size_t align,
     const void *nothrow)
 {
 	static const char nothrow_arg;	/* std::nothrow_t is empty */
-	aligned_new_fn *fn;
+	enum aligned_new_kind nothrow_kind = kind == NEW ||
+	    kind == NEW_NOTHROW ? NEW_NOTHROW : NEW_ARRAY_NOTHROW;
 	int outer = hook_state;
 	void *rv;
 
@@ -395,16 +396,14 @@ aligned_new(enum aligned_new_kind kind, size_t size, size_t align,
 	if (!READY() || !cxx.runtime || outer == HOOK_REAL ||
 	    outer == HOOK_PRIVATE || cxx.get_new_handler() != NULL)
 		return cxx.fn[kind](size, align, nothrow);
-	fn = cxx.fn[kind == NEW || kind == NEW_NOTHROW ? NEW_NOTHROW :
-	    NEW_ARRAY_NOTHROW];
 	hook_state = HOOK_REAL;
-	rv = fn(size, align, &nothrow_arg);
+	rv = cxx.fn[nothrow_kind](size, align, &nothrow_arg);
 	if (rv != NULL) {
 		RECORD_ALLOC(outer, rv, size);
 		return rv;
 	}
 	hook_state = outer;
-	if (kind == NEW_NOTHROW || kind == NEW_ARRAY_NOTHROW)
+	if (kind == nothrow_kind)
 		return NULL;
 	return cxx.fn[kind](size, align, NULL);	/* throws as it should */
 }
