@@ -1,13 +1,13 @@
 #!/bin/sh
 # A plugin loaded again after dlclose, usually at the same address, and a
-# copy of it loaded last: the profile is written (symbolizing used to
-# crash in libdw), and each load's allocations are named from the file
-# that was loaded, with exact counts.
+# copy of it of the same name in another directory loaded last: the
+# profile is written (symbolizing used to crash in libdw), and each load's
+# allocations are named from the file that was loaded, with exact counts.
 . "$top_srcdir/tests/lib.sh"
 
 plugin="$PROGS/.libs/plugin.so"
 [ -f "$plugin" ] || skip "plugin not built (no shared libraries?)"
-cp "$plugin" "$HP_TMP/plugin-copy.so" || fail "copy the plugin"
+mkdir copy && cp "$plugin" copy/plugin.so || fail "copy the plugin"
 prog="$top_srcdir/tests/progs/dlopen-again.c"
 line() {
 	grep -n "site: $1 \\*/" "$2" | cut -d: -f1
@@ -25,9 +25,9 @@ rows() {
 	        if (n == 2) print row }' "$1" | sed 's/  */ /g'
 }
 
-for n in 1 200; do
+for n in 1 1000; do
 	run_status rc "$HP" run -o "again$n.data" "$PROGS/dlopen-again" \
-	    "$plugin" "$HP_TMP/plugin-copy.so" "$n"
+	    "$plugin" "$HP_TMP/copy/plugin.so" "$n"
 	expect_eq "dlopen-again $n exits 0 under heapprof" 0 "$rc"
 	if grep -q 'no symbols' err; then
 		fail "a module without symbols:"; cat err

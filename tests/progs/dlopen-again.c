@@ -2,8 +2,8 @@
  * dlopen-again.c - loads the plugin argv[1] (plugin.c), calls it and
  * unloads it; loads it again without calling it; then argv[3] times loads
  * it, calls it and unloads it; last loads argv[2], a copy of the plugin
- * under another name, calls it and unloads it.  glibc maps each load at
- * the place the last one left, so the profile holds the same file at the
+ * under another path, calls it and unloads it.  glibc usually maps each
+ * load where the last one was, so the profile holds the same file at the
  * same address many times over.  Exits 2 if a plugin cannot be loaded.
  *
  * Each call is one malloc(77), leaked: with argv[3] = N,
