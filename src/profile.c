@@ -559,7 +559,7 @@ struct source {
 	const char *path;
 	int fd;
 	int own;		/* fd is ours to close */
-	int fifo;		/* named pipe or pipe: a writer may be missing */
+	int fifo;		/* a pipe: its writer may be missing */
 	int regular;		/* size is the length of the file */
 	uint64_t size;
 	int reads;		/* read(2) calls so far */
@@ -812,8 +812,8 @@ open_body(struct rbuf *r, struct source *s)
 			return NULL;
 		}
 		if (zlen < left) {
-			rfail(r, "corrupt profile (%llu bytes of trailing data)",
-			    (unsigned long long)(left - zlen));
+			rfail(r, "corrupt profile (%llu bytes of trailing "
+			    "data)", (unsigned long long)(left - zlen));
 			return NULL;
 		}
 	}

@@ -149,7 +149,7 @@ report_char_len(const char *s)
 	 * out overlong forms, surrogates and code points above U+10FFFF. */
 	if (c[0] >= 0xc2 && c[0] <= 0xdf) {
 		if (c[0] == 0xc2 && c[1] < 0xa0)
-			return 0;	/* C1 control (or not a continuation) */
+			return 0;	/* C1 control, or no continuation */
 		n = 2;
 	} else if (c[0] == 0xe0) {
 		if (c[1] < 0xa0)

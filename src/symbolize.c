@@ -736,7 +736,7 @@ static void
 report_modules(struct profile *p, Dwfl *dwfl, Dwfl_Module **dmods,
     size_t *same, const struct collector *c)
 {
-	struct stacktab seen;	/* (path id, bias) in order of first load */
+	struct stacktab seen;	/* (path id, bias), in order of loading */
 	size_t *first = xcalloc(c->nmodules + 1, sizeof *first);
 	struct module_list live = { NULL, 0, 0 };
 	const struct module *m;

@@ -681,12 +681,13 @@ START_TEST(test_escape)
 		{ "caf\303\251", "caf\303\251" },		/* U+00E9 */
 		{ "\360\237\230\200", "\360\237\230\200" },	/* U+1F600 */
 		{ "\302\240", "\302\240" },			/* U+00A0 */
-		{ "csi\302\233", "csi\\xc2\\x9b" },		/* U+009B, C1 */
+		{ "csi\302\233", "csi\\xc2\\x9b" },	/* U+009B, C1 */
 		{ "\377x", "\\xffx" },
-		{ "\342\202", "\\xe2\\x82" },			/* cut short */
-		{ "\300\257", "\\xc0\\xaf" },			/* overlong '/' */
-		{ "\355\240\200", "\\xed\\xa0\\x80" },		/* surrogate */
-		{ "\364\220\200\200", "\\xf4\\x90\\x80\\x80" },	/* > U+10FFFF */
+		{ "\342\202", "\\xe2\\x82" },		/* cut short */
+		{ "\300\257", "\\xc0\\xaf" },		/* overlong '/' */
+		{ "\355\240\200", "\\xed\\xa0\\x80" },	/* surrogate */
+		/* Above U+10FFFF. */
+		{ "\364\220\200\200", "\\xf4\\x90\\x80\\x80" },
 		{ "\\x1b", "\\x1b" },
 	};
 	size_t i;
@@ -779,8 +780,9 @@ START_TEST(test_text_escapes)
 	build_hostile(&p);
 	out = formatted(fmt_text, &p);
 	expect_printable(out);
-	ck_assert_msg(strstr(out, "command:  ./evil \\x1b]0;pwned\\x07\\r\\nx\n")
-	    != NULL, "%s", out);
+	ck_assert_msg(strstr(out,
+	    "command:  ./evil \\x1b]0;pwned\\x07\\r\\nx\n") != NULL, "%s",
+	    out);
 	ck_assert_msg(strstr(out, "    fn\\x1b[2J (/src/a\\nb\\xff.c:7)\n") !=
 	    NULL, "%s", out);
 	ck_assert_msg(strstr(out, "    \\x1b[31mlib\\xc2\\x9b.so+0x2a\n") !=
@@ -825,7 +827,8 @@ START_TEST(test_dhat_escapes)
 	char *out;
 
 	build_hostile(&p);
-	p.command = profile_string(&p, "./evil \033\177\302\233\377 caf\303\251");
+	p.command = profile_string(&p,
+	    "./evil \033\177\302\233\377 caf\303\251");
 	out = formatted(fmt_dhat, &p);
 	expect_printable(out);
 	ck_assert_msg(strstr(out, "\"cmd\":\"./evil \\u001b\\u007f\\u009b"

@@ -22,7 +22,9 @@ for name in /dev/stdin -; do
 	if cmp -s file.txt out; then
 		echo "ok: pipe as '$name': the file's report"
 	else
-		fail "pipe as '$name': report differs:"; diff file.txt out; cat err
+		fail "pipe as '$name': report differs:"
+		diff file.txt out
+		cat err
 	fi
 done
 run_status rc "$HP" report - <good.data
@@ -56,10 +58,12 @@ expect_eq "FIFO without a writer: message" \
 # stands in for the limit.
 truncate -s 2G big.data || skip "truncate"
 if ldd "$HP" 2>/dev/null | grep -q libasan; then
-	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}max_allocation_size_mb=256:allocator_may_return_null=1 \
+	cap=max_allocation_size_mb=256:allocator_may_return_null=1
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}$cap \
 	    run_status rc "$HP" report big.data
 else
-	run_status rc sh -c 'ulimit -v 262144 && exec "$0" report big.data' "$HP"
+	run_status rc sh -c 'ulimit -v 262144 && exec "$0" report big.data' \
+	    "$HP"
 fi
 expect_eq "2 GiB file: status" 1 "$rc"
 expect_eq "2 GiB file: message" \
