@@ -145,8 +145,10 @@ report_char_len(const char *s)
 
 	if (c[0] >= 0x20 && c[0] < 0x7f)
 		return 1;
-	/* The lead byte gives the length; the second byte's range rules
-	 * out overlong forms, surrogates and code points above U+10FFFF. */
+	/*
+	 * The lead byte gives the length; the second byte's range rules
+	 * out overlong forms, surrogates and code points above U+10FFFF.
+	 */
 	if (c[0] >= 0xc2 && c[0] <= 0xdf) {
 		if (c[0] == 0xc2 && c[1] < 0xa0)
 			return 0;	/* C1 control, or no continuation */
