@@ -119,7 +119,7 @@ report_parse(int key, char *arg, struct argp_state *state)
 static const struct argp report_argp = {
 	report_options, report_parse, "[FILE]",
 	"Print the allocation sites of a heap profile (FILE, default "
-	"heapprof.data).", NULL, NULL, NULL,
+	"heapprof.data; - reads the standard input).", NULL, NULL, NULL,
 };
 
 int

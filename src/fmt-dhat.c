@@ -15,19 +15,34 @@
 #include "report.h"
 #include "xmalloc.h"
 
+/*
+ * A JSON string: quote and backslash escaped, and every control character
+ * (C0, DEL, C1) as \u00XX, as JSON allows.  JSON text is UTF-8: a byte
+ * that is not part of a valid sequence (the file is not trusted) is taken
+ * as the Latin-1 character of that value.
+ */
 static void
 json_string(FILE *out, const char *s)
 {
 	const unsigned char *c;
+	size_t k;
 
 	fputc('"', out);
-	for (c = (const unsigned char *)s; *c != '\0'; c++) {
-		if (*c == '"' || *c == '\\')
-			fprintf(out, "\\%c", *c);
-		else if (*c < 0x20)
-			fprintf(out, "\\u%04x", *c);
-		else
-			fputc(*c, out);
+	while (*s != '\0') {
+		k = report_char_len(s);
+		c = (const unsigned char *)s;
+		if (k == 1 && (*s == '"' || *s == '\\')) {
+			fprintf(out, "\\%c", *s);
+		} else if (k != 0) {
+			fwrite(s, 1, k, out);
+		} else if (c[0] == 0xc2 && c[1] >= 0x80 && c[1] < 0xa0) {
+			fprintf(out, "\\u%04x", c[1]);	/* C1, in UTF-8 */
+			k = 2;
+		} else {
+			fprintf(out, "\\u%04x", c[0]);
+			k = 1;
+		}
+		s += k;
 	}
 	fputc('"', out);
 }

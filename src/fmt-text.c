@@ -18,21 +18,46 @@ size_col(char *buf, size_t len, uint64_t v, const struct report_opts *o)
 	format_size(buf, len, v, o->exact_bytes);
 }
 
+/* A string from the profile, with control characters made visible. */
+static void
+put_text(FILE *out, const char *s)
+{
+	char *e = report_escape(s);
+
+	fputs(e, out);
+	free(e);
+}
+
+/*
+ * The start time as local time; a time localtime_r cannot represent (the
+ * file is not trusted) as the number of seconds.
+ */
+static void
+format_start(char *buf, size_t len, int64_t start)
+{
+	time_t t = (time_t)start;
+	struct tm tm;
+
+	if ((int64_t)t != start || localtime_r(&t, &tm) == NULL ||
+	    strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm) == 0)
+		snprintf(buf, len, "at Unix time %" PRId64, start);
+}
+
 static void
 print_header(FILE *out, const struct profile *p, const struct report_opts *o,
     size_t shown, size_t nsites)
 {
-	char total[32], peak[32], end[32], dur[32], when[32];
+	char total[32], peak[32], end[32], dur[32], when[48];
 	const struct anomalies *a = &p->anomalies;
-	struct tm tm;
-	time_t t = (time_t)p->start_time;
 
 	size_col(total, sizeof total, p->total_bytes, o);
 	size_col(peak, sizeof peak, p->peak_bytes, o);
 	size_col(end, sizeof end, p->end_bytes, o);
 	format_duration(dur, sizeof dur, p->duration);
-	strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", localtime_r(&t, &tm));
-	fprintf(out, "command:  %s\n", profile_str(p, p->command));
+	format_start(when, sizeof when, p->start_time);
+	fputs("command:  ", out);
+	put_text(out, profile_str(p, p->command));
+	fputc('\n', out);
 	fprintf(out, "pid:      %" PRIu32 ", started %s, ran %s, ", p->pid,
 	    when, dur);
 	if (p->exit_signal != 0)
@@ -72,18 +97,22 @@ print_line(FILE *out, struct report_view *v, const struct report_line *l)
 	char raw[256];
 
 	report_frame_raw(p, &p->frames[l->frame], raw, sizeof raw);
+	fputs("    ", out);
 	if (l->loc == NO_LOC) {
-		fprintf(out, "    %s\n", raw);
+		put_text(out, raw);
+		fputc('\n', out);
 		return;
 	}
 	loc = &p->locs[l->loc];
-	fprintf(out, "    %s", report_function(v, loc->function));
-	if (loc->file)
-		fprintf(out, " (%s:%" PRIu32 ")", report_path(v, loc->file),
-		    loc->line);
-	else
-		fprintf(out, " (%s)", raw);
-	fprintf(out, "%s\n", l->inlined ? " [inlined]" : "");
+	put_text(out, report_function(v, loc->function));
+	fputs(" (", out);
+	if (loc->file) {
+		put_text(out, report_path(v, loc->file));
+		fprintf(out, ":%" PRIu32, loc->line);
+	} else {
+		put_text(out, raw);
+	}
+	fprintf(out, ")%s\n", l->inlined ? " [inlined]" : "");
 }
 
 /* Print up to `depth` lines of the stack. */

@@ -38,16 +38,21 @@
  *   (u64 body length)  (u64 stream length)  78 9c ...
  * and its body, inflated, starts
  *   07 00 00 00  01 00 00 00  00 00 00 00  80 00 00 00 00 00 00 00 ...
- * The reader checks the header's lengths against the file and against
- * what deflate can produce before it allocates, inflates the body into
- * exactly the length the header gives, then checks every length against
- * the body and every index against its table, so a damaged file is
- * refused with a message, never a crash.
+ * The reader reads the header alone first, so a file that is no profile
+ * is refused from its first bytes, however large.  It checks the
+ * header's lengths against the file (when it is a regular file, not a
+ * pipe) and against what deflate can produce, inflates the body into room
+ * that grows with what inflate gives, up to the length the header gives,
+ * which it must come out at exactly, then checks every length against the
+ * body and every index against its table, so a damaged file is refused
+ * with a message, never a crash, and a length field never makes it
+ * allocate what the data does not fill.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -543,80 +548,253 @@ section_done(struct rbuf *r, size_t end)
 		    r->pos);
 }
 
-/* Give zlib the next piece of a buffer of which *left bytes remain. */
-static uInt
-zchunk(size_t *left)
-{
-	size_t n = *left < ZCHUNK ? *left : ZCHUNK;
+/*
+ * Where a profile is read from.  A regular file's size bounds every length
+ * in the header before anything is allocated for it.  A pipe, FIFO or
+ * terminal ("-" is the standard input) is streamed: nothing is known of
+ * its size, so memory grows only with what is actually read or inflated,
+ * never with what a length field claims.
+ */
+struct source {
+	const char *path;
+	int fd;
+	int own;		/* fd is ours to close */
+	int fifo;		/* a pipe: its writer may be missing */
+	int regular;		/* size is the length of the file */
+	uint64_t size;
+	int reads;		/* read(2) calls so far */
+	int no_writer;		/* a FIFO that no one writes to */
+	int error;		/* errno of a failed read, 0 if none */
+};
 
-	*left -= n;
-	return (uInt)n;
+static int
+source_open(struct source *s, const char *path, char *err, size_t errlen)
+{
+	struct stat st;
+
+	memset(s, 0, sizeof *s);
+	s->path = path;
+	if (strcmp(path, "-") == 0) {
+		s->fd = STDIN_FILENO;
+	} else {
+		/*
+		 * Opening a FIFO for reading waits for a writer, forever if
+		 * none comes; O_NONBLOCK returns at once.  Reads that would
+		 * wait for data poll instead (source_read).
+		 */
+		s->fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+		if (s->fd == -1) {
+			snprintf(err, errlen, "cannot open '%s': %s", path,
+			    strerror(errno));
+			return -1;
+		}
+		s->own = 1;
+	}
+	if (fstat(s->fd, &st) == -1 || S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, "cannot read '%s': %s", path,
+		    strerror(S_ISDIR(st.st_mode) ? EISDIR : errno));
+		if (s->own)
+			close(s->fd);
+		return -1;
+	}
+	s->fifo = S_ISFIFO(st.st_mode);
+	/* Files of /proc and /sys say 0 and have more: streamed. */
+	s->regular = S_ISREG(st.st_mode) && st.st_size > 0;
+	s->size = (uint64_t)st.st_size;
+	return 0;
+}
+
+static void
+source_close(struct source *s)
+{
+	if (s->own)
+		close(s->fd);
 }
 
 /*
- * Inflate the zlib stream in[0..inlen) into out, which must come out
- * exactly outlen bytes long.
+ * Read up to n bytes, fewer only at the end of the input.  Returns the
+ * count, or -1 with s->error set.
  */
-static void
-inflate_exact(struct rbuf *r, const unsigned char *in, size_t inlen,
-    unsigned char *out, size_t outlen)
+static size_t
+source_read(struct source *s, void *buf, size_t n)
 {
-	size_t in_left = inlen, out_left = outlen;
-	z_stream z;
-	int ret;
+	struct pollfd pfd;
+	size_t off = 0;
+	ssize_t got;
 
+	while (off < n) {
+		got = read(s->fd, (char *)buf + off, n - off);
+		if (got == -1 && errno == EINTR)
+			continue;
+		if (got == -1 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			/* A writer that has not written yet: wait for it. */
+			s->reads++;
+			pfd.fd = s->fd;
+			pfd.events = POLLIN;
+			if (poll(&pfd, 1, -1) == -1 && errno != EINTR) {
+				s->error = errno;
+				return (size_t)-1;
+			}
+			continue;
+		}
+		if (got == -1) {
+			s->error = errno;
+			return (size_t)-1;
+		}
+		/*
+		 * A FIFO we opened reads as at its end at once when no one
+		 * has it open for writing (a pipe on the standard input is
+		 * the caller's, and is merely empty).
+		 */
+		if (got == 0 && s->reads == 0 && s->fifo && s->own)
+			s->no_writer = 1;
+		s->reads++;
+		if (got == 0)
+			break;
+		off += (size_t)got;
+	}
+	return off;
+}
+
+/* Input read at a time while inflating. */
+#define INCHUNK		((size_t)64 << 10)
+
+/*
+ * Are n more bytes there?  A regular file's size said so; a stream is
+ * read on, in buf (INCHUNK bytes), to see.
+ */
+static int
+source_has(struct source *s, unsigned char *buf, uint64_t n)
+{
+	size_t got;
+
+	while (!s->regular && n > 0) {
+		got = source_read(s, buf, n < INCHUNK ? (size_t)n : INCHUNK);
+		if (got == 0 || got == (size_t)-1)
+			return 0;
+		n -= got;
+	}
+	return 1;
+}
+
+/* The first room for the body; it doubles as the body comes. */
+#define OUTSTART	((size_t)64 << 10)
+
+/*
+ * Inflate the zlib stream of zlen bytes that follows the header in s into
+ * a body that must come out exactly blen bytes long.  The body's room
+ * grows with what inflate gives, up to blen: a header that lies about the
+ * body's length costs no memory.  Returns the body (the caller frees it),
+ * or NULL when r has failed.
+ */
+static unsigned char *
+inflate_source(struct rbuf *r, struct source *s, uint64_t zlen, size_t blen)
+{
+	unsigned char *in = xmalloc(INCHUNK), *out, *grown;
+	uint64_t in_left = zlen;
+	size_t cap = blen < OUTSTART ? blen + 1 : OUTSTART, n;
+	z_stream z;
+	int ret = Z_OK;
+
+	out = xmalloc(cap);
 	memset(&z, 0, sizeof z);
 	if (inflateInit(&z) != Z_OK) {
 		rfail(r, "cannot inflate the profile (%s)",
 		    z.msg != NULL ? z.msg : "out of memory");
-		return;
+		free(in);
+		free(out);
+		return NULL;
 	}
-	z.next_in = in;
 	z.next_out = out;
 	do {
-		if (z.avail_in == 0)
-			z.avail_in = zchunk(&in_left);
-		if (z.avail_out == 0)
-			z.avail_out = zchunk(&out_left);
+		if (z.avail_in == 0 && in_left > 0) {
+			n = source_read(s, in, in_left < INCHUNK ?
+			    (size_t)in_left : INCHUNK);
+			if (n == (size_t)-1) {
+				rfail(r, "read error");
+				break;
+			}
+			if (n == 0) {
+				rfail(r, "truncated profile (%llu bytes of "
+				    "compressed body, its header says %llu)",
+				    (unsigned long long)(zlen - in_left),
+				    (unsigned long long)zlen);
+				break;
+			}
+			in_left -= n;
+			z.next_in = in;
+			z.avail_in = (uInt)n;
+		}
+		if (z.avail_out == 0 && z.total_out == cap && cap <= blen) {
+			/* cap is blen + 1 at most: one byte too many shows. */
+			n = cap > (blen + 1) / 2 ? blen + 1 : 2 * cap;
+			grown = realloc(out, n);
+			if (grown == NULL) {
+				rfail(r, "cannot allocate %zu bytes to inflate "
+				    "the profile", n);
+				break;
+			}
+			out = grown;
+			cap = n;
+		}
+		if (z.avail_out == 0) {
+			n = cap - (size_t)z.total_out;
+			z.next_out = out + z.total_out;
+			z.avail_out = (uInt)(n < ZCHUNK ? n : ZCHUNK);
+		}
 		/* Z_BUF_ERROR: no input left, or no room left. */
 		ret = inflate(&z, Z_NO_FLUSH);
 	} while (ret == Z_OK);
 
-	if (ret == Z_STREAM_END && z.total_out != outlen)
+	if (r->failed)
+		;
+	else if (z.total_out > blen)
+		rfail(r, "corrupt profile (the body inflates to more than "
+		    "the %zu bytes its header says)", blen);
+	else if (ret == Z_STREAM_END && z.total_out != blen)
 		rfail(r, "corrupt profile (the body inflates to %llu bytes, "
 		    "its header says %zu)", (unsigned long long)z.total_out,
-		    outlen);
-	else if (ret == Z_STREAM_END && z.total_in != inlen)
+		    blen);
+	else if (ret == Z_STREAM_END && (z.avail_in != 0 || in_left != 0) &&
+	    !source_has(s, in, in_left))
+		rfail(r, "truncated profile (the compressed body is shorter "
+		    "than the %llu bytes its header says)",
+		    (unsigned long long)zlen);
+	else if (ret == Z_STREAM_END && (z.avail_in != 0 || in_left != 0))
 		rfail(r, "corrupt profile (%llu bytes of trailing data in "
 		    "the compressed body)",
-		    (unsigned long long)(inlen - z.total_in));
+		    (unsigned long long)(z.avail_in + in_left));
 	else if (ret == Z_BUF_ERROR && z.avail_in == 0 && in_left == 0)
 		rfail(r, "truncated profile (the compressed body stops after "
 		    "%llu of %zu bytes)", (unsigned long long)z.total_out,
-		    outlen);
-	else if (ret == Z_BUF_ERROR)
-		rfail(r, "corrupt profile (the body inflates to more than "
-		    "the %zu bytes its header says)", outlen);
+		    blen);
 	else if (ret == Z_MEM_ERROR)
 		rfail(r, "cannot inflate the profile (out of memory)");
 	else if (ret != Z_STREAM_END)
 		rfail(r, "corrupt profile (compressed body: %s)",
 		    z.msg != NULL ? z.msg : "bad data");
 	inflateEnd(&z);
+	free(in);
+	if (r->failed) {
+		free(out);
+		return NULL;
+	}
+	return out;
 }
 
 /*
- * After version 3's magic and version: check the rest of the header and
- * inflate the body.  Returns the body (the caller frees it) with r set to
- * read it from its start, or NULL when r has failed.
+ * After version 3's magic and version: check the rest of the header
+ * against the file, and inflate the body.  Returns the body (the caller
+ * frees it) with r set to read it from its start, or NULL when r has
+ * failed.
  */
 static unsigned char *
-open_body(struct rbuf *r)
+open_body(struct rbuf *r, struct source *s)
 {
 	uint32_t method = get32(r);
-	uint64_t blen = get64(r), zlen = get64(r);
+	uint64_t blen = get64(r), zlen = get64(r), left;
 	unsigned char *body;
-	size_t left;
+	char c;
 
 	if (r->failed)
 		return NULL;
@@ -625,32 +803,35 @@ open_body(struct rbuf *r)
 		    method);
 		return NULL;
 	}
-	left = r->len - r->pos;
-	if (zlen > left) {
-		rfail(r, "truncated profile (%zu bytes of compressed body, "
-		    "its header says %llu)", left, (unsigned long long)zlen);
-		return NULL;
+	if (s->regular) {
+		left = s->size > HEADER_LEN ? s->size - HEADER_LEN : 0;
+		if (zlen > left) {
+			rfail(r, "truncated profile (%llu bytes of compressed "
+			    "body, its header says %llu)",
+			    (unsigned long long)left, (unsigned long long)zlen);
+			return NULL;
+		}
+		if (zlen < left) {
+			rfail(r, "corrupt profile (%llu bytes of trailing "
+			    "data)", (unsigned long long)(left - zlen));
+			return NULL;
+		}
 	}
-	if (zlen < left) {
-		rfail(r, "corrupt profile (%llu bytes of trailing data)",
-		    (unsigned long long)(left - zlen));
-		return NULL;
-	}
-	if (blen > zlen * DEFLATE_MAX_RATIO || blen >= SIZE_MAX) {
+	if ((zlen <= UINT64_MAX / DEFLATE_MAX_RATIO &&
+	    blen > zlen * DEFLATE_MAX_RATIO) || blen >= SIZE_MAX) {
 		rfail(r, "corrupt profile (its header claims a body of %llu "
 		    "bytes, more than %llu compressed bytes can hold)",
 		    (unsigned long long)blen, (unsigned long long)zlen);
 		return NULL;
 	}
-	/* Pages the stream does not fill are never touched. */
-	body = malloc((size_t)blen + 1);
-	if (body == NULL) {
-		rfail(r, "cannot allocate %llu bytes to inflate the profile",
-		    (unsigned long long)blen);
+	body = inflate_source(r, s, zlen, (size_t)blen);
+	if (body == NULL)
 		return NULL;
-	}
-	inflate_exact(r, r->data + r->pos, left, body, (size_t)blen);
-	if (r->failed) {
+	/* A stream has no size to compare the header with: look for more. */
+	if (!s->regular && source_read(s, &c, 1) == 1) {
+		rfail(r, "corrupt profile (trailing data after the %llu bytes "
+		    "of compressed body its header says)",
+		    (unsigned long long)zlen);
 		free(body);
 		return NULL;
 	}
@@ -660,39 +841,101 @@ open_body(struct rbuf *r)
 	return body;
 }
 
-static void
-decode(struct profile *p, struct rbuf *r)
+/*
+ * Versions 1 and 2: the body is the rest of the file, uncompressed.
+ * Returns the whole file, head included (the caller frees it), with r
+ * set to read on after the head, or NULL when r has failed.
+ */
+static unsigned char *
+read_rest(struct rbuf *r, struct source *s, const unsigned char *head,
+    size_t nhead)
+{
+	size_t cap, len = nhead, want, n;
+	unsigned char *data;
+	uint32_t nsec, tag;
+
+	/*
+	 * A body that does not start as one is not read on (a large file
+	 * of zeros after a magic, say): decode says what is wrong from the
+	 * head alone.
+	 */
+	if (nhead < HEADER_LEN)
+		return NULL;
+	memcpy(&nsec, head + 12, 4);
+	memcpy(&tag, head + 16, 4);
+	if (nsec != SEC_N || tag != SEC_META)
+		return NULL;
+	cap = s->regular && s->size < SIZE_MAX ? (size_t)s->size + 1 :
+	    OUTSTART;
+	if (cap < nhead + 1)
+		cap = nhead + 1;
+	data = xmalloc(cap);
+	memcpy(data, head, nhead);
+	for (;;) {
+		if (len == cap) {
+			if (s->regular)
+				break;	/* what it was said to hold */
+			data = xgrow(data, &cap, len + 1, 1);
+		}
+		want = cap - len;
+		n = source_read(s, data + len, want);
+		if (n == (size_t)-1) {
+			rfail(r, "read error");
+			free(data);
+			return NULL;
+		}
+		len += n;
+		if (n < want)
+			break;
+	}
+	r->data = data;
+	r->len = len;
+	return data;
+}
+
+/*
+ * The magic and version at the start of r (the file's first bytes);
+ * returns the version, or 0 when r has failed.
+ */
+static uint32_t
+check_magic(struct rbuf *r)
 {
 	char m[8];
-	uint32_t version, len;
-	size_t end = 0, i, n;
-	unsigned char *body = NULL;
+	uint32_t version;
 
 	if (r->len == 0) {
 		rfail(r, "empty file, not a profile");
-		return;
+		return 0;
 	}
 	if (r->len < sizeof m || memcmp(r->data, magic, sizeof m) != 0) {
 		rfail(r, "not a heapprof profile");
-		return;
+		return 0;
 	}
 	take(r, m, sizeof m);
 	version = get32(r);
 	if (!r->failed && version > PROFILE_VERSION) {
 		rfail(r, "profile format version %u is newer than this heapprof "
 		    "reads (%u)", version, PROFILE_VERSION);
-		return;
+		return 0;
 	}
-	if (!r->failed && version == 0) {
+	if (!r->failed && version == 0)
 		rfail(r, "corrupt profile (format version 0)");
+	return r->failed ? 0 : version;
+}
+
+/* The body, with r at its start. */
+static void
+decode(struct profile *p, struct rbuf *r, uint32_t version)
+{
+	uint32_t len;
+	size_t end = 0, i, n;
+
+	len = get32(r);
+	if (!r->failed && len != SEC_N) {
+		rfail(r, "corrupt profile (%u sections where %u belong)", len,
+		    SEC_N);
 		return;
 	}
-	if (version >= 3) {
-		body = open_body(r);
-		if (body == NULL)
-			return;
-	}
-	get32(r);
 
 	section(r, SEC_META, &end);
 	p->command = get32(r);
@@ -809,7 +1052,6 @@ decode(struct profile *p, struct rbuf *r)
 	if (!r->failed && r->pos != r->len)
 		rfail(r, "corrupt profile (%zu bytes of trailing data)",
 		    r->len - r->pos);
-	free(body);
 }
 
 int
@@ -817,47 +1059,42 @@ profile_read(struct profile *p, const char *path, char *err, size_t errlen)
 {
 	char msg[256];
 	struct rbuf r = { NULL, 0, 0, msg, sizeof msg, 0 };
-	unsigned char *data = NULL;
-	struct stat st;
-	size_t off = 0;
-	ssize_t n;
-	int fd;
+	unsigned char head[HEADER_LEN], *data = NULL;
+	struct source s;
+	uint32_t version;
+	size_t n;
 
 	memset(p, 0, sizeof *p);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd == -1 || fstat(fd, &st) == -1) {
-		snprintf(err, errlen, "cannot open '%s': %s", path,
-		    strerror(errno));
-		if (fd != -1)
-			close(fd);
+	if (source_open(&s, path, err, errlen) == -1)
 		return -1;
-	}
-	if (S_ISDIR(st.st_mode)) {
-		snprintf(err, errlen, "cannot read '%s': %s", path,
-		    strerror(EISDIR));
-		close(fd);
+	/* The header first: a file that is no profile is not read on. */
+	n = source_read(&s, head, sizeof head);
+	if (n == (size_t)-1) {
+		rfail(&r, "read error");
+	} else if (n == 0 && s.no_writer) {
+		snprintf(err, errlen, "cannot read '%s': a FIFO with no writer",
+		    path);
+		source_close(&s);
 		return -1;
+	} else {
+		r.data = head;
+		r.len = n;
+		version = check_magic(&r);
+		if (version >= 3)
+			data = open_body(&r, &s);
+		else if (version != 0)
+			data = read_rest(&r, &s, head, n);
+		if (!r.failed)
+			decode(p, &r, version);
 	}
-	data = xmalloc((size_t)st.st_size + 1);
-	while (off < (size_t)st.st_size) {
-		n = read(fd, data + off, (size_t)st.st_size - off);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			snprintf(err, errlen, "cannot read '%s': %s", path,
-			    n == 0 ? "file shrank while being read" :
-			    strerror(errno));
-			close(fd);
-			free(data);
-			return -1;
-		}
-		off += (size_t)n;
-	}
-	close(fd);
-	r.data = data;
-	r.len = off;
-	decode(p, &r);
+	source_close(&s);
 	free(data);
+	if (s.error != 0) {
+		snprintf(err, errlen, "cannot read '%s': %s", path,
+		    strerror(s.error));
+		profile_release(p);
+		return -1;
+	}
 	if (r.failed) {
 		snprintf(err, errlen, "'%s': %s", path, msg);
 		profile_release(p);

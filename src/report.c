@@ -137,6 +137,79 @@ report_order(const struct profile *p, int stats, enum sort_key key,
 	return order;
 }
 
+size_t
+report_char_len(const char *s)
+{
+	const unsigned char *c = (const unsigned char *)s;
+	size_t n, i;
+
+	if (c[0] >= 0x20 && c[0] < 0x7f)
+		return 1;
+	/*
+	 * The lead byte gives the length; the second byte's range rules
+	 * out overlong forms, surrogates and code points above U+10FFFF.
+	 */
+	if (c[0] >= 0xc2 && c[0] <= 0xdf) {
+		if (c[0] == 0xc2 && c[1] < 0xa0)
+			return 0;	/* C1 control, or no continuation */
+		n = 2;
+	} else if (c[0] == 0xe0) {
+		if (c[1] < 0xa0)
+			return 0;
+		n = 3;
+	} else if (c[0] == 0xed) {
+		if (c[1] > 0x9f)
+			return 0;
+		n = 3;
+	} else if (c[0] >= 0xe1 && c[0] <= 0xef) {
+		n = 3;
+	} else if (c[0] == 0xf0) {
+		if (c[1] < 0x90)
+			return 0;
+		n = 4;
+	} else if (c[0] >= 0xf1 && c[0] <= 0xf3) {
+		n = 4;
+	} else if (c[0] == 0xf4) {
+		if (c[1] > 0x8f)
+			return 0;
+		n = 4;
+	} else {
+		return 0;
+	}
+	/* A NUL ends the loop: it is no continuation byte. */
+	for (i = 1; i < n; i++)
+		if ((c[i] & 0xc0) != 0x80)
+			return 0;
+	return n;
+}
+
+char *
+report_escape(const char *s)
+{
+	size_t n = strlen(s), len = 0, k;
+	char *out = xmalloc(4 * n + 1);
+
+	while (*s != '\0') {
+		k = report_char_len(s);
+		if (k != 0) {
+			memcpy(out + len, s, k);
+			len += k;
+			s += k;
+			continue;
+		}
+		if (*s == '\n' || *s == '\r' || *s == '\t') {
+			out[len++] = '\\';
+			out[len++] = *s == '\n' ? 'n' : *s == '\r' ? 'r' : 't';
+		} else {
+			snprintf(out + len, 5, "\\x%02x", (unsigned char)*s);
+			len += 4;
+		}
+		s++;
+	}
+	out[len] = '\0';
+	return out;
+}
+
 void
 report_frame_raw(const struct profile *p, const struct prof_frame *f,
     char *buf, size_t len)
@@ -496,6 +569,7 @@ void
 report_module_warnings(const struct profile *p)
 {
 	unsigned char *used = xcalloc(p->nmodules + 1, 1);
+	char *path;
 	uint32_t fl;
 	size_t i;
 
@@ -506,10 +580,11 @@ report_module_warnings(const struct profile *p)
 		fl = p->module_flags[i];
 		if (!used[i] || fl == 0)
 			continue;
-		error(0, 0, "warning: no symbols for %s (%s)",
-		    profile_str(p, p->modules[i]),
+		path = report_escape(profile_str(p, p->modules[i]));
+		error(0, 0, "warning: no symbols for %s (%s)", path,
 		    fl & PROF_MODULE_CHANGED ? "file changed during the run" :
 		    "file missing or unreadable at the end of the run");
+		free(path);
 	}
 	free(used);
 }

@@ -106,6 +106,21 @@ int report_is_alloc_fn(const char *demangled);
  */
 void report_module_warnings(const struct profile *p);
 
+/*
+ * The length of the character at s if it is one to print as it is:
+ * printable ASCII, or a valid UTF-8 sequence that is not a C1 control
+ * (U+0080 to U+009F, which some terminals obey); 0 otherwise, for a
+ * control character, an invalid byte, or the end of the string.
+ */
+size_t report_char_len(const char *s);
+
+/*
+ * s made safe to print on a terminal: what report_char_len refuses is
+ * written as \n, \r, \t or \xHH (a string from a profile is not trusted
+ * to hold no escape sequences).  Caller frees.
+ */
+char *report_escape(const char *s);
+
 /* "module+0x1a2b" for a frame without symbols. */
 void report_frame_raw(const struct profile *p, const struct prof_frame *f,
     char *buf, size_t len);

@@ -689,29 +689,106 @@ module_changed(Dwfl_Module *dm, const struct module *m, int64_t start)
 	return hi != 0 && (lo != m->lo - m->bias || hi != m->hi - m->bias);
 }
 
-/* Report every module to dwfl; a module that cannot be trusted gets NULL. */
+struct module_list {
+	Dwfl_Module **mods;
+	size_t n, cap;
+};
+
+static int
+collect_module(Dwfl_Module *mod, void **userdata, const char *name,
+    Dwarf_Addr start, void *arg)
+{
+	struct module_list *l = arg;
+
+	(void)userdata;
+	(void)name;
+	(void)start;
+	l->mods = xgrow(l->mods, &l->cap, l->n + 1, sizeof *l->mods);
+	l->mods[l->n++] = mod;
+	return DWARF_CB_OK;
+}
+
+static int
+module_ptr_cmp(const void *a, const void *b)
+{
+	uintptr_t x = (uintptr_t)*(Dwfl_Module *const *)a;
+	uintptr_t y = (uintptr_t)*(Dwfl_Module *const *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Report every module to dwfl; a module that cannot be trusted gets NULL.
+ * same[i] is the module whose symbols and frames module i shares: itself,
+ * or the first load of the same file at the same place.
+ *
+ * dwfl keeps one module per name and address range: reporting another
+ * with the name and range of one already reported in this round fails
+ * and marks the first for removal, so dwfl_report_end would free it under
+ * dmods[].  A program that loads a library again after dlclose has it in
+ * the collector once per load, usually at the same place; so each (path,
+ * bias) is reported once, and names are whole paths, so that two files of
+ * one base name loaded in turn at one place are two modules.  Whatever
+ * dwfl dropped all the same (a file replaced between two opens) is
+ * checked for after dwfl_report_end.
+ */
 static void
 report_modules(struct profile *p, Dwfl *dwfl, Dwfl_Module **dmods,
-    const struct collector *c)
+    size_t *same, const struct collector *c)
 {
-	const char *path, *base;
-	size_t i;
+	struct stacktab seen;	/* (path id, bias), in order of loading */
+	size_t *first = xcalloc(c->nmodules + 1, sizeof *first);
+	struct module_list live = { NULL, 0, 0 };
+	const struct module *m;
+	uint64_t key[2];
+	size_t i, nseen;
+	uint32_t id;
 
+	stacktab_init(&seen);
 	dwfl_report_begin(dwfl);
 	for (i = 0; i < c->nmodules; i++) {
-		path = c->modules[i].path;
-		base = strrchr(path, '/');
-		dmods[i] = dwfl_report_elf(dwfl, base ? base + 1 : path, path,
-		    -1, c->modules[i].bias, false);
+		m = &c->modules[i];
+		key[0] = p->modules[i];
+		key[1] = m->bias;
+		nseen = seen.nstacks;
+		id = stacktab_intern(&seen, key, 2, 0);
+		if (id < nseen) {
+			same[i] = first[id];
+			dmods[i] = dmods[same[i]];
+			p->module_flags[i] = p->module_flags[same[i]];
+			if (dmods[i] != NULL &&
+			    module_changed(dmods[i], m, p->start_time)) {
+				p->module_flags[i] |= PROF_MODULE_CHANGED;
+				dmods[i] = NULL;
+				same[i] = i;
+			}
+			continue;
+		}
+		first[id] = i;
+		dmods[i] = dwfl_report_elf(dwfl, m->path, m->path, -1, m->bias,
+		    false);
 		if (dmods[i] == NULL) {
 			p->module_flags[i] |= PROF_MODULE_UNREADABLE;
-		} else if (module_changed(dmods[i], &c->modules[i],
-		    p->start_time)) {
+		} else if (module_changed(dmods[i], m, p->start_time)) {
 			p->module_flags[i] |= PROF_MODULE_CHANGED;
 			dmods[i] = NULL;
 		}
 	}
 	dwfl_report_end(dwfl, NULL, NULL);
+
+	if (dwfl_getmodules(dwfl, collect_module, &live, 0) == 0 && live.n > 1)
+		qsort(live.mods, live.n, sizeof *live.mods, module_ptr_cmp);
+	for (i = 0; i < c->nmodules; i++) {
+		if (dmods[i] == NULL || bsearch(&dmods[i], live.mods, live.n,
+		    sizeof *live.mods, module_ptr_cmp) != NULL)
+			continue;
+		p->module_flags[i] |= PROF_MODULE_UNREADABLE;
+		dmods[i] = NULL;
+		same[i] = i;
+	}
+	free(live.mods);
+	free(first);
+	stacktab_release(&seen);
 }
 
 int
@@ -719,6 +796,7 @@ symbolize(struct profile *p, const struct collector *c, unsigned flags)
 {
 	Dwfl *dwfl;
 	Dwfl_Module **dmods = xcalloc(c->nmodules + 1, sizeof *dmods);
+	size_t *same = xcalloc(c->nmodules + 1, sizeof *same);
 	struct mod_syms *msyms = xcalloc(c->nmodules + 1, sizeof *msyms);
 	struct stacktab pcs;	/* each distinct (pc, module), as a 2-frame stack */
 	const struct module *m;
@@ -747,11 +825,13 @@ symbolize(struct profile *p, const struct collector *c, unsigned flags)
 	memset(&fx, 0, sizeof fx);
 	p->modules = xcalloc(c->nmodules + 1, sizeof *p->modules);
 	p->module_flags = xcalloc(c->nmodules + 1, sizeof *p->module_flags);
-	for (i = 0; i < c->nmodules; i++)
+	for (i = 0; i < c->nmodules; i++) {
 		p->modules[i] = profile_string(p, c->modules[i].path);
+		same[i] = i;
+	}
 	p->nmodules = c->nmodules;
 	if (dwfl != NULL)
-		report_modules(p, dwfl, dmods, c);
+		report_modules(p, dwfl, dmods, same, c);
 	else
 		error(0, 0, "warning: no symbols: dwfl_begin: %s",
 		    dwfl_errmsg(-1));
@@ -774,6 +854,10 @@ symbolize(struct profile *p, const struct collector *c, unsigned flags)
 		for (j = 0; j < n; j++) {
 			m = collector_module_at(c, frames[j], s->first_event,
 			    &mi);
+			if (m != NULL) {
+				mi = same[mi];
+				m = &c->modules[mi];
+			}
 			/* The same address in two objects loaded in turn. */
 			key[0] = frames[j];
 			key[1] = m != NULL ? mi + 1 : 0;
@@ -797,6 +881,7 @@ symbolize(struct profile *p, const struct collector *c, unsigned flags)
 	for (i = 0; i < c->nmodules; i++)
 		mod_syms_release(&msyms[i]);
 	free(msyms);
+	free(same);
 	free(dmods);
 	if (dwfl != NULL)
 		dwfl_end(dwfl);

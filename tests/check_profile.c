@@ -13,7 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define ZLIB_CONST
@@ -1071,6 +1073,250 @@ START_TEST(test_write_over_directory)
 }
 END_TEST
 
+/* --- streams ------------------------------------------------------------ */
+
+/*
+ * A pipe that a child fills with data and closes: returns the read end,
+ * the child in *pid.  The child writes it all even past the pipe's size.
+ */
+static int
+pipe_of(const unsigned char *data, size_t len, pid_t *pid)
+{
+	size_t off = 0;
+	ssize_t n;
+	int fds[2];
+
+	ck_assert_int_eq(pipe(fds), 0);
+	*pid = fork();
+	ck_assert_int_ge(*pid, 0);
+	if (*pid == 0) {
+		close(fds[0]);
+		while (off < len) {
+			n = write(fds[1], data + off, len - off);
+			if (n <= 0)
+				_exit(1);
+			off += (size_t)n;
+		}
+		_exit(0);
+	}
+	close(fds[1]);
+	return fds[0];
+}
+
+static void
+reap(pid_t pid)
+{
+	int status;
+
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+}
+
+/* The profile of a file at path, read through a pipe named name. */
+static void
+read_piped(const char *file, int as_stdin, struct profile *q)
+{
+	char err[256], name[64];
+	unsigned char *data;
+	size_t len;
+	pid_t pid;
+	int fd;
+
+	data = slurp(file, &len);
+	fd = pipe_of(data, len, &pid);
+	if (as_stdin) {
+		ck_assert_int_eq(dup2(fd, STDIN_FILENO), STDIN_FILENO);
+		close(fd);
+		snprintf(name, sizeof name, "-");
+	} else {
+		snprintf(name, sizeof name, "/proc/self/fd/%d", fd);
+	}
+	err[0] = '\0';
+	ck_assert_msg(profile_read(q, name, err, sizeof err) == 0,
+	    "read from a pipe failed: %s", err);
+	if (!as_stdin)
+		close(fd);
+	reap(pid);
+	free(data);
+}
+
+/*
+ * A pipe (cat x.data | heapprof report /dev/stdin) or the standard input
+ * ("-") is read to its end, not taken for an empty file from its size;
+ * the body larger than the first room given to it, for one that grows.
+ */
+START_TEST(test_read_pipe)
+{
+	const char *path = scratch_path("piped.hp");
+	char name[64];
+	struct profile p, q;
+	size_t i, n = 20000;
+	const char *srcdir = getenv("top_srcdir");
+	char golden[512];
+
+	build_profile(&p);
+	for (i = 0; i < n; i++) {
+		snprintf(name, sizeof name, "function_%zu", i * 7919);
+		profile_string(&p, name);
+	}
+	ck_assert_int_eq(profile_write(&p, path), 0);
+	read_piped(path, 0, &q);
+	expect_same(&p, &q);
+	ck_assert_uint_eq(q.nstrings, p.nstrings);
+	ck_assert_str_eq(profile_str(&q, (uint32_t)q.nstrings - 1),
+	    "function_158372081");
+	profile_release(&q);
+	read_piped(path, 1, &q);
+	expect_same(&p, &q);
+	profile_release(&q);
+	profile_release(&p);
+
+	/* A version 1 file, uncompressed: read to the end of the pipe. */
+	snprintf(golden, sizeof golden, "%s/data/golden/basic-v1.data",
+	    srcdir != NULL ? srcdir : ".");
+	read_piped(golden, 0, &q);
+	ck_assert_uint_eq(q.nsites, 2);
+	ck_assert_uint_eq(q.total_bytes, 1500);
+	profile_release(&q);
+}
+END_TEST
+
+/*
+ * A FIFO no one writes to: opening it for reading would wait for a
+ * writer forever; it is refused at once (a hang fails by Check's timeout).
+ */
+START_TEST(test_read_fifo_no_writer)
+{
+	const char *path = scratch_path("fifo.hp");
+	char want[512];
+	const char *err;
+
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	err = read_fails(path);
+	snprintf(want, sizeof want, "cannot read '%s': a FIFO with no writer",
+	    path);
+	ck_assert_str_eq(err, want);
+}
+END_TEST
+
+/*
+ * What a header says about the stream is checked against what arrives:
+ * a pipe is not a file with a size to compare with first.
+ */
+START_TEST(test_read_pipe_lies)
+{
+	const char *good = scratch_path("good.hp");
+	unsigned char *data;
+	char name[64];
+	const char *err;
+	size_t len;
+	pid_t pid;
+	int fd;
+
+	data = standard_file(good, &len);
+	/* A stream length past the end of the pipe. */
+	put_le64(data + 24, len - HEADER_LEN + 100);
+	fd = pipe_of(data, len, &pid);
+	snprintf(name, sizeof name, "/proc/self/fd/%d", fd);
+	err = read_fails(name);
+	reap(pid);
+	close(fd);
+	ck_assert_msg(has(err, "truncated profile ("), "%s", err);
+
+	/* More after the stream than its header says. */
+	put_le64(data + 24, len - HEADER_LEN);
+	data = xrealloc(data, len + 5);
+	memset(data + len, 0, 5);
+	fd = pipe_of(data, len + 5, &pid);
+	err = read_fails(name);
+	reap(pid);
+	close(fd);
+	ck_assert_msg(has(err, "corrupt profile (trailing data after the "),
+	    "%s", err);
+	free(data);
+}
+END_TEST
+
+/*
+ * Bound the address space, so a reader that allocates what a file or
+ * header claims fails; ASan reserves terabytes of shadow memory, so
+ * there the time limit of the test has to do.
+ */
+static void
+limit_memory(void)
+{
+#ifndef __SANITIZE_ADDRESS__
+	struct rlimit rl = { (rlim_t)256 << 20, (rlim_t)256 << 20 };
+
+	ck_assert_int_eq(setrlimit(RLIMIT_AS, &rl), 0);
+#endif
+}
+
+/*
+ * A large file that is no profile is refused from its first bytes, not
+ * read whole first: 4 GiB of a sparse file in 256 MiB of address space.
+ */
+START_TEST(test_read_header_first)
+{
+	const char *path = scratch_path("sparse.hp");
+	const char *err;
+	int fd;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(ftruncate(fd, (off_t)4 << 30), 0);
+	close(fd);
+	limit_memory();
+	err = read_fails(path);
+	ck_assert_msg(has(err, "not a heapprof profile"), "%s", err);
+
+	/* A version 1 header: its body is the rest of the file, 4 GiB. */
+	write_file(path, "HEAPPROF\1\0\0\0\0\0\0\0", 16);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(ftruncate(fd, (off_t)4 << 30), 0);
+	close(fd);
+	err = read_fails(path);
+	ck_assert_msg(has(err, "corrupt profile (0 sections where 7 belong)"),
+	    "%s", err);
+}
+END_TEST
+
+/*
+ * A header claiming a body as large as its stream can hold (1032 times
+ * it), on a stream that inflates to far less: the room for the body
+ * follows what inflates, so the lie costs no memory.  The stream is 2 MiB
+ * stored (incompressible), the claim 2 GiB.
+ */
+START_TEST(test_read_body_claim_bounded)
+{
+	const char *path = scratch_path("claim.hp");
+	size_t blen = (size_t)2 << 20, flen, i;
+	unsigned char *body = xmalloc(blen), *file;
+	uint64_t zlen, claim;
+	uint32_t x = 1;
+	char want[256];
+	const char *err;
+
+	for (i = 0; i < blen; i++) {
+		x = x * 1103515245u + 12345u;
+		body[i] = (unsigned char)(x >> 24);
+	}
+	file = file_of(3, body, blen, &flen);
+	zlen = flen - HEADER_LEN;
+	claim = zlen * 1032;
+	put_le64(file + 16, claim);
+	write_file(path, file, flen);
+	limit_memory();
+	err = read_fails(path);
+	snprintf(want, sizeof want, "corrupt profile (the body inflates to "
+	    "%zu bytes, its header says %llu)", blen,
+	    (unsigned long long)claim);
+	ck_assert_msg(has(err, want), "%s", err);
+	free(file);
+	free(body);
+}
+END_TEST
+
 Suite *
 make_profile_suite(void)
 {
@@ -1104,6 +1350,19 @@ make_profile_suite(void)
 	tcase_add_test(tc, test_read_bad_index);
 	tcase_add_test(tc, test_write_missing_dir);
 	tcase_add_test(tc, test_write_over_directory);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("Streams");
+	tcase_add_unchecked_fixture(tc, tmpdir_setup, scratch_remove);
+	tcase_add_test(tc, test_read_pipe);
+	tcase_add_test(tc, test_read_fifo_no_writer);
+	tcase_add_test(tc, test_read_pipe_lies);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("Limits");
+	tcase_add_unchecked_fixture(tc, tmpdir_setup, scratch_remove);
+	tcase_add_test(tc, test_read_header_first);
+	tcase_add_test(tc, test_read_body_claim_bounded);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -6,10 +6,12 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "check_heapprof.h"
 #include "profile.h"
@@ -663,6 +665,212 @@ START_TEST(test_view_ignore_fn)
 }
 END_TEST
 
+/* --- untrusted strings ---------------------------------------------------- */
+
+START_TEST(test_escape)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{ "", "" },
+		{ "main (a.c:1)", "main (a.c:1)" },
+		{ "a\033[31mb", "a\\x1b[31mb" },
+		{ "\r\n\t", "\\r\\n\\t" },
+		{ "bel\a", "bel\\x07" },
+		{ "del\177", "del\\x7f" },
+		{ "caf\303\251", "caf\303\251" },		/* U+00E9 */
+		{ "\360\237\230\200", "\360\237\230\200" },	/* U+1F600 */
+		{ "\302\240", "\302\240" },			/* U+00A0 */
+		{ "csi\302\233", "csi\\xc2\\x9b" },	/* U+009B, C1 */
+		{ "\377x", "\\xffx" },
+		{ "\342\202", "\\xe2\\x82" },		/* cut short */
+		{ "\300\257", "\\xc0\\xaf" },		/* overlong '/' */
+		{ "\355\240\200", "\\xed\\xa0\\x80" },	/* surrogate */
+		/* Above U+10FFFF. */
+		{ "\364\220\200\200", "\\xf4\\x90\\x80\\x80" },
+		{ "\\x1b", "\\x1b" },
+	};
+	size_t i;
+	char *e;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		e = report_escape(cases[i].in);
+		ck_assert_msg(strcmp(e, cases[i].out) == 0,
+		    "case %zu: got \"%s\", want \"%s\"", i, e, cases[i].out);
+		free(e);
+	}
+}
+END_TEST
+
+/*
+ * A profile whose strings hold what a terminal obeys: an escape sequence
+ * and CR/LF in the command line, a function name, a file name and the
+ * path of a module without symbols.
+ */
+static void
+build_hostile(struct profile *p)
+{
+	uint32_t fn, file;
+	size_t i;
+
+	profile_init(p);
+	p->command = profile_string(p, "./evil \033]0;pwned\a\r\nx");
+	p->start_time = 1700000000;
+	fn = profile_string(p, "fn\033[2J");
+	file = profile_string(p, "/src/a\nb\377.c");
+	p->nmodules = 1;
+	p->modules = xmalloc(sizeof *p->modules);
+	p->modules[0] = profile_string(p, "/lib/\033[31mlib\302\233.so");
+	p->module_flags = xcalloc(1, sizeof *p->module_flags);
+	p->module_flags[0] = PROF_MODULE_UNREADABLE;
+	p->nlocs = p->locs_cap = 1;
+	p->locs = xcalloc(1, sizeof *p->locs);
+	p->locs[0] = (struct prof_loc){ fn, file, 7 };
+	p->nframes = p->frames_cap = 2;
+	p->frames = xcalloc(2, sizeof *p->frames);
+	p->frames[0] = (struct prof_frame){ 0, 0x1000, 0, 1 };
+	p->frames[1] = (struct prof_frame){ 1, 0x2a, 0, 0 };
+	p->nstack_frames = p->stack_frames_cap = 2;
+	p->stack_frames = xcalloc(2, sizeof *p->stack_frames);
+	p->stack_frames[1] = 1;
+	p->nsites = p->sites_cap = 1;
+	p->sites = xcalloc(1, sizeof *p->sites);
+	p->sites[0].nframes = 2;
+	for (i = 0; i < STATS_N; i++)
+		set_stats(&p->sites[0].st[i], 64, 1, 10, 64, 64, 64);
+}
+
+/* What a formatter writes for p, as one string; the caller frees. */
+static char *
+formatted(void (*fmt)(FILE *, const struct profile *,
+    const struct report_opts *), const struct profile *p)
+{
+	struct report_opts o = { .sort = SORT_BYTES, .depth = 0,
+	    .full_paths = 1 };
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	ck_assert_ptr_nonnull(f);
+	fmt(f, p, &o);
+	ck_assert_int_eq(fclose(f), 0);
+	return buf;
+}
+
+/* No byte a terminal acts on but the newline, nor a stray non-UTF-8. */
+static void
+expect_printable(const char *out)
+{
+	const char *c = out;
+	size_t k;
+
+	while (*c != '\0') {
+		k = *c == '\n' ? 1 : report_char_len(c);
+		ck_assert_msg(k != 0, "raw byte 0x%02x at offset %td of:\n%s",
+		    (unsigned char)*c, c - out, out);
+		c += k;
+	}
+}
+
+START_TEST(test_text_escapes)
+{
+	struct profile p;
+	char *out;
+
+	build_hostile(&p);
+	out = formatted(fmt_text, &p);
+	expect_printable(out);
+	ck_assert_msg(strstr(out,
+	    "command:  ./evil \\x1b]0;pwned\\x07\\r\\nx\n") != NULL, "%s",
+	    out);
+	ck_assert_msg(strstr(out, "    fn\\x1b[2J (/src/a\\nb\\xff.c:7)\n") !=
+	    NULL, "%s", out);
+	ck_assert_msg(strstr(out, "    \\x1b[31mlib\\xc2\\x9b.so+0x2a\n") !=
+	    NULL, "%s", out);
+	free(out);
+	profile_release(&p);
+}
+END_TEST
+
+/* The warning about a module without symbols, on stderr, too. */
+START_TEST(test_warning_escapes)
+{
+	struct profile p;
+	char buf[512];
+	FILE *f = tmpfile();
+	size_t n;
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(dup2(fileno(f), STDERR_FILENO), STDERR_FILENO);
+	build_hostile(&p);
+	report_module_warnings(&p);
+	fflush(stderr);
+	rewind(f);
+	n = fread(buf, 1, sizeof buf - 1, f);
+	buf[n] = '\0';
+	expect_printable(buf);
+	ck_assert_msg(strstr(buf, "warning: no symbols for "
+	    "/lib/\\x1b[31mlib\\xc2\\x9b.so (") != NULL, "%s", buf);
+	fclose(f);
+	profile_release(&p);
+}
+END_TEST
+
+/*
+ * JSON escapes every control character, C1 and DEL included, and JSON
+ * text is UTF-8: a byte outside a valid sequence is written as the
+ * character of its value.
+ */
+START_TEST(test_dhat_escapes)
+{
+	struct profile p;
+	char *out;
+
+	build_hostile(&p);
+	p.command = profile_string(&p,
+	    "./evil \033\177\302\233\377 caf\303\251");
+	out = formatted(fmt_dhat, &p);
+	expect_printable(out);
+	ck_assert_msg(strstr(out, "\"cmd\":\"./evil \\u001b\\u007f\\u009b"
+	    "\\u00ff caf\303\251\"") != NULL, "%s", out);
+	ck_assert_msg(strstr(out, "fn\\u001b[2J (/src/a\\u000ab\\u00ff.c:7)")
+	    != NULL, "%s", out);
+	ck_assert_msg(strstr(out, "\\u001b[31mlib\\u009b.so+0x2a") != NULL,
+	    "%s", out);
+	free(out);
+	profile_release(&p);
+}
+END_TEST
+
+/*
+ * A start time that is no date localtime_r can give (the profile is not
+ * trusted) is shown as its number, not passed on as NULL to strftime.
+ */
+START_TEST(test_text_start_time)
+{
+	static const int64_t bad[] = {
+		INT64_MAX, INT64_MIN, (int64_t)1 << 56, -((int64_t)1 << 60),
+	};
+	char want[96], *out;
+	struct profile p;
+	size_t i;
+
+	build_hostile(&p);
+	out = formatted(fmt_text, &p);
+	ck_assert_msg(strstr(out, ", started 20") != NULL, "%s", out);
+	free(out);
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		p.start_time = bad[i];
+		out = formatted(fmt_text, &p);
+		snprintf(want, sizeof want, ", started at Unix time %" PRId64
+		    ", ran ", bad[i]);
+		ck_assert_msg(strstr(out, want) != NULL, "%s", out);
+		free(out);
+	}
+	profile_release(&p);
+}
+END_TEST
+
 Suite *
 make_report_suite(void)
 {
@@ -703,6 +911,14 @@ make_report_suite(void)
 
 	tc = tcase_create("Errors");
 	tcase_add_test(tc, test_parse_sort_invalid);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("Untrusted");
+	tcase_add_test(tc, test_escape);
+	tcase_add_test(tc, test_text_escapes);
+	tcase_add_test(tc, test_warning_escapes);
+	tcase_add_test(tc, test_dhat_escapes);
+	tcase_add_test(tc, test_text_start_time);
 	suite_add_tcase(s, tc);
 	return s;
 }
