@@ -96,6 +96,12 @@ HIDDEN int unwind_trim(void **buf, int n, int *first, int *truncated);
  */
 HIDDEN int unwind_capture_nested(void **buf, int *first, int *truncated);
 HIDDEN void unwind_init(uintptr_t agent_lo, uintptr_t agent_hi);
+/*
+ * Give libunwind's own pipe, read, write, close, fcntl and syscall calls
+ * versions that need no file descriptor (unwind-io.c); before libunwind
+ * initialises.  -1 if its imports cannot be found.
+ */
+HIDDEN int unwind_io_init(void);
 /* An object at [lo, hi) was unloaded: forget its unwind information. */
 HIDDEN void unwind_forget(uint64_t lo, uint64_t hi);
 

@@ -28,6 +28,8 @@ unwind_init(uintptr_t agent_lo, uintptr_t agent_hi)
 {
 	self_lo = agent_lo;
 	self_hi = agent_hi;
+	/* First: setting the policy initialises libunwind, which opens its pipe. */
+	unwind_io_init();
 	unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
 }
 
