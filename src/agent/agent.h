@@ -19,7 +19,9 @@
  * Where this thread is, as far as the hooks care.  A malloc-family call
  * that arrives while the thread is
  *   HOOK_REAL     inside the real allocator: the allocator's own business,
- *                 passed through uncounted;
+ *                 passed through uncounted, unless a signal handler that
+ *                 interrupted the real call makes it (see from_handler in
+ *                 hooks.c);
  *   HOOK_PRIVATE  in agent code that may allocate for itself (attaching,
  *                 dlsym): passed through uncounted;
  *   HOOK_RECORD   recording an event, code that never allocates: so the
@@ -95,6 +97,12 @@ HIDDEN int unwind_trim(void **buf, int n, int *first, int *truncated);
  * have interrupted UNWIND_HERE on this thread.
  */
 HIDDEN int unwind_capture_nested(void **buf, int *first, int *truncated);
+/*
+ * 1 if, walking out from the caller, the first frame a signal interrupted
+ * is the one whose canonical frame address is cfa, or one it called: a
+ * signal handler is running on top of that frame.
+ */
+HIDDEN int unwind_interrupted_within(uintptr_t cfa);
 HIDDEN void unwind_init(uintptr_t agent_lo, uintptr_t agent_hi);
 /*
  * Give libunwind's own pipe, read, write, close, fcntl and syscall calls

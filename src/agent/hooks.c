@@ -80,11 +80,13 @@ static int
 resolve(void)
 {
 	void *(*m)(size_t);
+	int saved_errno;
 
 	if (__atomic_load_n(&real.malloc, __ATOMIC_ACQUIRE) != NULL)
 		return 1;
 	if (resolving)
 		return 0;
+	saved_errno = errno;
 	resolving = 1;
 	real.calloc = next_symbol("calloc");
 	real.realloc = next_symbol("realloc");
@@ -98,31 +100,90 @@ resolve(void)
 	/* malloc last: a non-NULL real.malloc means all are set. */
 	__atomic_store_n(&real.malloc, m, __ATOMIC_RELEASE);
 	resolving = 0;
+	errno = saved_errno;
 	return 1;
 }
 
 #define READY()	(__builtin_expect(real.malloc != NULL, 1) || resolve())
 
 /*
+ * The canonical frame address of the hook that put this thread in
+ * HOOK_REAL, set before the state (see from_handler).
+ */
+static __thread uintptr_t real_cfa TLS_IE;
+
+/* Set real_cfa, then the state: a signal may land between any two. */
+#define ENTER_REAL()							\
+	do {								\
+		real_cfa = (uintptr_t)__builtin_dwarf_cfa();		\
+		__atomic_signal_fence(__ATOMIC_SEQ_CST);		\
+		hook_state = HOOK_REAL;					\
+	} while (0)
+
+/*
+ * The least stack a signal frame takes on x86_64: the red zone, the
+ * legacy FPU area and struct rt_sigframe (the kernel's get_sigframe) come
+ * to more than 1 KiB.
+ */
+#define SIGFRAME_MIN	1024
+
+/*
+ * A malloc-family call that arrives while this thread is in HOOK_REAL is
+ * the real allocator's own (jemalloc's initialisation, libstdc++'s aligned
+ * new calling aligned_alloc), unless a signal handler that interrupted the
+ * real call made it: that call is the program's and is recorded.  Between
+ * here and the hook that made the real call, a signal frame then lies:
+ * if the stack between is too short to hold one, the call is the
+ * allocator's (the common case, and free); else the stack is walked for a
+ * frame interrupted by a signal, inside the outer hook or deeper.  The
+ * walk may allocate for itself: HOOK_PRIVATE meanwhile.
+ */
+static __attribute__((noinline, cold)) int
+from_handler(void)
+{
+	uintptr_t here = (uintptr_t)__builtin_dwarf_cfa();
+	int saved_errno, found;
+
+	if (here < real_cfa && real_cfa - here < SIGFRAME_MIN)
+		return 0;
+	saved_errno = errno;
+	hook_state = HOOK_PRIVATE;
+	found = unwind_interrupted_within(real_cfa);
+	hook_state = HOOK_REAL;
+	errno = saved_errno;
+	return found;
+}
+
+/*
+ * Whether a call arriving in state `outer` is passed through unrecorded:
+ * in the agent's private work, or in the real allocator for itself.
+ */
+#define PASS_THROUGH(outer)						\
+	(__builtin_expect((outer) == HOOK_PRIVATE, 0) ||		\
+	 (__builtin_expect((outer) == HOOK_REAL, 0) && !from_handler()))
+
+/*
  * The shape of every allocating hook.  `outer` is the thread's hook_state
- * on entry: inside the real allocator or the agent's private work the call
- * is passed through; otherwise the real call runs as HOOK_REAL and the
- * event is recorded as HOOK_RECORD, nested if a signal handler
- * interrupted the agent's recording on this thread.  The stack is
+ * on entry: unless the call is passed through (PASS_THROUGH), the real
+ * call runs as HOOK_REAL and the event is recorded as HOOK_RECORD, nested
+ * if a signal handler interrupted the agent on this thread.  The stack is
  * captured right here, so that the hook is the only agent frame unwound.
+ * errno is what the real call left, whatever recording does.
  */
 #define ALLOC_HOOK(call, ok, p, size)					\
 	do {								\
 		int outer_ = hook_state;				\
+		uintptr_t outer_cfa_ = real_cfa;			\
 									\
-		if (outer_ == HOOK_REAL || outer_ == HOOK_PRIVATE)	\
+		if (PASS_THROUGH(outer_))				\
 			return call;					\
-		hook_state = HOOK_REAL;					\
+		ENTER_REAL();						\
 		rv = call;						\
 		if (ok)							\
 			RECORD_ALLOC(outer_, p, size);			\
 		else							\
 			hook_state = outer_;				\
+		real_cfa = outer_cfa_;					\
 		return rv;						\
 	} while (0)
 
@@ -130,14 +191,16 @@ resolve(void)
 #define RECORD_ALLOC(outer_, p, size)					\
 	do {								\
 		void *frames_[HP_CAPTURE_SLOTS];			\
+		int errno_ = errno;					\
 									\
 		hook_state = HOOK_RECORD;				\
-		if (outer_ == HOOK_RECORD)				\
+		if (outer_ != HOOK_IDLE)				\
 			agent_nested_alloc((p), (size));		\
 		else if (agent_attached())				\
 			agent_alloc((p), (size), frames_,		\
 			    UNWIND_HERE(frames_));			\
 		hook_state = outer_;					\
+		errno = errno_;						\
 	} while (0)
 
 void *
@@ -164,29 +227,38 @@ calloc(size_t nmemb, size_t size)
 	ALLOC_HOOK(real.calloc(nmemb, size), rv != NULL, rv, nmemb * size);
 }
 
+/* A free is recorded before the real free runs (see ARCHITECTURE.md). */
 void
 free(void *p)
 {
-	int outer;
+	uintptr_t outer_cfa;
+	int outer, saved_errno;
 
 	if (p == NULL || bootstrap_owns(p))
 		return;
 	if (!READY())
 		return;
 	outer = hook_state;
-	if (outer == HOOK_REAL || outer == HOOK_PRIVATE) {
+	if (PASS_THROUGH(outer)) {
 		real.free(p);
 		return;
 	}
+	outer_cfa = real_cfa;
+	saved_errno = errno;
 	hook_state = HOOK_RECORD;
-	if (outer == HOOK_RECORD) {
-		if (!agent_nested_free(p, real.free))
+	if (outer != HOOK_IDLE) {
+		if (!agent_nested_free(p, real.free)) {
+			errno = saved_errno;
+			ENTER_REAL();
 			real.free(p);
+		}
 		hook_state = outer;
+		real_cfa = outer_cfa;
 		return;
 	}
 	agent_free(p);
-	hook_state = HOOK_REAL;
+	errno = saved_errno;
+	ENTER_REAL();
 	real.free(p);
 	hook_state = outer;
 }
@@ -208,8 +280,9 @@ realloc(void *old, size_t size)
 {
 	void *frames[HP_CAPTURE_SLOTS];
 	void *token = NULL, *p;
+	uintptr_t outer_cfa;
 	uint32_t len;
-	int outer;
+	int outer, saved_errno;
 
 	if (old == NULL)
 		return malloc(size);
@@ -218,24 +291,32 @@ realloc(void *old, size_t size)
 	if (!READY())
 		return NULL;
 	outer = hook_state;
-	if (outer == HOOK_REAL || outer == HOOK_PRIVATE)
+	if (PASS_THROUGH(outer))
 		return real.realloc(old, size);
-	if (outer == HOOK_RECORD) {
-		hook_state = HOOK_REAL;
+	outer_cfa = real_cfa;
+	if (outer != HOOK_IDLE) {
+		ENTER_REAL();
 		p = real.realloc(old, size);
+		saved_errno = errno;
 		hook_state = HOOK_RECORD;
 		agent_nested_realloc(old, p, size);
 		hook_state = outer;
+		real_cfa = outer_cfa;
+		errno = saved_errno;
 		return p;
 	}
+	saved_errno = errno;
 	hook_state = HOOK_RECORD;
 	if (agent_attached())
 		token = agent_realloc_begin(&len, frames, UNWIND_HERE(frames));
-	hook_state = HOOK_REAL;
+	errno = saved_errno;
+	ENTER_REAL();
 	p = real.realloc(old, size);
+	saved_errno = errno;
 	hook_state = HOOK_RECORD;
 	agent_realloc_end(token, len, old, p, size);
 	hook_state = outer;
+	errno = saved_errno;
 	return p;
 }
 
@@ -367,7 +448,7 @@ in_cxx_runtime(void *fn)
 static void
 resolve_cxx(void)
 {
-	int outer = hook_state, k, runtime = 1;
+	int outer = hook_state, k, runtime = 1, saved_errno = errno;
 
 	hook_state = HOOK_PRIVATE;	/* dlsym may allocate */
 	for (k = NEW; k <= NEW_ARRAY_NOTHROW; k++) {
@@ -378,6 +459,7 @@ resolve_cxx(void)
 	    "_ZSt15get_new_handlerv");
 	cxx.runtime = runtime && cxx.get_new_handler != NULL;
 	hook_state = outer;
+	errno = saved_errno;
 	__atomic_store_n(&cxx.ready, 1, __ATOMIC_RELEASE);
 }
 
@@ -389,20 +471,23 @@ aligned_new(enum aligned_new_kind kind, size_t size, size_t align,
 	enum aligned_new_kind nothrow_kind = kind == NEW ||
 	    kind == NEW_NOTHROW ? NEW_NOTHROW : NEW_ARRAY_NOTHROW;
 	int outer = hook_state;
+	uintptr_t outer_cfa = real_cfa;
 	void *rv;
 
 	if (!__atomic_load_n(&cxx.ready, __ATOMIC_ACQUIRE))
 		resolve_cxx();
-	if (!READY() || !cxx.runtime || outer == HOOK_REAL ||
-	    outer == HOOK_PRIVATE || cxx.get_new_handler() != NULL)
+	if (!READY() || !cxx.runtime || PASS_THROUGH(outer) ||
+	    cxx.get_new_handler() != NULL)
 		return cxx.fn[kind](size, align, nothrow);
-	hook_state = HOOK_REAL;
+	ENTER_REAL();
 	rv = cxx.fn[nothrow_kind](size, align, &nothrow_arg);
 	if (rv != NULL) {
 		RECORD_ALLOC(outer, rv, size);
+		real_cfa = outer_cfa;
 		return rv;
 	}
 	hook_state = outer;
+	real_cfa = outer_cfa;
 	if (kind == nothrow_kind)
 		return NULL;
 	return cxx.fn[kind](size, align, NULL);	/* throws as it should */

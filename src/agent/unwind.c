@@ -77,3 +77,32 @@ unwind_capture_nested(void **buf, int *first, int *truncated)
 	_Unwind_Backtrace(gcc_frame, &w);
 	return unwind_trim(buf, w.n, first, truncated);
 }
+
+struct sig_walk {
+	uintptr_t cfa;
+	int found;
+};
+
+static _Unwind_Reason_Code
+sig_frame(struct _Unwind_Context *ctx, void *arg)
+{
+	struct sig_walk *w = arg;
+	int interrupted = 0;
+
+	if (_Unwind_GetIPInfo(ctx, &interrupted) == 0)
+		return _URC_END_OF_STACK;
+	if (!interrupted)
+		return _URC_NO_REASON;
+	/* The first signal frame decides: is what it interrupted inside? */
+	w->found = _Unwind_GetCFA(ctx) <= w->cfa;
+	return _URC_END_OF_STACK;
+}
+
+int
+unwind_interrupted_within(uintptr_t cfa)
+{
+	struct sig_walk w = { cfa, 0 };
+
+	_Unwind_Backtrace(sig_frame, &w);
+	return w.found;
+}
