@@ -48,6 +48,12 @@ static struct {
 	void *(*pvalloc)(size_t);
 } real;
 
+/*
+ * Where errno lies from the thread pointer: libc's TLS is static, at the
+ * same offset in every thread.  Set by resolve(), before any use.
+ */
+static ptrdiff_t errno_off __attribute__((unused));
+
 /* Set while this thread is inside dlsym(), whose own allocations then go to the bootstrap arena. */
 static __thread int resolving TLS_IE;
 
@@ -87,6 +93,9 @@ resolve(void)
 	if (resolving)
 		return 0;
 	saved_errno = errno;
+#if defined(__x86_64__) && !defined(__clang__)
+	errno_off = (char *)&errno - (char *)__builtin_thread_pointer();
+#endif
 	resolving = 1;
 	real.calloc = next_symbol("calloc");
 	real.realloc = next_symbol("realloc");
@@ -106,19 +115,23 @@ resolve(void)
 
 #define READY()	(__builtin_expect(real.malloc != NULL, 1) || resolve())
 
-/*
- * The canonical frame address of the hook that put this thread in
- * HOOK_REAL, set before the state (see from_handler).
- */
-static __thread uintptr_t real_cfa TLS_IE;
+/* errno's address, without a call into libc per event where it can. */
 
-/* Set real_cfa, then the state: a signal may land between any two. */
-#define ENTER_REAL()							\
-	do {								\
-		real_cfa = (uintptr_t)__builtin_dwarf_cfa();		\
-		__atomic_signal_fence(__ATOMIC_SEQ_CST);		\
-		hook_state = HOOK_REAL;					\
-	} while (0)
+static inline int *
+errno_ptr(void)
+{
+#if defined(__x86_64__) && !defined(__clang__)
+	return (int *)((char *)__builtin_thread_pointer() + errno_off);
+#else
+	return &errno;
+#endif
+}
+
+/*
+ * Set by aligned_new before it enters HOOK_CXX: its canonical frame
+ * address, where the stack of the C++ runtime's call begins.
+ */
+static __thread uintptr_t cxx_cfa TLS_IE;
 
 /*
  * The least stack a signal frame takes on x86_64: the red zone, the
@@ -128,39 +141,43 @@ static __thread uintptr_t real_cfa TLS_IE;
 #define SIGFRAME_MIN	1024
 
 /*
- * A malloc-family call that arrives while this thread is in HOOK_REAL is
- * the real allocator's own (jemalloc's initialisation, libstdc++'s aligned
- * new calling aligned_alloc), unless a signal handler that interrupted the
- * real call made it: that call is the program's and is recorded.  Between
- * here and the hook that made the real call, a signal frame then lies:
- * if the stack between is too short to hold one, the call is the
- * allocator's (the common case, and free); else the stack is walked for a
- * frame interrupted by a signal, inside the outer hook or deeper.  The
- * walk may allocate for itself: HOOK_PRIVATE meanwhile.
+ * A malloc-family call that arrives while this thread is in HOOK_REAL or
+ * HOOK_CXX is the allocator's own (jemalloc's initialisation, libstdc++'s
+ * aligned new calling aligned_alloc), unless a signal handler made it that
+ * interrupted the real call, or the hook around it: then it is the
+ * program's, and recorded.  Walking out from here, a handler's call meets
+ * a frame interrupted by a signal before it meets the agent's hook; the
+ * allocator's own call meets the hook first.  The walk costs microseconds,
+ * too much for every aligned new: there, a stack too short between here
+ * and aligned_new's frame to hold a signal frame already says that none
+ * is there.  The walk may allocate for itself: HOOK_PRIVATE meanwhile.
  */
 static __attribute__((noinline, cold)) int
-from_handler(void)
+from_handler(int outer)
 {
 	uintptr_t here = (uintptr_t)__builtin_dwarf_cfa();
 	int saved_errno, found;
 
-	if (here < real_cfa && real_cfa - here < SIGFRAME_MIN)
+	if (outer == HOOK_CXX && here < cxx_cfa &&
+	    cxx_cfa - here < SIGFRAME_MIN)
 		return 0;
 	saved_errno = errno;
 	hook_state = HOOK_PRIVATE;
-	found = unwind_interrupted_within(real_cfa);
-	hook_state = HOOK_REAL;
+	found = unwind_in_handler();
+	hook_state = outer;
 	errno = saved_errno;
 	return found;
 }
 
 /*
- * Whether a call arriving in state `outer` is passed through unrecorded:
- * in the agent's private work, or in the real allocator for itself.
+ * Whether a call arriving in state `outer` (not HOOK_IDLE) is passed
+ * through unrecorded: in the agent's private work, or in the allocator
+ * for itself.
  */
 #define PASS_THROUGH(outer)						\
-	(__builtin_expect((outer) == HOOK_PRIVATE, 0) ||		\
-	 (__builtin_expect((outer) == HOOK_REAL, 0) && !from_handler()))
+	((outer) == HOOK_PRIVATE ||					\
+	 (((outer) == HOOK_REAL || (outer) == HOOK_CXX) &&		\
+	  !from_handler(outer)))
 
 /*
  * The shape of every allocating hook.  `outer` is the thread's hook_state
@@ -173,17 +190,16 @@ from_handler(void)
 #define ALLOC_HOOK(call, ok, p, size)					\
 	do {								\
 		int outer_ = hook_state;				\
-		uintptr_t outer_cfa_ = real_cfa;			\
 									\
-		if (PASS_THROUGH(outer_))				\
+		if (__builtin_expect(outer_ != HOOK_IDLE, 0) &&		\
+		    PASS_THROUGH(outer_))				\
 			return call;					\
-		ENTER_REAL();						\
+		hook_state = HOOK_REAL;					\
 		rv = call;						\
 		if (ok)							\
 			RECORD_ALLOC(outer_, p, size);			\
 		else							\
 			hook_state = outer_;				\
-		real_cfa = outer_cfa_;					\
 		return rv;						\
 	} while (0)
 
@@ -191,7 +207,7 @@ from_handler(void)
 #define RECORD_ALLOC(outer_, p, size)					\
 	do {								\
 		void *frames_[HP_CAPTURE_SLOTS];			\
-		int errno_ = errno;					\
+		int *errp_ = errno_ptr(), errno_ = *errp_;		\
 									\
 		hook_state = HOOK_RECORD;				\
 		if (outer_ != HOOK_IDLE)				\
@@ -200,7 +216,7 @@ from_handler(void)
 			agent_alloc((p), (size), frames_,		\
 			    UNWIND_HERE(frames_));			\
 		hook_state = outer_;					\
-		errno = errno_;						\
+		*errp_ = errno_;					\
 	} while (0)
 
 void *
@@ -227,40 +243,48 @@ calloc(size_t nmemb, size_t size)
 	ALLOC_HOOK(real.calloc(nmemb, size), rv != NULL, rv, nmemb * size);
 }
 
+/* free from a signal handler, or the allocator's own: off the hot path. */
+static __attribute__((noinline)) void
+free_nested(void *p, int outer)
+{
+	int saved_errno;
+
+	if (PASS_THROUGH(outer)) {
+		real.free(p);
+		return;
+	}
+	saved_errno = errno;
+	hook_state = HOOK_RECORD;
+	if (!agent_nested_free(p, real.free)) {
+		errno = saved_errno;
+		hook_state = HOOK_REAL;
+		real.free(p);
+	}
+	hook_state = outer;
+}
+
 /* A free is recorded before the real free runs (see ARCHITECTURE.md). */
 void
 free(void *p)
 {
-	uintptr_t outer_cfa;
-	int outer, saved_errno;
+	int saved_errno, *errp;
 
 	if (p == NULL || bootstrap_owns(p))
 		return;
 	if (!READY())
 		return;
-	outer = hook_state;
-	if (PASS_THROUGH(outer)) {
-		real.free(p);
+	if (__builtin_expect(hook_state != HOOK_IDLE, 0)) {
+		free_nested(p, hook_state);
 		return;
 	}
-	outer_cfa = real_cfa;
-	saved_errno = errno;
+	errp = errno_ptr();
+	saved_errno = *errp;
 	hook_state = HOOK_RECORD;
-	if (outer != HOOK_IDLE) {
-		if (!agent_nested_free(p, real.free)) {
-			errno = saved_errno;
-			ENTER_REAL();
-			real.free(p);
-		}
-		hook_state = outer;
-		real_cfa = outer_cfa;
-		return;
-	}
 	agent_free(p);
-	errno = saved_errno;
-	ENTER_REAL();
+	*errp = saved_errno;
+	hook_state = HOOK_REAL;
 	real.free(p);
-	hook_state = outer;
+	hook_state = HOOK_IDLE;
 }
 
 /* A bootstrap block cannot be resized in place: move it to the real heap. */
@@ -280,7 +304,6 @@ realloc(void *old, size_t size)
 {
 	void *frames[HP_CAPTURE_SLOTS];
 	void *token = NULL, *p;
-	uintptr_t outer_cfa;
 	uint32_t len;
 	int outer, saved_errno;
 
@@ -291,17 +314,15 @@ realloc(void *old, size_t size)
 	if (!READY())
 		return NULL;
 	outer = hook_state;
-	if (PASS_THROUGH(outer))
-		return real.realloc(old, size);
-	outer_cfa = real_cfa;
 	if (outer != HOOK_IDLE) {
-		ENTER_REAL();
+		if (PASS_THROUGH(outer))
+			return real.realloc(old, size);
+		hook_state = HOOK_REAL;
 		p = real.realloc(old, size);
 		saved_errno = errno;
 		hook_state = HOOK_RECORD;
 		agent_nested_realloc(old, p, size);
 		hook_state = outer;
-		real_cfa = outer_cfa;
 		errno = saved_errno;
 		return p;
 	}
@@ -310,7 +331,7 @@ realloc(void *old, size_t size)
 	if (agent_attached())
 		token = agent_realloc_begin(&len, frames, UNWIND_HERE(frames));
 	errno = saved_errno;
-	ENTER_REAL();
+	hook_state = HOOK_REAL;
 	p = real.realloc(old, size);
 	saved_errno = errno;
 	hook_state = HOOK_RECORD;
@@ -471,23 +492,27 @@ aligned_new(enum aligned_new_kind kind, size_t size, size_t align,
 	enum aligned_new_kind nothrow_kind = kind == NEW ||
 	    kind == NEW_NOTHROW ? NEW_NOTHROW : NEW_ARRAY_NOTHROW;
 	int outer = hook_state;
-	uintptr_t outer_cfa = real_cfa;
+	uintptr_t outer_cfa = cxx_cfa;
 	void *rv;
 
 	if (!__atomic_load_n(&cxx.ready, __ATOMIC_ACQUIRE))
 		resolve_cxx();
-	if (!READY() || !cxx.runtime || PASS_THROUGH(outer) ||
+	if (!READY() || !cxx.runtime ||
+	    (outer != HOOK_IDLE && PASS_THROUGH(outer)) ||
 	    cxx.get_new_handler() != NULL)
 		return cxx.fn[kind](size, align, nothrow);
-	ENTER_REAL();
+	/* cxx_cfa first: a signal may land between any two stores. */
+	cxx_cfa = (uintptr_t)__builtin_dwarf_cfa();
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	hook_state = HOOK_CXX;
 	rv = cxx.fn[nothrow_kind](size, align, &nothrow_arg);
 	if (rv != NULL) {
 		RECORD_ALLOC(outer, rv, size);
-		real_cfa = outer_cfa;
+		cxx_cfa = outer_cfa;
 		return rv;
 	}
 	hook_state = outer;
-	real_cfa = outer_cfa;
+	cxx_cfa = outer_cfa;
 	if (kind == nothrow_kind)
 		return NULL;
 	return cxx.fn[kind](size, align, NULL);	/* throws as it should */

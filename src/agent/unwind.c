@@ -78,8 +78,14 @@ unwind_capture_nested(void **buf, int *first, int *truncated)
 	return unwind_trim(buf, w.n, first, truncated);
 }
 
+static int
+in_agent(uintptr_t ip)
+{
+	return ip >= self_lo && ip < self_hi;
+}
+
 struct sig_walk {
-	uintptr_t cfa;
+	int left_agent;		/* past the agent frames at the top */
 	int found;
 };
 
@@ -88,20 +94,27 @@ sig_frame(struct _Unwind_Context *ctx, void *arg)
 {
 	struct sig_walk *w = arg;
 	int interrupted = 0;
+	uintptr_t ip = _Unwind_GetIPInfo(ctx, &interrupted);
 
-	if (_Unwind_GetIPInfo(ctx, &interrupted) == 0)
+	if (ip == 0)
 		return _URC_END_OF_STACK;
-	if (!interrupted)
-		return _URC_NO_REASON;
-	/* The first signal frame decides: is what it interrupted inside? */
-	w->found = _Unwind_GetCFA(ctx) <= w->cfa;
-	return _URC_END_OF_STACK;
+	if (!w->left_agent) {
+		w->left_agent = !in_agent(ip);
+		if (!w->left_agent)
+			return _URC_NO_REASON;
+	}
+	/* Interrupted first: the frame may be the agent hook itself. */
+	if (interrupted) {
+		w->found = 1;
+		return _URC_END_OF_STACK;
+	}
+	return in_agent(ip) ? _URC_END_OF_STACK : _URC_NO_REASON;
 }
 
 int
-unwind_interrupted_within(uintptr_t cfa)
+unwind_in_handler(void)
 {
-	struct sig_walk w = { cfa, 0 };
+	struct sig_walk w = { 0, 0 };
 
 	_Unwind_Backtrace(sig_frame, &w);
 	return w.found;
