@@ -143,14 +143,15 @@ static __thread uintptr_t cxx_cfa TLS_IE;
 /*
  * A malloc-family call that arrives while this thread is in HOOK_REAL or
  * HOOK_CXX is the allocator's own (jemalloc's initialisation, libstdc++'s
- * aligned new calling aligned_alloc), unless a signal handler made it that
- * interrupted the real call, or the hook around it: then it is the
+ * aligned new calling aligned_alloc), unless a signal handler made it
+ * that interrupted the real call or the hook around it: then it is the
  * program's, and recorded.  Walking out from here, a handler's call meets
  * a frame interrupted by a signal before it meets the agent's hook; the
- * allocator's own call meets the hook first.  The walk costs microseconds,
- * too much for every aligned new: there, a stack too short between here
- * and aligned_new's frame to hold a signal frame already says that none
- * is there.  The walk may allocate for itself: HOOK_PRIVATE meanwhile.
+ * allocator's own call meets the hook first.  The walk costs
+ * microseconds, too much for every aligned new: there, a stack too short
+ * between here and aligned_new's frame to hold a signal frame already
+ * says that none is there.  The walk may allocate for itself (libgcc, for
+ * frames a JIT registered): HOOK_PRIVATE meanwhile.
  */
 static __attribute__((noinline, cold)) int
 from_handler(int outer)
@@ -171,8 +172,11 @@ from_handler(int outer)
 
 /*
  * Whether a call arriving in state `outer` (not HOOK_IDLE) is passed
- * through unrecorded: in the agent's private work, or in the allocator
- * for itself.
+ * through unrecorded: the agent's own (HOOK_PRIVATE: dlsym while
+ * resolving, attaching, and from_handler's walk, which must not walk
+ * again), or the allocator's for itself.  A signal handler's call that
+ * lands in the agent's private work, a window of microseconds once per
+ * process, is passed through too.
  */
 #define PASS_THROUGH(outer)						\
 	((outer) == HOOK_PRIVATE ||					\
