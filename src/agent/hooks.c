@@ -120,7 +120,6 @@ resolve(void)
  * hooks write errno back only when recording changed it: an unconditional
  * store cost 2 ns an event in the malloc/free loop, a compare nothing.
  */
-
 static inline int *
 errno_ptr(void)
 {
@@ -155,7 +154,9 @@ static __thread uintptr_t cxx_cfa TLS_IE;
  * microseconds, too much for every aligned new: there, a stack too short
  * between here and aligned_new's frame to hold a signal frame already
  * says that none is there.  The walk may allocate for itself (libgcc, for
- * frames a JIT registered): HOOK_PRIVATE meanwhile.
+ * frames a JIT registered): HOOK_PRIVATE meanwhile.  Before the agent has
+ * attached, a handler's call here is passed through: a window of one
+ * real call, once per process.
  */
 static __attribute__((noinline, cold)) int
 from_handler(int outer)
@@ -165,6 +166,9 @@ from_handler(int outer)
 
 	if (outer == HOOK_CXX && here < cxx_cfa &&
 	    cxx_cfa - here < SIGFRAME_MIN)
+		return 0;
+	/* Not attached: the agent's frames are not known yet, nor is a ring. */
+	if (!agent_active())
 		return 0;
 	saved_errno = errno;
 	hook_state = HOOK_PRIVATE;
@@ -268,6 +272,8 @@ free_nested(void *p, int outer)
 		errno = saved_errno;
 		hook_state = HOOK_REAL;
 		real.free(p);
+	} else {
+		errno = saved_errno;
 	}
 	hook_state = outer;
 }
