@@ -320,7 +320,7 @@ realloc(void *old, size_t size)
 {
 	void *frames[HP_CAPTURE_SLOTS];
 	void *token = NULL, *p;
-	uint32_t len;
+	uint32_t len = 0;
 	int outer, saved_errno;
 
 	if (old == NULL)
