@@ -1,7 +1,7 @@
 /*
- * raiser.c - libraiser.so, a malloc and free preloaded after the agent:
- * the real allocator as the agent sees it (its dlsym(RTLD_NEXT) finds
- * them), forwarding to glibc's.  Once the program sets raiser_armed (its
+ * raiser.c - libraiser.so, a malloc and free that sigreal links with,
+ * found after the agent's: the real allocator as the agent sees it (its
+ * dlsym(RTLD_NEXT) finds them), forwarding to glibc's.  Once the program sets raiser_armed (its
  * own, exported), each call counts, and
  *   every third raises SIGUSR1 first: the program's handler runs while
  *   the agent is inside the real call, and its allocations are the

@@ -1,7 +1,8 @@
 /*
  * sigreal.c - a signal handler that allocates, running while the thread
- * is inside the real allocator under the agent.  Run with libraiser.so
- * preloaded (raiser.c): once raiser_armed is set, its malloc and free
+ * is inside the real allocator under the agent.  Linked with libraiser.so
+ * (raiser.c), which comes after the agent and before libc in the order
+ * symbols are looked up in: once raiser_armed is set, its malloc and free
  * raise SIGUSR1 on every third call, synchronously, inside the real call;
  * and allocate for themselves, which is not the program's.
  *
