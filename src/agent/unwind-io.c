@@ -20,7 +20,6 @@
  */
 #include "config.h"
 
-#include <dlfcn.h>
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
