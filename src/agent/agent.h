@@ -19,13 +19,17 @@
  * Where this thread is, as far as the hooks care.  A malloc-family call
  * that arrives while the thread is
  *   HOOK_REAL     inside the real allocator: the allocator's own business,
- *                 passed through uncounted;
+ *                 passed through uncounted, unless a signal handler that
+ *                 interrupted the real call makes it (see from_handler in
+ *                 hooks.c);
+ *   HOOK_CXX      the same inside the C++ runtime's aligned operator new,
+ *                 which calls the allocator once (see aligned_new);
  *   HOOK_PRIVATE  in agent code that may allocate for itself (attaching,
  *                 dlsym): passed through uncounted;
  *   HOOK_RECORD   recording an event, code that never allocates: so the
  *                 call comes from a signal handler, and is the program's.
  */
-enum hook_state { HOOK_IDLE, HOOK_REAL, HOOK_PRIVATE, HOOK_RECORD };
+enum hook_state { HOOK_IDLE, HOOK_REAL, HOOK_PRIVATE, HOOK_RECORD, HOOK_CXX };
 extern HIDDEN __thread int hook_state TLS_IE;
 
 extern HIDDEN struct ring agent_ring;
@@ -95,7 +99,19 @@ HIDDEN int unwind_trim(void **buf, int n, int *first, int *truncated);
  * have interrupted UNWIND_HERE on this thread.
  */
 HIDDEN int unwind_capture_nested(void **buf, int *first, int *truncated);
+/*
+ * Walking out from the agent frames at the top of the stack: 1 if a frame
+ * interrupted by a signal comes before the next agent frame (a signal
+ * handler's call), 0 if an agent frame comes first or neither does.
+ */
+HIDDEN int unwind_in_handler(void);
 HIDDEN void unwind_init(uintptr_t agent_lo, uintptr_t agent_hi);
+/*
+ * Give libunwind's own pipe, read, write, close, fcntl and syscall calls
+ * versions that need no file descriptor (unwind-io.c); before libunwind
+ * initialises.  -1 if its imports cannot be found.
+ */
+HIDDEN int unwind_io_init(void);
 /* An object at [lo, hi) was unloaded: forget its unwind information. */
 HIDDEN void unwind_forget(uint64_t lo, uint64_t hi);
 
@@ -135,7 +151,17 @@ HIDDEN int children_ring(struct ring *r, uint32_t parent_pid,
 
 /* Bump arena for allocations made while the real allocator is resolved. */
 HIDDEN void *bootstrap_alloc(size_t size, size_t align);
-HIDDEN int bootstrap_owns(const void *p);
 HIDDEN size_t bootstrap_size(const void *p);
+
+/* Inline: free() asks it of every block. */
+#define BOOTSTRAP_ARENA_SIZE	(256 * 1024)
+extern HIDDEN unsigned char bootstrap_arena[BOOTSTRAP_ARENA_SIZE];
+
+static inline int
+bootstrap_owns(const void *p)
+{
+	return (uintptr_t)p - (uintptr_t)bootstrap_arena <
+	    BOOTSTRAP_ARENA_SIZE;
+}
 
 #endif

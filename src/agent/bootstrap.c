@@ -10,10 +10,10 @@
 
 #include "agent.h"
 
-#define ARENA_SIZE	(256 * 1024)
+#define ARENA_SIZE	BOOTSTRAP_ARENA_SIZE
 
 /* Each block is preceded by its size, so realloc can copy it out. */
-static _Alignas(64) unsigned char arena[ARENA_SIZE];
+_Alignas(64) unsigned char bootstrap_arena[ARENA_SIZE];
 static size_t arena_used;
 
 void *
@@ -33,17 +33,9 @@ bootstrap_alloc(size_t size, size_t align)
 			return NULL;
 	} while (!__atomic_compare_exchange_n(&arena_used, &old, end, 1,
 	    __ATOMIC_RELAXED, __ATOMIC_RELAXED));
-	memcpy(arena + start - sizeof(size_t), &size, sizeof size);
+	memcpy(bootstrap_arena + start - sizeof(size_t), &size, sizeof size);
 	/* The arena is static storage: it is already zero, as calloc needs. */
-	return arena + start;
-}
-
-int
-bootstrap_owns(const void *p)
-{
-	const unsigned char *c = p;
-
-	return c >= arena && c < arena + ARENA_SIZE;
+	return bootstrap_arena + start;
 }
 
 size_t

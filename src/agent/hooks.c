@@ -48,6 +48,12 @@ static struct {
 	void *(*pvalloc)(size_t);
 } real;
 
+/*
+ * Where errno lies from the thread pointer: libc's TLS is static, at the
+ * same offset in every thread.  Set by resolve(), before any use.
+ */
+static ptrdiff_t errno_off __attribute__((unused));
+
 /* Set while this thread is inside dlsym(), whose own allocations then go to the bootstrap arena. */
 static __thread int resolving TLS_IE;
 
@@ -80,11 +86,16 @@ static int
 resolve(void)
 {
 	void *(*m)(size_t);
+	int saved_errno;
 
 	if (__atomic_load_n(&real.malloc, __ATOMIC_ACQUIRE) != NULL)
 		return 1;
 	if (resolving)
 		return 0;
+	saved_errno = errno;
+#if defined(__x86_64__) && !defined(__clang__)
+	errno_off = (char *)&errno - (char *)__builtin_thread_pointer();
+#endif
 	resolving = 1;
 	real.calloc = next_symbol("calloc");
 	real.realloc = next_symbol("realloc");
@@ -98,24 +109,102 @@ resolve(void)
 	/* malloc last: a non-NULL real.malloc means all are set. */
 	__atomic_store_n(&real.malloc, m, __ATOMIC_RELEASE);
 	resolving = 0;
+	errno = saved_errno;
 	return 1;
 }
 
 #define READY()	(__builtin_expect(real.malloc != NULL, 1) || resolve())
 
 /*
+ * errno's address, without a call into libc per event where it can.  The
+ * hooks write errno back only when recording changed it: an unconditional
+ * store cost 2 ns an event in the malloc/free loop, a compare nothing.
+ */
+static inline int *
+errno_ptr(void)
+{
+#if defined(__x86_64__) && !defined(__clang__)
+	return (int *)((char *)__builtin_thread_pointer() + errno_off);
+#else
+	return &errno;
+#endif
+}
+
+/*
+ * Set by aligned_new before it enters HOOK_CXX: its canonical frame
+ * address, where the stack of the C++ runtime's call begins.
+ */
+static __thread uintptr_t cxx_cfa TLS_IE;
+
+/*
+ * The least stack a signal frame takes on x86_64: the red zone, the
+ * legacy FPU area and struct rt_sigframe (the kernel's get_sigframe) come
+ * to more than 1 KiB.
+ */
+#define SIGFRAME_MIN	1024
+
+/*
+ * A malloc-family call that arrives while this thread is in HOOK_REAL or
+ * HOOK_CXX is the allocator's own (jemalloc's initialisation, libstdc++'s
+ * aligned new calling aligned_alloc), unless a signal handler made it
+ * that interrupted the real call or the hook around it: then it is the
+ * program's, and recorded.  Walking out from here, a handler's call meets
+ * a frame interrupted by a signal before it meets the agent's hook; the
+ * allocator's own call meets the hook first.  The walk costs
+ * microseconds, too much for every aligned new: there, a stack too short
+ * between here and aligned_new's frame to hold a signal frame already
+ * says that none is there.  The walk may allocate for itself (libgcc, for
+ * frames a JIT registered): HOOK_PRIVATE meanwhile.  Before the agent has
+ * attached, a handler's call here is passed through: a window of one
+ * real call, once per process.
+ */
+static __attribute__((noinline, cold)) int
+from_handler(int outer)
+{
+	uintptr_t here = (uintptr_t)__builtin_dwarf_cfa();
+	int saved_errno, found;
+
+	if (outer == HOOK_CXX && here < cxx_cfa &&
+	    cxx_cfa - here < SIGFRAME_MIN)
+		return 0;
+	/* Not attached: the agent's frames are not known yet, nor is a ring. */
+	if (!agent_active())
+		return 0;
+	saved_errno = errno;
+	hook_state = HOOK_PRIVATE;
+	found = unwind_in_handler();
+	hook_state = outer;
+	errno = saved_errno;
+	return found;
+}
+
+/*
+ * Whether a call arriving in state `outer` (not HOOK_IDLE) is passed
+ * through unrecorded: the agent's own (HOOK_PRIVATE: dlsym while
+ * resolving, attaching, and from_handler's walk, which must not walk
+ * again), or the allocator's for itself.  A signal handler's call that
+ * lands in the agent's private work, a window of microseconds once per
+ * process, is passed through too.
+ */
+#define PASS_THROUGH(outer)						\
+	((outer) == HOOK_PRIVATE ||					\
+	 (((outer) == HOOK_REAL || (outer) == HOOK_CXX) &&		\
+	  !from_handler(outer)))
+
+/*
  * The shape of every allocating hook.  `outer` is the thread's hook_state
- * on entry: inside the real allocator or the agent's private work the call
- * is passed through; otherwise the real call runs as HOOK_REAL and the
- * event is recorded as HOOK_RECORD, nested if a signal handler
- * interrupted the agent's recording on this thread.  The stack is
+ * on entry: unless the call is passed through (PASS_THROUGH), the real
+ * call runs as HOOK_REAL and the event is recorded as HOOK_RECORD, nested
+ * if a signal handler interrupted the agent on this thread.  The stack is
  * captured right here, so that the hook is the only agent frame unwound.
+ * errno is what the real call left, whatever recording does.
  */
 #define ALLOC_HOOK(call, ok, p, size)					\
 	do {								\
 		int outer_ = hook_state;				\
 									\
-		if (outer_ == HOOK_REAL || outer_ == HOOK_PRIVATE)	\
+		if (__builtin_expect(outer_ != HOOK_IDLE, 0) &&		\
+		    PASS_THROUGH(outer_))				\
 			return call;					\
 		hook_state = HOOK_REAL;					\
 		rv = call;						\
@@ -130,14 +219,17 @@ resolve(void)
 #define RECORD_ALLOC(outer_, p, size)					\
 	do {								\
 		void *frames_[HP_CAPTURE_SLOTS];			\
+		int *errp_ = errno_ptr(), errno_ = *errp_;		\
 									\
 		hook_state = HOOK_RECORD;				\
-		if (outer_ == HOOK_RECORD)				\
+		if (outer_ != HOOK_IDLE)				\
 			agent_nested_alloc((p), (size));		\
 		else if (agent_attached())				\
 			agent_alloc((p), (size), frames_,		\
 			    UNWIND_HERE(frames_));			\
 		hook_state = outer_;					\
+		if (__builtin_expect(*errp_ != errno_, 0))		\
+			*errp_ = errno_;				\
 	} while (0)
 
 void *
@@ -164,31 +256,51 @@ calloc(size_t nmemb, size_t size)
 	ALLOC_HOOK(real.calloc(nmemb, size), rv != NULL, rv, nmemb * size);
 }
 
+/* free from a signal handler, or the allocator's own: off the hot path. */
+static __attribute__((noinline)) void
+free_nested(void *p, int outer)
+{
+	int saved_errno;
+
+	if (PASS_THROUGH(outer)) {
+		real.free(p);
+		return;
+	}
+	saved_errno = errno;
+	hook_state = HOOK_RECORD;
+	if (!agent_nested_free(p, real.free)) {
+		errno = saved_errno;
+		hook_state = HOOK_REAL;
+		real.free(p);
+	} else {
+		errno = saved_errno;
+	}
+	hook_state = outer;
+}
+
+/* A free is recorded before the real free runs (see ARCHITECTURE.md). */
 void
 free(void *p)
 {
-	int outer;
+	int saved_errno, *errp;
 
 	if (p == NULL || bootstrap_owns(p))
 		return;
 	if (!READY())
 		return;
-	outer = hook_state;
-	if (outer == HOOK_REAL || outer == HOOK_PRIVATE) {
-		real.free(p);
+	if (__builtin_expect(hook_state != HOOK_IDLE, 0)) {
+		free_nested(p, hook_state);
 		return;
 	}
+	errp = errno_ptr();
+	saved_errno = *errp;
 	hook_state = HOOK_RECORD;
-	if (outer == HOOK_RECORD) {
-		if (!agent_nested_free(p, real.free))
-			real.free(p);
-		hook_state = outer;
-		return;
-	}
 	agent_free(p);
+	if (__builtin_expect(*errp != saved_errno, 0))
+		*errp = saved_errno;
 	hook_state = HOOK_REAL;
 	real.free(p);
-	hook_state = outer;
+	hook_state = HOOK_IDLE;
 }
 
 /* A bootstrap block cannot be resized in place: move it to the real heap. */
@@ -208,8 +320,8 @@ realloc(void *old, size_t size)
 {
 	void *frames[HP_CAPTURE_SLOTS];
 	void *token = NULL, *p;
-	uint32_t len;
-	int outer;
+	uint32_t len = 0;
+	int outer, saved_errno;
 
 	if (old == NULL)
 		return malloc(size);
@@ -218,24 +330,30 @@ realloc(void *old, size_t size)
 	if (!READY())
 		return NULL;
 	outer = hook_state;
-	if (outer == HOOK_REAL || outer == HOOK_PRIVATE)
-		return real.realloc(old, size);
-	if (outer == HOOK_RECORD) {
+	if (outer != HOOK_IDLE) {
+		if (PASS_THROUGH(outer))
+			return real.realloc(old, size);
 		hook_state = HOOK_REAL;
 		p = real.realloc(old, size);
+		saved_errno = errno;
 		hook_state = HOOK_RECORD;
 		agent_nested_realloc(old, p, size);
 		hook_state = outer;
+		errno = saved_errno;
 		return p;
 	}
+	saved_errno = errno;
 	hook_state = HOOK_RECORD;
 	if (agent_attached())
 		token = agent_realloc_begin(&len, frames, UNWIND_HERE(frames));
+	errno = saved_errno;
 	hook_state = HOOK_REAL;
 	p = real.realloc(old, size);
+	saved_errno = errno;
 	hook_state = HOOK_RECORD;
 	agent_realloc_end(token, len, old, p, size);
 	hook_state = outer;
+	errno = saved_errno;
 	return p;
 }
 
@@ -367,7 +485,7 @@ in_cxx_runtime(void *fn)
 static void
 resolve_cxx(void)
 {
-	int outer = hook_state, k, runtime = 1;
+	int outer = hook_state, k, runtime = 1, saved_errno = errno;
 
 	hook_state = HOOK_PRIVATE;	/* dlsym may allocate */
 	for (k = NEW; k <= NEW_ARRAY_NOTHROW; k++) {
@@ -378,6 +496,7 @@ resolve_cxx(void)
 	    "_ZSt15get_new_handlerv");
 	cxx.runtime = runtime && cxx.get_new_handler != NULL;
 	hook_state = outer;
+	errno = saved_errno;
 	__atomic_store_n(&cxx.ready, 1, __ATOMIC_RELEASE);
 }
 
@@ -389,20 +508,27 @@ aligned_new(enum aligned_new_kind kind, size_t size, size_t align,
 	enum aligned_new_kind nothrow_kind = kind == NEW ||
 	    kind == NEW_NOTHROW ? NEW_NOTHROW : NEW_ARRAY_NOTHROW;
 	int outer = hook_state;
+	uintptr_t outer_cfa = cxx_cfa;
 	void *rv;
 
 	if (!__atomic_load_n(&cxx.ready, __ATOMIC_ACQUIRE))
 		resolve_cxx();
-	if (!READY() || !cxx.runtime || outer == HOOK_REAL ||
-	    outer == HOOK_PRIVATE || cxx.get_new_handler() != NULL)
+	if (!READY() || !cxx.runtime ||
+	    (outer != HOOK_IDLE && PASS_THROUGH(outer)) ||
+	    cxx.get_new_handler() != NULL)
 		return cxx.fn[kind](size, align, nothrow);
-	hook_state = HOOK_REAL;
+	/* cxx_cfa first: a signal may land between any two stores. */
+	cxx_cfa = (uintptr_t)__builtin_dwarf_cfa();
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	hook_state = HOOK_CXX;
 	rv = cxx.fn[nothrow_kind](size, align, &nothrow_arg);
 	if (rv != NULL) {
 		RECORD_ALLOC(outer, rv, size);
+		cxx_cfa = outer_cfa;
 		return rv;
 	}
 	hook_state = outer;
+	cxx_cfa = outer_cfa;
 	if (kind == nothrow_kind)
 		return NULL;
 	return cxx.fn[kind](size, align, NULL);	/* throws as it should */

@@ -28,6 +28,8 @@ unwind_init(uintptr_t agent_lo, uintptr_t agent_hi)
 {
 	self_lo = agent_lo;
 	self_hi = agent_hi;
+	/* First: setting the policy initialises libunwind, which opens its pipe. */
+	unwind_io_init();
 	unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
 }
 
@@ -74,4 +76,46 @@ unwind_capture_nested(void **buf, int *first, int *truncated)
 
 	_Unwind_Backtrace(gcc_frame, &w);
 	return unwind_trim(buf, w.n, first, truncated);
+}
+
+static int
+in_agent(uintptr_t ip)
+{
+	return ip >= self_lo && ip < self_hi;
+}
+
+struct sig_walk {
+	int left_agent;		/* past the agent frames at the top */
+	int found;
+};
+
+static _Unwind_Reason_Code
+sig_frame(struct _Unwind_Context *ctx, void *arg)
+{
+	struct sig_walk *w = arg;
+	int interrupted = 0;
+	uintptr_t ip = _Unwind_GetIPInfo(ctx, &interrupted);
+
+	if (ip == 0)
+		return _URC_END_OF_STACK;
+	if (!w->left_agent) {
+		w->left_agent = !in_agent(ip);
+		if (!w->left_agent)
+			return _URC_NO_REASON;
+	}
+	/* Interrupted first: the frame may be the agent hook itself. */
+	if (interrupted) {
+		w->found = 1;
+		return _URC_END_OF_STACK;
+	}
+	return in_agent(ip) ? _URC_END_OF_STACK : _URC_NO_REASON;
+}
+
+int
+unwind_in_handler(void)
+{
+	struct sig_walk w = { 0, 0 };
+
+	_Unwind_Backtrace(sig_frame, &w);
+	return w.found;
 }
