@@ -287,9 +287,12 @@ answer(struct children *ch, int conn)
 	if (getsockopt(conn, SOL_SOCKET, SO_PEERCRED, &cred, &len) == -1 ||
 	    cred.uid != ch->uid || cred.pid <= 0)
 		return;
-	/* Held across the walk: the pid cannot be given out again. */
+	/*
+	 * Held across the walk, the pid cannot be given out again.  Without
+	 * one (no pidfd_open, out of fds) the pid is the only handle.
+	 */
 	pidfd = open_pidfd(cred.pid);
-	if ((pidfd == -1 && errno != ENOSYS) || !in_tree(ch, cred.pid) ||
+	if ((pidfd == -1 && errno == ESRCH) || !in_tree(ch, cred.pid) ||
 	    gone(pidfd, cred.pid) || read_hello(conn, &h) == -1 ||
 	    h.pid != (uint32_t)cred.pid) {
 		if (pidfd != -1)
