@@ -42,6 +42,13 @@
 #define HELLO_TIMEOUT_MS	5000
 /* Deeper than any real process tree; ends a walk through a ppid loop. */
 #define MAX_DEPTH		4096
+/*
+ * Test-only: HEAPPROF_TEST_SLOW_ANSWER=MS makes the thread take MS
+ * milliseconds to get to each connection, and refuse it if heapprof
+ * stopped listening meanwhile: as if the process had asked for its ring
+ * only after the rest of the tree ended.
+ */
+#define SLOW_ANSWER_ENV		"HEAPPROF_TEST_SLOW_ANSWER"
 
 static void end_child(struct children *, struct child_proc *, int);
 static void take_fresh(struct children *);
@@ -51,6 +58,7 @@ children_listen(struct children *ch)
 {
 	struct sockaddr_un addr;
 	struct timespec ts;
+	const char *env;
 	char name[48];
 	size_t n;
 
@@ -73,6 +81,8 @@ children_listen(struct children *ch)
 		ch->listen_fd = -1;
 		return -1;
 	}
+	env = getenv(SLOW_ANSWER_ENV);
+	ch->slow_ms = env != NULL ? atoi(env) : 0;
 	/* Not fatal: orphans are then init's, and refused. */
 	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 	pthread_mutex_init(&ch->lock, NULL);
@@ -96,6 +106,7 @@ static void
 stop_listening(struct children *ch)
 {
 	if (ch->listening) {
+		__atomic_store_n(&ch->stopping, 1, __ATOMIC_RELEASE);
 		/* Wakes the thread from accept(), which then fails. */
 		shutdown(ch->listen_fd, SHUT_RDWR);
 		pthread_join(ch->listener, NULL);
@@ -328,9 +339,16 @@ static void *
 listen_loop(void *arg)
 {
 	struct children *ch = arg;
+	struct pollfd pfd = { ch->listen_fd, POLLIN, 0 };
 	int conn;
 
 	for (;;) {
+		if (ch->slow_ms > 0 && poll(&pfd, 1, -1) == 1) {
+			poll(NULL, 0, ch->slow_ms);
+			/* As if the connection came after the stop. */
+			if (__atomic_load_n(&ch->stopping, __ATOMIC_ACQUIRE))
+				return NULL;
+		}
 		conn = accept4(ch->listen_fd, NULL, NULL, SOCK_CLOEXEC);
 		if (conn != -1) {
 			answer(ch, conn);
@@ -531,6 +549,21 @@ children_running(struct children *ch)
 	return 0;
 }
 
+/*
+ * Does heapprof have a child still alive?  Once the target is reaped, its
+ * other children are the orphans of the tree it adopted.
+ */
+static int
+has_live_child(const struct children *ch)
+{
+	siginfo_t si;
+
+	reap_orphans(ch);
+	memset(&si, 0, sizeof si);
+	/* ECHILD: none at all; a zombie that just appeared is reaped next. */
+	return waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) == 0;
+}
+
 int
 children_done(struct children *ch, int give_up)
 {
@@ -538,6 +571,13 @@ children_done(struct children *ch, int give_up)
 	size_t i;
 
 	if (!give_up && children_running(ch))
+		return 0;
+	/*
+	 * A fork whose child has not asked for its ring yet: its parent may
+	 * have ended at once (as a daemon does), and the child, adopted, is
+	 * on its way.  Waiting is over when no orphan is left alive.
+	 */
+	if (!give_up && ch->ncopies != 0 && has_live_child(ch))
 		return 0;
 	/* One may have been answered meanwhile: it is drained like any. */
 	stop_listening(ch);

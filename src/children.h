@@ -59,6 +59,8 @@ struct children {
 	uid_t uid;		/* the only user whose processes are taken */
 	int listening;		/* the thread runs */
 	int stopped;		/* ... and was stopped: take no more */
+	int stopping;		/* tells the thread to end (test-only use) */
+	int slow_ms;		/* test-only: see SLOW_ANSWER_ENV */
 	pthread_t listener;
 	pthread_mutex_t lock;	/* guards fresh */
 	struct child_proc **fresh;
