@@ -107,7 +107,7 @@ stop_listening(struct children *ch)
 {
 	if (ch->listening) {
 		__atomic_store_n(&ch->stopping, 1, __ATOMIC_RELEASE);
-		/* Wakes the thread from accept(), which then fails. */
+		/* Wakes the thread: accept() fails once the queue is empty. */
 		shutdown(ch->listen_fd, SHUT_RDWR);
 		pthread_join(ch->listener, NULL);
 		ch->listening = 0;
@@ -299,7 +299,8 @@ answer(struct children *ch, int conn)
 	    cred.uid != ch->uid || cred.pid <= 0)
 		return;
 	/*
-	 * Held across the walk, the pid cannot be given out again.  Without
+	 * Taken before the walk, a pidfd tells whether the process lived
+	 * through it, and so whether the pid named it all along.  Without
 	 * one (no pidfd_open, out of fds) the pid is the only handle.
 	 */
 	pidfd = open_pidfd(cred.pid);
