@@ -1,10 +1,12 @@
 /*
  * children.c - `run --children`: every process of the tree is profiled into
- * a ring of its own.  The process makes the ring (a memfd) itself and hands
- * it to the CLI over an abstract unix socket named in HEAPPROF_CHILDREN, so
- * nothing depends on fds or environment the program may have changed
- * since start-up, except for exec'd programs, which find the agent through
- * LD_PRELOAD and the socket through the environment like any child.
+ * a ring of its own.  The process asks the CLI for it over an abstract
+ * unix socket named in HEAPPROF_CHILDREN (see wire.h) and waits for the
+ * answer, so nothing depends on fds or environment the program may have
+ * changed since start-up, except for exec'd programs, which find the agent
+ * through LD_PRELOAD and the socket through the environment like any
+ * child.  The CLI makes the ring: the process's own file-size limit
+ * (RLIMIT_FSIZE, which a memfd's size counts against) is not in the way.
  *
  * A forked child's heap is a copy of its parent's: just before fork() the
  * parent sends an HP_REC_FORK record with a token, the child sends the
