@@ -1,7 +1,13 @@
 /*
- * children.c - `run --children` in the CLI: take the rings the processes
- * of the target's tree make for themselves (agent/children.c), and keep a
+ * children.c - `run --children` in the CLI: give every process of the
+ * target's tree that asks (agent/children.c) a ring of its own, and keep a
  * collector for each.
+ *
+ * The socket is abstract, so any local process can connect: only one of
+ * the tree, of heapprof's user, asking for its own pid, is answered.  The
+ * tree is what descends from the target, or from heapprof itself, which
+ * adopts the orphans of the tree as their subreaper: a process whose
+ * parent is gone would otherwise be init's, like any other.
  *
  * A forked child's profile starts as a copy of its parent's collector at
  * the HP_REC_FORK record the parent sent just before fork(), so the blocks
@@ -12,31 +18,54 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "children.h"
 #include "wire.h"
 #include "xmalloc.h"
 
+/*
+ * A process of the tree sends its hello right after connecting; one that
+ * does not holds the answers up this long at most.
+ */
+#define HELLO_TIMEOUT_MS	5000
+/* Deeper than any real process tree; ends a walk through a ppid loop. */
+#define MAX_DEPTH		4096
+/*
+ * Test-only: HEAPPROF_TEST_SLOW_ANSWER=MS makes the thread take MS
+ * milliseconds to get to each connection, and refuse it if heapprof
+ * stopped listening meanwhile: as if the process had asked for its ring
+ * only after the rest of the tree ended.
+ */
+#define SLOW_ANSWER_ENV		"HEAPPROF_TEST_SLOW_ANSWER"
+
+static void end_child(struct children *, struct child_proc *, int);
+static void take_fresh(struct children *);
+
 int
 children_listen(struct children *ch)
 {
 	struct sockaddr_un addr;
 	struct timespec ts;
+	const char *env;
 	char name[48];
 	size_t n;
 
 	memset(ch, 0, sizeof *ch);
-	ch->listen_fd = socket(AF_UNIX,
-	    SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	ch->self = getpid();
+	ch->uid = geteuid();
+	ch->listen_fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
 	if (ch->listen_fd == -1)
 		return -1;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -52,8 +81,43 @@ children_listen(struct children *ch)
 		ch->listen_fd = -1;
 		return -1;
 	}
+	env = getenv(SLOW_ANSWER_ENV);
+	ch->slow_ms = env != NULL ? atoi(env) : 0;
+	/* Not fatal: orphans are then init's, and refused. */
+	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+	pthread_mutex_init(&ch->lock, NULL);
 	snprintf(ch->env, sizeof ch->env, "%ld:%s", (long)getpid(), name);
 	return 0;
+}
+
+static void
+free_proc(struct child_proc *p)
+{
+	ring_unmap(&p->ring);
+	collector_release(&p->c);
+	if (p->pidfd != -1)
+		close(p->pidfd);
+	free(p->command);
+	free(p);
+}
+
+/* Stop the thread: no process is answered after this. */
+static void
+stop_listening(struct children *ch)
+{
+	if (ch->listening) {
+		__atomic_store_n(&ch->stopping, 1, __ATOMIC_RELEASE);
+		/* Wakes the thread: accept() fails once the queue is empty. */
+		shutdown(ch->listen_fd, SHUT_RDWR);
+		pthread_join(ch->listener, NULL);
+		ch->listening = 0;
+	}
+	ch->stopped = 1;
+	if (ch->listen_fd != -1) {
+		/* Those still waiting for an answer are refused. */
+		close(ch->listen_fd);
+		ch->listen_fd = -1;
+	}
 }
 
 void
@@ -61,20 +125,16 @@ children_release(struct children *ch)
 {
 	size_t i;
 
-	for (i = 0; i < ch->nprocs; i++) {
-		ring_unmap(&ch->procs[i]->ring);
-		collector_release(&ch->procs[i]->c);
-		if (ch->procs[i]->pidfd != -1)
-			close(ch->procs[i]->pidfd);
-		free(ch->procs[i]->command);
-		free(ch->procs[i]);
-	}
+	stop_listening(ch);
+	take_fresh(ch);
+	for (i = 0; i < ch->nprocs; i++)
+		free_proc(ch->procs[i]);
 	free(ch->procs);
+	free(ch->fresh);
 	for (i = 0; i < ch->ncopies; i++)
 		collector_release(&ch->copies[i].c);
 	free(ch->copies);
-	if (ch->listen_fd != -1)
-		close(ch->listen_fd);
+	pthread_mutex_destroy(&ch->lock);
 	memset(ch, 0, sizeof *ch);
 	ch->listen_fd = -1;
 }
@@ -111,14 +171,217 @@ open_pidfd(pid_t pid)
 #endif
 }
 
+/* With a pidfd, a pid that was given out again is not mistaken for p. */
 static int
-proc_gone(const struct child_proc *p)
+gone(int pidfd, pid_t pid)
 {
-	struct pollfd pfd = { p->pidfd, POLLIN, 0 };
+	struct pollfd pfd = { pidfd, POLLIN, 0 };
 
-	if (p->pidfd != -1)
+	if (pidfd != -1)
 		return poll(&pfd, 1, 0) == 1;
-	return kill(p->pid, 0) == -1 && errno == ESRCH;
+	return kill(pid, 0) == -1 && errno == ESRCH;
+}
+
+/* The parent of pid, from /proc/PID/stat; -1 if it cannot be read. */
+static pid_t
+parent_of(pid_t pid)
+{
+	char path[64], buf[512], *s;
+	ssize_t n;
+	int fd, ppid;
+
+	snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd == -1)
+		return -1;
+	n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	/* "pid (comm) state ppid ...": comm may hold spaces and ')'. */
+	s = strrchr(buf, ')');
+	if (s == NULL || sscanf(s + 1, " %*c %d", &ppid) != 1)
+		return -1;
+	return ppid;
+}
+
+/*
+ * Does pid descend from the target (or is it the target, after an exec)?
+ * A process whose parent ended was adopted by heapprof, the subreaper:
+ * heapprof's only other child is the target.
+ */
+static int
+in_tree(const struct children *ch, pid_t pid)
+{
+	int depth;
+
+	for (depth = 0; depth < MAX_DEPTH && pid > 1; depth++) {
+		if (pid == (pid_t)ch->main_pid)
+			return 1;
+		if (pid == ch->self)
+			return depth > 0;
+		pid = parent_of(pid);
+	}
+	return 0;
+}
+
+/* Read the one hello a process sends; 0 if it is whole and well-formed. */
+static int
+read_hello(int conn, struct hp_child_hello *h)
+{
+	struct {
+		struct hp_child_hello h;
+		char more;	/* to see a longer message */
+	} buf;
+	struct pollfd pfd = { conn, POLLIN, 0 };
+	ssize_t n;
+
+	if (poll(&pfd, 1, HELLO_TIMEOUT_MS) != 1)
+		return -1;
+	do
+		n = recv(conn, &buf, sizeof buf, MSG_DONTWAIT);
+	while (n == -1 && errno == EINTR);
+	if (n != (ssize_t)sizeof buf.h || buf.h.magic != HP_WIRE_MAGIC ||
+	    buf.h.version != HP_WIRE_VERSION)
+		return -1;
+	*h = buf.h;
+	return 0;
+}
+
+static int
+send_ring(int conn, int fd)
+{
+	struct hp_child_ring answer = { HP_WIRE_MAGIC, HP_WIRE_VERSION };
+	union {
+		struct cmsghdr hdr;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} control;
+	struct msghdr msg;
+	struct iovec iov;
+	struct cmsghdr *cm;
+	ssize_t n;
+
+	iov.iov_base = &answer;
+	iov.iov_len = sizeof answer;
+	memset(&msg, 0, sizeof msg);
+	memset(&control, 0, sizeof control);
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = control.buf;
+	msg.msg_controllen = sizeof control.buf;
+	cm = CMSG_FIRSTHDR(&msg);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &fd, sizeof fd);
+	do
+		n = sendmsg(conn, &msg, MSG_NOSIGNAL);
+	while (n == -1 && errno == EINTR);
+	return n == (ssize_t)sizeof answer ? 0 : -1;
+}
+
+/*
+ * Answer one connection with a new ring, or refuse it by closing.  Who
+ * asks is checked before anything it sent is read: heapprof's user, of
+ * the tree, asking for itself.
+ */
+static void
+answer(struct children *ch, int conn)
+{
+	struct hp_child_hello h;
+	struct child_proc *p;
+	struct ucred cred;
+	socklen_t len = sizeof cred;
+	int pidfd;
+
+	if (getsockopt(conn, SOL_SOCKET, SO_PEERCRED, &cred, &len) == -1 ||
+	    cred.uid != ch->uid || cred.pid <= 0)
+		return;
+	/*
+	 * Taken before the walk, a pidfd tells whether the process lived
+	 * through it, and so whether the pid named it all along.  Without
+	 * one (no pidfd_open, out of fds) the pid is the only handle.
+	 */
+	pidfd = open_pidfd(cred.pid);
+	if ((pidfd == -1 && errno == ESRCH) || !in_tree(ch, cred.pid) ||
+	    gone(pidfd, cred.pid) || read_hello(conn, &h) == -1 ||
+	    h.pid != (uint32_t)cred.pid) {
+		if (pidfd != -1)
+			close(pidfd);
+		return;
+	}
+	p = xcalloc(1, sizeof *p);
+	p->ring.fd = -1;
+	p->pidfd = pidfd;
+	if (ring_create(&p->ring, HP_CHILD_RING_SIZE) == -1 ||
+	    send_ring(conn, p->ring.fd) == -1) {
+		free_proc(p);
+		return;
+	}
+	/* The mapping is all heapprof needs: one fd per process less. */
+	close(p->ring.fd);
+	p->ring.fd = -1;
+	p->pid = cred.pid;
+	p->parent_pid = h.parent_pid;
+	p->fork_token = h.fork_token;
+	p->command = xstrndup(h.command, strnlen(h.command,
+	    sizeof h.command));
+	p->start = time(NULL);
+	p->state = h.fork_token != 0 ? CHILD_WAITING : CHILD_RUNNING;
+	pthread_mutex_lock(&ch->lock);
+	ch->fresh = xgrow(ch->fresh, &ch->fresh_cap, ch->nfresh + 1,
+	    sizeof *ch->fresh);
+	ch->fresh[ch->nfresh++] = p;
+	pthread_mutex_unlock(&ch->lock);
+}
+
+static void *
+listen_loop(void *arg)
+{
+	struct children *ch = arg;
+	struct pollfd pfd = { ch->listen_fd, POLLIN, 0 };
+	int conn;
+
+	for (;;) {
+		if (ch->slow_ms > 0 && poll(&pfd, 1, -1) == 1) {
+			poll(NULL, 0, ch->slow_ms);
+			/* As if the connection came after the stop. */
+			if (__atomic_load_n(&ch->stopping, __ATOMIC_ACQUIRE))
+				return NULL;
+		}
+		conn = accept4(ch->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+		if (conn != -1) {
+			answer(ch, conn);
+			close(conn);
+			continue;
+		}
+		if (errno == EINTR || errno == ECONNABORTED)
+			continue;
+		/* Out of fds or memory for now: the connection waits. */
+		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
+		    errno == ENOMEM) {
+			poll(NULL, 0, 10);
+			continue;
+		}
+		/* EINVAL: stop_listening() shut the socket down. */
+		return NULL;
+	}
+}
+
+static void
+start_listening(struct children *ch)
+{
+	sigset_t all, old;
+
+	if (ch->listening || ch->stopped || ch->listen_fd == -1)
+		return;
+	/* Signals are the main thread's: the session's handlers expect so. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	ch->listening = pthread_create(&ch->listener, NULL, listen_loop,
+	    ch) == 0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
 struct drain_ctx {
@@ -134,91 +397,75 @@ child_record(void *ctx, const struct hp_rec *rec)
 	children_record(d->ch, &d->p->c, (uint32_t)d->p->pid, rec);
 }
 
+/*
+ * Drain what is left and close the profile.  A process still alive (given
+ * up on) may be writing a record: that one is not counted as abandoned.
+ */
 static void
-end_child(struct children *ch, struct child_proc *p)
+end_child(struct children *ch, struct child_proc *p, int alive)
 {
 	struct drain_ctx d = { ch, p };
 	uint64_t num, den;
 	size_t abandoned;
 
-	ring_drain_abandoned(&p->ring, child_record, &d, &abandoned);
-	p->c.anomalies.bad_record += abandoned;
+	if (alive) {
+		ring_drain(&p->ring, child_record, &d);
+	} else {
+		ring_drain_abandoned(&p->ring, child_record, &d, &abandoned);
+		p->c.anomalies.bad_record += abandoned;
+	}
 	collector_finish(&p->c, ring_clock_now(&p->ring));
 	ring_clock_rate(&p->ring, &num, &den);
 	collector_scale_time(&p->c, num, den);
 	p->state = CHILD_ENDED;
+	ring_unmap(&p->ring);
+	if (p->pidfd != -1)
+		close(p->pidfd);
+	p->pidfd = -1;
 }
 
+/* Move the processes the thread answered to procs. */
 static void
-take_ring(struct children *ch, int fd, const struct hp_child_hello *h)
+take_fresh(struct children *ch)
 {
 	struct child_proc *p;
-	size_t i;
+	size_t i, j, first = ch->nprocs;
 
-	/* The same pid again: it exec'd, and its old image sends no more. */
-	for (i = 0; i < ch->nprocs; i++)
-		if (ch->procs[i]->pid == (pid_t)h->pid &&
-		    ch->procs[i]->state == CHILD_RUNNING)
-			end_child(ch, ch->procs[i]);
-	p = xcalloc(1, sizeof *p);
-	p->ring.fd = -1;
-	if (ring_attach(&p->ring, fd) == -1) {
-		close(fd);
-		free(p);
-		return;
-	}
-	p->pid = (pid_t)h->pid;
-	p->pidfd = open_pidfd(p->pid);
-	p->parent_pid = h->parent_pid;
-	p->fork_token = h->fork_token;
-	p->command = xstrndup(h->command, strnlen(h->command,
-	    sizeof h->command));
-	p->start = time(NULL);
-	p->state = h->fork_token != 0 ? CHILD_WAITING : CHILD_RUNNING;
-	if (p->state == CHILD_RUNNING)
-		collector_init(&p->c);
-	ch->procs = xgrow(ch->procs, &ch->procs_cap, ch->nprocs + 1,
+	pthread_mutex_lock(&ch->lock);
+	ch->procs = xgrow(ch->procs, &ch->procs_cap, ch->nprocs + ch->nfresh,
 	    sizeof *ch->procs);
-	ch->procs[ch->nprocs++] = p;
+	for (i = 0; i < ch->nfresh; i++)
+		ch->procs[ch->nprocs++] = ch->fresh[i];
+	ch->nfresh = 0;
+	pthread_mutex_unlock(&ch->lock);
+
+	for (i = first; i < ch->nprocs; i++) {
+		p = ch->procs[i];
+		/* The same pid again: it exec'd, and its old image sends no more. */
+		for (j = 0; j < i; j++)
+			if (ch->procs[j]->pid == p->pid &&
+			    ch->procs[j]->state == CHILD_RUNNING)
+				end_child(ch, ch->procs[j], 0);
+		if (p->state == CHILD_RUNNING)
+			collector_init(&p->c);
+	}
 }
 
+/*
+ * Reap the tree's orphans heapprof adopted, once ended; never the target,
+ * which the session waits for.
+ */
 static void
-accept_rings(struct children *ch)
+reap_orphans(const struct children *ch)
 {
-	union {
-		struct cmsghdr hdr;
-		char buf[CMSG_SPACE(sizeof(int))];
-	} control;
-	struct hp_child_hello h;
-	struct msghdr msg;
-	struct iovec iov;
-	struct cmsghdr *cm;
-	ssize_t n;
-	int conn, fd;
+	siginfo_t si;
 
-	while ((conn = accept4(ch->listen_fd, NULL, NULL,
-	    SOCK_CLOEXEC)) != -1) {
-		iov.iov_base = &h;
-		iov.iov_len = sizeof h;
-		memset(&msg, 0, sizeof msg);
-		msg.msg_iov = &iov;
-		msg.msg_iovlen = 1;
-		msg.msg_control = control.buf;
-		msg.msg_controllen = sizeof control.buf;
-		do
-			n = recvmsg(conn, &msg, MSG_CMSG_CLOEXEC);
-		while (n == -1 && errno == EINTR);
-		close(conn);
-		cm = CMSG_FIRSTHDR(&msg);
-		if (n != (ssize_t)sizeof h || cm == NULL ||
-		    cm->cmsg_type != SCM_RIGHTS)
-			continue;
-		memcpy(&fd, CMSG_DATA(cm), sizeof fd);
-		if (h.magic != HP_WIRE_MAGIC || h.version != HP_WIRE_VERSION) {
-			close(fd);
-			continue;
-		}
-		take_ring(ch, fd, &h);
+	for (;;) {
+		memset(&si, 0, sizeof si);
+		if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) == -1 ||
+		    si.si_pid == 0 || si.si_pid == (pid_t)ch->main_pid)
+			return;
+		waitpid(si.si_pid, NULL, WNOHANG);
 	}
 }
 
@@ -262,7 +509,9 @@ children_poll(struct children *ch)
 	struct child_proc *p;
 	size_t i, n = 0;
 
-	accept_rings(ch);
+	start_listening(ch);
+	reap_orphans(ch);
+	take_fresh(ch);
 	for (i = 0; i < ch->nprocs; i++) {
 		p = ch->procs[i];
 		if (p->state == CHILD_WAITING)
@@ -275,8 +524,8 @@ children_poll(struct children *ch)
 		if (p->state != CHILD_RUNNING)
 			continue;
 		d.p = p;
-		if (proc_gone(p)) {
-			end_child(ch, p);
+		if (gone(p->pidfd, p->pid)) {
+			end_child(ch, p, 0);
 			continue;
 		}
 		n += ring_drain(&p->ring, child_record, &d);
@@ -284,13 +533,67 @@ children_poll(struct children *ch)
 	return n;
 }
 
-int
-children_running(const struct children *ch)
+static int
+children_running(struct children *ch)
 {
 	size_t i;
+	int fresh;
 
+	pthread_mutex_lock(&ch->lock);
+	fresh = ch->nfresh != 0;
+	pthread_mutex_unlock(&ch->lock);
+	if (fresh)
+		return 1;
 	for (i = 0; i < ch->nprocs; i++)
 		if (ch->procs[i]->state != CHILD_ENDED)
 			return 1;
 	return 0;
+}
+
+/*
+ * Does heapprof have a child still alive?  Once the target is reaped, its
+ * other children are the orphans of the tree it adopted.
+ */
+static int
+has_live_child(const struct children *ch)
+{
+	siginfo_t si;
+
+	reap_orphans(ch);
+	memset(&si, 0, sizeof si);
+	/* ECHILD: none at all; a zombie that just appeared is reaped next. */
+	return waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) == 0;
+}
+
+int
+children_done(struct children *ch, int give_up)
+{
+	struct child_proc *p;
+	size_t i;
+
+	if (!give_up && children_running(ch))
+		return 0;
+	/*
+	 * A fork whose child has not asked for its ring yet: its parent may
+	 * have ended at once (as a daemon does), and the child, adopted, is
+	 * on its way.  Waiting is over when no orphan is left alive.
+	 */
+	if (!give_up && ch->ncopies != 0 && has_live_child(ch))
+		return 0;
+	/* One may have been answered meanwhile: it is drained like any. */
+	stop_listening(ch);
+	take_fresh(ch);
+	if (!give_up)
+		return !children_running(ch);
+	for (i = 0; i < ch->nprocs; i++) {
+		p = ch->procs[i];
+		if (p->state == CHILD_WAITING) {
+			claim_copy(ch, p);
+			if (p->state == CHILD_WAITING)
+				collector_init(&p->c);
+		}
+		if (p->state != CHILD_ENDED)
+			end_child(ch, p, !gone(p->pidfd, p->pid));
+	}
+	return 1;
 }

@@ -1,12 +1,13 @@
 /*
  * children.h - the CLI's side of `run --children`: every process of the
- * target's tree other than the target itself hands over a ring of its own
+ * target's tree other than the target itself asks for a ring of its own
  * (see HP_ENV_CHILDREN in wire.h) and gets a collector of its own.
  */
 #ifndef HEAPPROF_CHILDREN_H
 #define HEAPPROF_CHILDREN_H
 
 #include <stddef.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <sys/types.h>
 #include <time.h>
@@ -39,6 +40,11 @@ struct fork_copy {
 	struct collector c;
 };
 
+/*
+ * A thread answers the processes that ask for a ring, so that none waits
+ * for the collector's next round; the collector takes the new ones from
+ * `fresh`.
+ */
 struct children {
 	int listen_fd;
 	uint32_t main_pid;	/* the target, whose stream the session drains */
@@ -48,10 +54,25 @@ struct children {
 	size_t nprocs, procs_cap;
 	struct fork_copy *copies;
 	size_t ncopies, copies_cap;
+
+	pid_t self;		/* heapprof, which adopts the tree's orphans */
+	uid_t uid;		/* the only user whose processes are taken */
+	int listening;		/* the thread runs */
+	int stopped;		/* ... and was stopped: take no more */
+	int stopping;		/* tells the thread to end (test-only use) */
+	int slow_ms;		/* test-only: see SLOW_ANSWER_ENV */
+	pthread_t listener;
+	pthread_mutex_t lock;	/* guards fresh */
+	struct child_proc **fresh;
+	size_t nfresh, fresh_cap;
 };
 
 /*
- * Listen on a fresh abstract socket.  Returns 0, or -1 with errno set.
+ * Listen on a fresh abstract socket, and become the subreaper of what the
+ * target will start (PR_SET_CHILD_SUBREAPER), so that a process whose
+ * parent is gone is still known to be of the tree.  The thread that
+ * answers starts at the first children_poll(), once main_pid is set.
+ * Returns 0, or -1 with errno set.
  */
 int children_listen(struct children *ch);
 void children_release(struct children *ch);
@@ -65,12 +86,17 @@ void children_record(struct children *ch, struct collector *c, uint32_t pid,
 
 /*
  * Take new rings, start forked children from their parent's copy, drain
- * every running child, and end those whose process is gone.  Returns the
- * number of records drained.
+ * every running child, end those whose process is gone, and reap the
+ * tree's orphans that ended.  Returns the number of records drained.
  */
 size_t children_poll(struct children *ch);
 
-/* 1 while some process of the tree may still send events. */
-int children_running(const struct children *ch);
+/*
+ * Once the target has ended: 1 when no process of the tree can send events
+ * any more, after which no new process is taken.  With give_up, 1 at once:
+ * the processes still running are left to run, and their profiles end
+ * with what they sent so far.
+ */
+int children_done(struct children *ch, int give_up);
 
 #endif

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <linux/futex.h>
@@ -98,10 +99,12 @@ ring_create(struct ring *r, uint64_t capacity)
 		return -1;
 	}
 	size = HP_RING_HEADER_SIZE + capacity;
-	fd = memfd_create("heapprof-ring", 0);
+	fd = memfd_create("heapprof-ring", MFD_ALLOW_SEALING);
 	if (fd == -1)
 		return -1;
-	if (ftruncate(fd, (off_t)size) == -1)
+	/* Sealed: no process holding the fd can make the mappings fault. */
+	if (ftruncate(fd, (off_t)size) == -1 || fcntl(fd, F_ADD_SEALS,
+	    F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) == -1)
 		goto fail;
 	map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (map == MAP_FAILED)

@@ -62,8 +62,9 @@ void ring_clock_rate(const struct ring *r, uint64_t *num, uint64_t *den);
 
 /*
  * Create a ring of `capacity` data bytes (a power of two, at least 64 KiB)
- * in a new memfd that survives exec (no CLOEXEC).  Returns 0, or -1 with
- * errno set.  Release with ring_unmap().
+ * in a new memfd that survives exec (no CLOEXEC), its size sealed so that
+ * no holder can shrink or grow it (F_SEAL_SHRINK, F_SEAL_GROW, F_SEAL_SEAL).
+ * Returns 0, or -1 with errno set.  Release with ring_unmap().
  */
 int ring_create(struct ring *r, uint64_t capacity);
 

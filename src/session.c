@@ -43,8 +43,10 @@
 
 /* Shared with the signal handlers. */
 static struct ring ring = { .fd = -1 };
-static volatile pid_t target_pid;
+static volatile pid_t target_pid;	/* -1 once it ended */
 static volatile int child_changed;
+/* A signal came after the target ended: stop waiting for its tree. */
+static volatile sig_atomic_t give_up;
 
 static int forwarded_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
 
@@ -60,14 +62,28 @@ on_sigchld(int sig)
 /*
  * A signal sent to heapprof itself (kill, not the terminal, which signals
  * the whole foreground group and so reaches the target already) is passed
- * on, as a shell does; heapprof stays to write the profile.
+ * on, as a shell does; heapprof stays to write the profile.  Once the
+ * target has ended (reaped or not yet), any of them ends the wait for the
+ * rest of its tree (--children) instead.
  */
 static void
 on_forward(int sig, siginfo_t *si, void *uc)
 {
+	siginfo_t dead;
+	int saved = errno;
+
 	(void)uc;
-	if (target_pid > 0 && si->si_code != SI_KERNEL)
-		kill(target_pid, sig);
+	if (target_pid == -1) {
+		give_up = 1;
+	} else if (target_pid > 0) {
+		memset(&dead, 0, sizeof dead);
+		if (waitid(P_PID, (id_t)target_pid, &dead,
+		    WEXITED | WNOHANG | WNOWAIT) == 0 && dead.si_pid != 0)
+			give_up = 1;
+		else if (si->si_code != SI_KERNEL)
+			kill(target_pid, sig);
+	}
+	errno = saved;
 }
 
 static void
@@ -276,12 +292,13 @@ collect_until_exit(struct collector *c, struct children *ch, pid_t pid)
 				ring_clock_rate(&ring, &num, &den);
 				collector_scale_time(c, num, den);
 				ended = 1;
+				target_pid = -1;
 				if (ch != NULL)
 					ch->main_ended = 1;
 				continue;
 			}
 		}
-		if (ended && (ch == NULL || !children_running(ch)))
+		if (ended && (ch == NULL || children_done(ch, give_up)))
 			break;
 		if (!ended) {
 			ring_wait(&ring, idle_ms, &child_changed);

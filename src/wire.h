@@ -23,16 +23,22 @@
 #include <stdint.h>
 
 #define HP_WIRE_MAGIC	0x48505257u	/* "HPRW" */
-#define HP_WIRE_VERSION	3
+#define HP_WIRE_VERSION	4
 
 /* Environment variable through which the CLI hands the ring's fd to the agent. */
 #define HP_ENV_RING_FD	"HEAPPROF_RING_FD"
 
 /*
  * With `run --children`: "PID:NAME", the CLI's pid and the abstract unix
- * socket (SOCK_SEQPACKET) on which it takes the rings every other process
- * of the tree makes for itself.  A process connects, sends one struct
- * hp_child_hello with the ring's memfd attached (SCM_RIGHTS), and closes.
+ * socket (SOCK_SEQPACKET) on which every other process of the tree asks
+ * for a ring of its own.  A process connects and sends one struct
+ * hp_child_hello; the CLI answers with one struct hp_child_ring and the
+ * ring's memfd attached (SCM_RIGHTS), or closes the connection to refuse.
+ * The CLI makes and sizes the ring and seals its size (F_SEAL_SHRINK,
+ * F_SEAL_GROW, F_SEAL_SEAL), so no process can make the other's mapping
+ * fault, and the process's own file-size limit does not matter.  It
+ * takes only processes of its own tree running as its own user, each
+ * for its own pid (SO_PEERCRED).
  */
 #define HP_ENV_CHILDREN	"HEAPPROF_CHILDREN"
 #define HP_CHILD_RING_SIZE	(4u << 20)
@@ -40,10 +46,15 @@
 struct hp_child_hello {
 	uint32_t magic;		/* HP_WIRE_MAGIC */
 	uint32_t version;	/* HP_WIRE_VERSION */
-	uint32_t pid;
+	uint32_t pid;		/* the sender's own: any other is refused */
 	uint32_t parent_pid;	/* for a forked child: whose heap it copies */
 	uint64_t fork_token;	/* 0 after exec; else matches an HP_REC_FORK */
 	char command[1024];	/* its /proc/self/cmdline, NULs as spaces */
+};
+
+struct hp_child_ring {
+	uint32_t magic;		/* HP_WIRE_MAGIC */
+	uint32_t version;	/* HP_WIRE_VERSION */
 };
 
 #define HP_RING_HEADER_SIZE	4096u

@@ -1,10 +1,12 @@
 /*
  * children.c - `run --children`: every process of the tree is profiled into
- * a ring of its own.  The process makes the ring (a memfd) itself and hands
- * it to the CLI over an abstract unix socket named in HEAPPROF_CHILDREN, so
- * nothing depends on fds or environment the program may have changed
- * since start-up, except for exec'd programs, which find the agent through
- * LD_PRELOAD and the socket through the environment like any child.
+ * a ring of its own.  The process asks the CLI for it over an abstract
+ * unix socket named in HEAPPROF_CHILDREN (see wire.h) and waits for the
+ * answer, so nothing depends on fds or environment the program may have
+ * changed since start-up, except for exec'd programs, which find the agent
+ * through LD_PRELOAD and the socket through the environment like any
+ * child.  The CLI makes the ring: the process's own file-size limit
+ * (RLIMIT_FSIZE, which a memfd's size counts against) is not in the way.
  *
  * A forked child's heap is a copy of its parent's: just before fork() the
  * parent sends an HP_REC_FORK record with a token, the child sends the
@@ -74,11 +76,15 @@ read_command(char *buf, size_t size)
 	buf[n] = '\0';
 }
 
-int
-children_ring(struct ring *r, uint32_t parent_pid, uint64_t fork_token,
-    const struct agent_clock *inherit)
+/*
+ * The answer must come from the CLI itself (its pid, our user), with a
+ * memfd whose size is sealed: anything else could make us fault.
+ */
+static int
+take_answer(int sock)
 {
-	struct hp_child_hello hello;
+	const int need = F_SEAL_SHRINK | F_SEAL_GROW;
+	struct hp_child_ring answer;
 	union {
 		struct cmsghdr hdr;
 		char buf[CMSG_SPACE(sizeof(int))];
@@ -86,25 +92,53 @@ children_ring(struct ring *r, uint32_t parent_pid, uint64_t fork_token,
 	struct msghdr msg;
 	struct iovec iov;
 	struct cmsghdr *cm;
-	int sock, saved;
+	struct ucred cred;
+	socklen_t len = sizeof cred;
+	ssize_t n;
+	int fd, seals;
 
-	if (ring_create(r, HP_CHILD_RING_SIZE) == -1)
+	if (getsockopt(sock, SOL_SOCKET, SO_PEERCRED, &cred, &len) == -1 ||
+	    (uint32_t)cred.pid != cli_pid || cred.uid != geteuid())
 		return -1;
-	r->hdr->consumer_pid = cli_pid;
-	if (inherit != NULL) {
-		r->hdr->clock = inherit->clock;
-		r->hdr->clock_origin = inherit->origin;
-		r->hdr->mono_origin = inherit->mono_origin;
+	iov.iov_base = &answer;
+	iov.iov_len = sizeof answer;
+	memset(&msg, 0, sizeof msg);
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = control.buf;
+	msg.msg_controllen = sizeof control.buf;
+	do
+		n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+	while (n == -1 && errno == EINTR);
+	if (n == -1)
+		return -1;
+	cm = CMSG_FIRSTHDR(&msg);
+	if (cm == NULL || cm->cmsg_level != SOL_SOCKET ||
+	    cm->cmsg_type != SCM_RIGHTS ||
+	    cm->cmsg_len != CMSG_LEN(sizeof(int)))
+		return -1;
+	memcpy(&fd, CMSG_DATA(cm), sizeof fd);
+	seals = fcntl(fd, F_GET_SEALS);
+	if (n != (ssize_t)sizeof answer || answer.magic != HP_WIRE_MAGIC ||
+	    answer.version != HP_WIRE_VERSION || (msg.msg_flags &
+	    (MSG_TRUNC | MSG_CTRUNC)) != 0 || seals == -1 ||
+	    (seals & need) != need) {
+		close(fd);
+		return -1;
 	}
+	return fd;
+}
+
+int
+children_ring(struct ring *r, uint32_t parent_pid, uint64_t fork_token,
+    const struct agent_clock *inherit)
+{
+	struct hp_child_hello hello;
+	int sock, fd;
+
 	sock = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
 	if (sock == -1)
-		goto fail;
-	if (connect(sock, (struct sockaddr *)&cli_addr, cli_addr_len) == -1) {
-		saved = errno;
-		close(sock);
-		errno = saved;
-		goto fail;
-	}
+		return -1;
 	memset(&hello, 0, sizeof hello);
 	hello.magic = HP_WIRE_MAGIC;
 	hello.version = HP_WIRE_VERSION;
@@ -112,30 +146,25 @@ children_ring(struct ring *r, uint32_t parent_pid, uint64_t fork_token,
 	hello.parent_pid = parent_pid;
 	hello.fork_token = fork_token;
 	read_command(hello.command, sizeof hello.command);
-	iov.iov_base = &hello;
-	iov.iov_len = sizeof hello;
-	memset(&msg, 0, sizeof msg);
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	msg.msg_control = control.buf;
-	msg.msg_controllen = sizeof control.buf;
-	cm = CMSG_FIRSTHDR(&msg);
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &r->fd, sizeof(int));
-	if (sendmsg(sock, &msg, MSG_NOSIGNAL) != (ssize_t)sizeof hello) {
-		saved = errno;
+	/* Refused (not of the tree, or another user): not profiled. */
+	if (connect(sock, (struct sockaddr *)&cli_addr, cli_addr_len) == -1 ||
+	    send(sock, &hello, sizeof hello, MSG_NOSIGNAL) !=
+	    (ssize_t)sizeof hello || (fd = take_answer(sock)) == -1) {
 		close(sock);
-		errno = saved;
-		goto fail;
+		return -1;
 	}
 	close(sock);
-	/* The CLI has its own descriptor now; the mapping is all we need. */
+	if (ring_attach(r, fd) == -1) {
+		close(fd);
+		return -1;
+	}
+	/* The mapping is all we need. */
 	close(r->fd);
 	r->fd = -1;
+	if (inherit != NULL) {
+		r->hdr->clock = inherit->clock;
+		r->hdr->clock_origin = inherit->origin;
+		r->hdr->mono_origin = inherit->mono_origin;
+	}
 	return 0;
-fail:
-	ring_unmap(r);
-	return -1;
 }
