@@ -370,8 +370,8 @@ encode(const struct profile *p, struct wbuf *b)
 	return 0;
 }
 
-int
-profile_write(const struct profile *p, const char *path)
+char *
+profile_write_temp(const struct profile *p, const char *path)
 {
 	struct wbuf b = { NULL, 0, 0 };
 	size_t n = strlen(path), off = 0;
@@ -381,7 +381,7 @@ profile_write(const struct profile *p, const char *path)
 
 	if (encode(p, &b) == -1) {
 		free(b.data);
-		return -1;
+		return NULL;
 	}
 	tmp = xmalloc(n + 16);
 	snprintf(tmp, n + 16, "%s.tmp%d", path, (int)getpid());
@@ -396,17 +396,15 @@ profile_write(const struct profile *p, const char *path)
 			goto fail_unlink;
 		off += (size_t)w;
 	}
+	/* On disk before anything older is moved aside for it. */
+	if (fsync(fd) == -1 && errno != EINVAL)
+		goto fail_unlink;
 	if (close(fd) == -1) {
 		fd = -1;
 		goto fail_unlink;
 	}
-	if (rename(tmp, path) == -1) {
-		fd = -1;
-		goto fail_unlink;
-	}
-	free(tmp);
 	free(b.data);
-	return 0;
+	return tmp;
 fail_unlink:
 	saved = errno;
 	if (fd != -1)
@@ -418,7 +416,26 @@ fail:
 	free(tmp);
 	free(b.data);
 	errno = saved;
-	return -1;
+	return NULL;
+}
+
+int
+profile_write(const struct profile *p, const char *path)
+{
+	char *tmp = profile_write_temp(p, path);
+	int saved;
+
+	if (tmp == NULL)
+		return -1;
+	if (rename(tmp, path) == -1) {
+		saved = errno;
+		unlink(tmp);
+		free(tmp);
+		errno = saved;
+		return -1;
+	}
+	free(tmp);
+	return 0;
 }
 
 /* --- reading ------------------------------------------------------------ */

@@ -92,6 +92,13 @@ const char *profile_str(const struct profile *p, uint32_t id);
 int profile_write(const struct profile *p, const char *path);
 
 /*
+ * Write to a new file beside path, PATH.tmpPID, flushed to disk, for the
+ * caller to rename into place.  Returns its name (the caller frees it),
+ * or NULL with errno set and no file left behind.
+ */
+char *profile_write_temp(const struct profile *p, const char *path);
+
+/*
  * Load path into p (initialised here).  On failure returns -1 and puts a
  * one-line message naming the path (without the program name) in err.
  */

@@ -23,6 +23,7 @@
 #include "children.h"
 #include "collect.h"
 #include "exitcode.h"
+#include "inherit.h"
 #include "preflight.h"
 #include "profile.h"
 #include "ring.h"
@@ -47,8 +48,10 @@ static volatile pid_t target_pid;	/* -1 once it ended */
 static volatile int child_changed;
 /* A signal came after the target ended: stop waiting for its tree. */
 static volatile sig_atomic_t give_up;
+/* The dispositions, mask and limits heapprof was given. */
+static struct inherit given;
 
-static int forwarded_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+static const int forwarded_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
 
 static void
 on_sigchld(int sig)
@@ -86,6 +89,10 @@ on_forward(int sig, siginfo_t *si, void *uc)
 	errno = saved;
 }
 
+/*
+ * A signal ignored when heapprof started (nohup, `trap ''`) stays ignored,
+ * by heapprof as by the target: it is neither caught nor forwarded.
+ */
 static void
 install_handlers(void)
 {
@@ -103,18 +110,46 @@ install_handlers(void)
 	sigemptyset(&sa.sa_mask);
 	for (i = 0; i < sizeof forwarded_signals / sizeof forwarded_signals[0];
 	    i++)
-		sigaction(forwarded_signals[i], &sa, NULL);
+		if (!inherit_ignored(&given, forwarded_signals[i]))
+			sigaction(forwarded_signals[i], &sa, NULL);
 }
 
-static void
-restore_handlers(void)
-{
-	size_t i;
+/*
+ * Where no terminal's job control is involved (CI, scripts, timeout(1)),
+ * a signal sent to the process group heapprof was started in would reach
+ * the target twice: directly, and forwarded by heapprof.  So heapprof
+ * moves to a group of its own and the target stays in the caller's group,
+ * where the program would be natively: a group's signal reaches it once,
+ * and heapprof, outside the group, stays to write the profile even after
+ * a group-wide SIGKILL.  With a controlling terminal, or as a group leader
+ * (a shell's job), nothing moves: job control works on the group, and the
+ * terminal's signals, which reach both, are not forwarded (on_forward).
+ */
+static pid_t caller_pgrp;	/* the target's group; 0 when nothing moved */
 
-	signal(SIGCHLD, SIG_DFL);
-	for (i = 0; i < sizeof forwarded_signals / sizeof forwarded_signals[0];
-	    i++)
-		signal(forwarded_signals[i], SIG_DFL);
+static void
+leave_callers_group(void)
+{
+	pid_t pgrp = getpgrp();
+	int tty;
+
+	if (pgrp == getpid())
+		return;
+	tty = open("/dev/tty", O_RDONLY | O_NOCTTY | O_CLOEXEC);
+	if (tty != -1) {
+		close(tty);
+		return;
+	}
+	if (setpgid(0, 0) == 0)
+		caller_pgrp = pgrp;
+}
+
+/* In the child before exec, and in heapprof after fork (either may win). */
+static void
+target_to_callers_group(pid_t pid)
+{
+	if (caller_pgrp != 0)
+		setpgid(pid, caller_pgrp);
 }
 
 static int
@@ -181,6 +216,51 @@ check_output(const char *output)
 }
 
 static void
+block_forwarded(void)
+{
+	sigset_t set;
+	size_t i;
+
+	sigemptyset(&set);
+	for (i = 0; i < sizeof forwarded_signals / sizeof forwarded_signals[0];
+	    i++)
+		sigaddset(&set, forwarded_signals[i]);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+}
+
+/*
+ * The target has ended: a signal now is for heapprof, which meets it as
+ * it was given it.  SIGXFSZ stays ignored, so a profile past `ulimit -f`
+ * is an error message, not a lost profile.
+ */
+static void
+restore_signals(void)
+{
+	size_t i;
+
+	inherit_restore_signal(&given, SIGCHLD);
+	for (i = 0; i < sizeof forwarded_signals / sizeof forwarded_signals[0];
+	    i++)
+		inherit_restore_signal(&given, forwarded_signals[i]);
+}
+
+/* A memfd is a file: its size is bound by `ulimit -f` too. */
+static void
+ring_error(unsigned capacity)
+{
+	char need[32], limit[32];
+
+	if (errno != EFBIG) {
+		error(0, errno, "cannot create the event ring");
+		return;
+	}
+	format_size(need, sizeof need, capacity, 0);
+	format_size(limit, sizeof limit, given.fsize.rlim_max, 0);
+	error(0, 0, "cannot create the event ring: it needs %s and the "
+	    "file-size limit (ulimit -f) is %s", need, limit);
+}
+
+static void
 child_exec(char **argv, const char *agent, int ring_fd,
     const char *children_env, int errpipe)
 {
@@ -188,7 +268,8 @@ child_exec(char **argv, const char *agent, int ring_fd,
 	char fdbuf[16], *preload;
 	int err;
 
-	restore_handlers();
+	inherit_restore(&given);
+	target_to_callers_group(0);
 	if (old != NULL && old[0] != '\0') {
 		preload = xmalloc(strlen(agent) + strlen(old) + 2);
 		sprintf(preload, "%s:%s", agent, old);
@@ -333,17 +414,30 @@ join_argv(char **argv)
 	return s;
 }
 
-/* perf's habit: keep the previous profile as FILE.old. */
+/*
+ * Put the new profile, complete on disk in tmp, at output; perf's habit
+ * keeps the previous one as OUTPUT.old.  Nothing moves before the new
+ * file is whole, so a full disk or a file that cannot be replaced loses
+ * neither profile, and the error says where the new one is.
+ */
 static int
-keep_old_profile(const char *output)
+install_profile(char *tmp, const char *output)
 {
 	char *old = xmalloc(strlen(output) + sizeof ".old");
-	int rc = 0;
+	int had_old, rc = -1;
 
 	sprintf(old, "%s.old", output);
-	if (access(output, F_OK) == 0 && rename(output, old) == -1) {
-		error(0, errno, "cannot rename '%s' to '%s'", output, old);
-		rc = -1;
+	had_old = access(output, F_OK) == 0;
+	if (had_old && rename(output, old) == -1) {
+		error(0, 0, "cannot rename '%s' to '%s': %s; the new profile "
+		    "is in '%s'", output, old, strerror(errno), tmp);
+	} else if (rename(tmp, output) == -1) {
+		error(0, 0, "cannot rename '%s' to '%s': %s; the new profile "
+		    "is in '%s'", tmp, output, strerror(errno), tmp);
+		if (had_old)
+			rename(old, output);
+	} else {
+		rc = 0;
 	}
 	free(old);
 	return rc;
@@ -389,7 +483,7 @@ fill_meta(struct profile *p, const struct collector *c, const char *command,
 
 /*
  * Symbolize and write one process's profile, keeping an older file as
- * .old.  Returns 0, or -1 after an error line.
+ * .old (install_profile).  Returns 0, or -1 after an error line.
  */
 static int
 write_profile(const struct collector *c, const char *command, pid_t pid,
@@ -397,15 +491,19 @@ write_profile(const struct collector *c, const char *command, pid_t pid,
     unsigned symflags)
 {
 	struct profile p;
+	char *tmp;
 	int rc;
 
 	profile_init(&p);
 	fill_meta(&p, c, command, pid, start, status);
 	symbolize(&p, c, symflags);
-	rc = keep_old_profile(output);
-	if (rc == 0 && profile_write(&p, output) == -1) {
+	tmp = profile_write_temp(&p, output);
+	if (tmp == NULL) {
 		error(0, errno, "cannot write '%s'", output);
 		rc = -1;
+	} else {
+		rc = install_profile(tmp, output);
+		free(tmp);
 	}
 	if (rc == 0)
 		print_summary(c, who, output);
@@ -466,7 +564,7 @@ session_run(const struct session_opts *o)
 {
 	struct children children, *ch = NULL;
 	struct collector c;
-	unsigned symflags;
+	unsigned symflags, capacity;
 	int errpipe[2], err = 0, status, rc;
 	time_t start;
 	char *agent, *command;
@@ -485,8 +583,10 @@ session_run(const struct session_opts *o)
 		return EXIT_RUN_FAILED;
 	}
 	slow_setup();
-	if (ring_create(&ring, slow_us > 0 ? SLOW_RING : RING_CAPACITY) == -1) {
-		error(0, errno, "cannot create the event ring");
+	inherit_save(&given);
+	capacity = slow_us > 0 ? SLOW_RING : RING_CAPACITY;
+	if (ring_create(&ring, capacity) == -1) {
+		ring_error(capacity);
 		free(agent);
 		return EXIT_RUN_FAILED;
 	}
@@ -505,8 +605,11 @@ session_run(const struct session_opts *o)
 	}
 	collector_init(&c);
 	install_handlers();
+	leave_callers_group();
 	start = time(NULL);
 	fflush(NULL);
+	/* A signal to forward waits until there is a pid to forward it to. */
+	block_forwarded();
 	pid = fork();
 	if (pid == -1) {
 		error(0, errno, "cannot fork");
@@ -516,7 +619,9 @@ session_run(const struct session_opts *o)
 	if (pid == 0)
 		child_exec(o->argv, agent, ring.fd, ch != NULL ? ch->env : NULL,
 		    errpipe[1]);
+	target_to_callers_group(pid);
 	target_pid = pid;
+	sigprocmask(SIG_SETMASK, &given.mask, NULL);
 	if (ch != NULL)
 		ch->main_pid = (uint32_t)pid;
 	free(agent);
@@ -537,7 +642,7 @@ session_run(const struct session_opts *o)
 	}
 
 	status = collect_until_exit(&c, ch, pid);
-	restore_handlers();
+	restore_signals();
 
 	command = join_argv(o->argv);
 	symflags = o->debuginfod ? SYMBOLIZE_DEBUGINFOD : 0;

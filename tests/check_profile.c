@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1314,6 +1315,27 @@ START_TEST(test_read_body_claim_bounded)
 	ck_assert_msg(has(err, want), "%s", err);
 	free(file);
 	free(body);
+/*
+ * Past the file-size limit, with SIGXFSZ ignored as heapprof run does: an
+ * error, and the temporary removed (it was left, and the process killed).
+ */
+START_TEST(test_write_past_fsize)
+{
+	struct rlimit small = { 16, RLIM_INFINITY };
+	char names[256], path[320];
+	struct profile p;
+	const char *dir = fresh_dir("w-fsize");
+
+	snprintf(path, sizeof path, "%s/out.hp", dir);
+	build_profile(&p);
+	signal(SIGXFSZ, SIG_IGN);
+	ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &small), 0);
+	errno = 0;
+	ck_assert_ptr_null(profile_write_temp(&p, path));
+	ck_assert_int_eq(errno, EFBIG);
+	ck_assert_uint_eq(dir_entries(dir, names, sizeof names), 0);
+	profile_release(&p);
+	rmdir(dir);
 }
 END_TEST
 
@@ -1350,6 +1372,7 @@ make_profile_suite(void)
 	tcase_add_test(tc, test_read_bad_index);
 	tcase_add_test(tc, test_write_missing_dir);
 	tcase_add_test(tc, test_write_over_directory);
+	tcase_add_test(tc, test_write_past_fsize);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("Streams");

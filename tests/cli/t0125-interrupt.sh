@@ -14,7 +14,11 @@ interrupt() {
 	shift 2
 	rm -f ready
 	mkfifo ready || fail "mkfifo"
-	"$HP" run -o $_name.data "$PROGS/blocker" ready "$@" >out 2>err &
+	# A shell without job control starts "&" with SIGINT ignored, and
+	# heapprof and its program would keep it so: start them as from a
+	# terminal.
+	env --default-signal=INT "$HP" run -o $_name.data "$PROGS/blocker" ready \
+	    "$@" >out 2>err &
 	_pid=$!
 	# blocker writes into the fifo once its blocks are made; a reader
 	# that never sees it gives up, and so does the test.
