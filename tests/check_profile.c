@@ -1315,6 +1315,9 @@ START_TEST(test_read_body_claim_bounded)
 	ck_assert_msg(has(err, want), "%s", err);
 	free(file);
 	free(body);
+}
+END_TEST
+
 /*
  * Past the file-size limit, with SIGXFSZ ignored as heapprof run does: an
  * error, and the temporary removed (it was left, and the process killed).
