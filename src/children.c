@@ -79,17 +79,17 @@ children_release(struct children *ch)
 	ch->listen_fd = -1;
 }
 
-void
+int
 children_record(struct children *ch, struct collector *c, uint32_t pid,
     const struct hp_rec *rec)
 {
 	const struct hp_rec_fork *f;
 	struct fork_copy *copy;
 
-	collector_record(c, rec);
-	if (ch == NULL || rec->type != HP_REC_FORK ||
-	    rec->len < sizeof *f)
-		return;
+	if (collector_record(c, rec) == -1)
+		return -1;
+	if (ch == NULL || rec->type != HP_REC_FORK)
+		return 0;
 	f = (const struct hp_rec_fork *)rec;
 	ch->copies = xgrow(ch->copies, &ch->copies_cap, ch->ncopies + 1,
 	    sizeof *ch->copies);
@@ -97,6 +97,7 @@ children_record(struct children *ch, struct collector *c, uint32_t pid,
 	copy->pid = pid;
 	copy->token = f->token;
 	collector_copy(&copy->c, c);
+	return 0;
 }
 
 static int
@@ -126,12 +127,12 @@ struct drain_ctx {
 	struct child_proc *p;
 };
 
-static void
+static int
 child_record(void *ctx, const struct hp_rec *rec)
 {
 	struct drain_ctx *d = ctx;
 
-	children_record(d->ch, &d->p->c, (uint32_t)d->p->pid, rec);
+	return children_record(d->ch, &d->p->c, (uint32_t)d->p->pid, rec);
 }
 
 static void
@@ -143,6 +144,7 @@ end_child(struct children *ch, struct child_proc *p)
 
 	ring_drain_abandoned(&p->ring, child_record, &d, &abandoned);
 	p->c.anomalies.bad_record += abandoned;
+	collector_check_ring(&p->c, &p->ring);
 	collector_finish(&p->c, ring_clock_now(&p->ring));
 	ring_clock_rate(&p->ring, &num, &den);
 	collector_scale_time(&p->c, num, den);
@@ -167,6 +169,7 @@ take_ring(struct children *ch, int fd, const struct hp_child_hello *h)
 		free(p);
 		return;
 	}
+	ring_own(&p->ring);
 	p->pid = (pid_t)h->pid;
 	p->pidfd = open_pidfd(p->pid);
 	p->parent_pid = h->parent_pid;
@@ -280,6 +283,7 @@ children_poll(struct children *ch)
 			continue;
 		}
 		n += ring_drain(&p->ring, child_record, &d);
+		collector_check_ring(&p->c, &p->ring);
 	}
 	return n;
 }
