@@ -515,9 +515,7 @@ ring_drain(struct ring *r, ring_record_fn fn, void *ctx)
 		return 0;
 	}
 	/* At most a ring's worth per call: a producer cannot keep us here. */
-	if (head > limit)
-		head = limit;
-	while (r->tail < head) {
+	while (r->tail < head && r->tail < limit) {
 		peek(r, r->tail, &rec);
 		if (rec.len == 0)
 			break;
@@ -542,12 +540,10 @@ ring_drain(struct ring *r, ring_record_fn fn, void *ctx)
 		} else {
 			r->tail += rec.len;
 		}
-		if (r->tail == head && head < limit && read_head(r, &head) == -1) {
+		if (r->tail == head && read_head(r, &head) == -1) {
 			ring_break(r, r->tail);
 			break;
 		}
-		if (head > limit)
-			head = limit;
 	}
 	if (r->tail != start && !r->broken)
 		ring_release_space(r, start, r->tail);

@@ -418,6 +418,68 @@ START_TEST(test_wrap_around)
 }
 END_TEST
 
+/*
+ * A producer as fast as the consumer cannot keep ring_drain for ever: it
+ * returns after a ring's worth, even in the middle of a record that
+ * straddles that bound, and the next call goes on from there.
+ */
+static void push_free(struct ring *, uint64_t);
+static int count_record(void *, const struct hp_rec *);
+
+struct chase {
+	struct ring *r;
+	uint64_t next, pushed, last;
+};
+
+static void
+chase_push(struct chase *c)
+{
+	struct hp_rec_free *f = ring_reserve(c->r, 40);
+
+	ck_assert_ptr_nonnull(f);
+	f->addr = c->pushed++;
+	ring_publish(c->r, f, 40, HP_REC_FREE, 0);
+}
+
+static int
+chase_record(void *ctx, const struct hp_rec *rec)
+{
+	struct chase *c = ctx;
+
+	ck_assert_uint_eq(rec->len, 40);
+	ck_assert_uint_eq(((const struct hp_rec_free *)(const void *)rec)->addr,
+	    c->next);
+	c->next++;
+	if (c->pushed < c->last)
+		chase_push(c);
+	return 0;
+}
+
+START_TEST(test_drain_bounded)
+{
+	struct ring r;
+	struct chase c = { &r, 0, 0, 10000 };
+	uint64_t at;
+	size_t n = 0, calls = 0;
+
+	ck_assert_int_eq(ring_create(&r, RING_MIN), 0);
+	/* So that the bound does not fall where the data area wraps. */
+	push_free(&r, 0);
+	ck_assert_uint_eq(ring_drain(&r, count_record, &n), 1);
+	chase_push(&c);
+	n = ring_drain(&r, chase_record, &c);
+	ck_assert_uint_gt(n, RING_MIN / 40 - 2);
+	ck_assert_uint_le(n, RING_MIN / 40 + 1);
+	ck_assert_int_eq(ring_broken(&r, &at), 0);
+	while (c.next < c.last && calls++ < 100)
+		ring_drain(&r, chase_record, &c);
+	ck_assert_uint_eq(c.next, c.last);
+	ck_assert_int_eq(ring_broken(&r, &at), 0);
+	ck_assert_uint_eq(ring_pending(&r), 0);
+	ring_unmap(&r);
+}
+END_TEST
+
 /* --- concurrent producers ----------------------------------------------- */
 
 #define MT_THREADS	4
@@ -1005,6 +1067,7 @@ make_ring_suite(void)
 	/* Generous for sanitizer and valgrind builds; normally well under 1 s. */
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_wrap_around);
+	tcase_add_test(tc, test_drain_bounded);
 	tcase_add_test(tc, test_concurrent_producers);
 	suite_add_tcase(s, tc);
 
