@@ -14,6 +14,7 @@
 
 #include "check_heapprof.h"
 #include "collect.h"
+#include "ring.h"
 #include "wire.h"
 
 #define NF(s)	((uint32_t)(sizeof(s) / sizeof((s)[0])))
@@ -835,6 +836,48 @@ START_TEST(test_bad_records)
 }
 END_TEST
 
+/*
+ * Through the ring: a record the collector refuses ends the stream there,
+ * and the loss is counted once, however often the ring is drained again.
+ */
+START_TEST(test_refused_ends_stream)
+{
+	struct hp_rec_alloc *a;
+	struct hp_rec_free *f;
+	struct collector c;
+	struct ring r;
+	uint64_t at;
+
+	collector_init(&c);
+	ck_assert_int_eq(ring_create(&r, 65536), 0);
+	f = ring_reserve(&r, sizeof *f);
+	f->addr = 0x100;
+	ring_publish(&r, f, sizeof *f, HP_REC_FREE, 0);
+	a = ring_reserve(&r, sizeof *a);
+	a->addr = 0x200;
+	a->size = 8;
+	a->nframes = UINT32_MAX;	/* with no frames after it */
+	ring_publish(&r, a, sizeof *a, HP_REC_ALLOC, 0);
+	f = ring_reserve(&r, sizeof *f);
+	f->addr = 0x300;
+	ring_publish(&r, f, sizeof *f, HP_REC_FREE, 0);
+
+	ck_assert_uint_eq(ring_drain(&r, collector_record, &c), 1);
+	ck_assert_int_eq(ring_broken(&r, &at), 1);
+	ck_assert_uint_eq(at, sizeof *f);
+	ck_assert_uint_eq(c.events, 1);
+	ck_assert_uint_eq(c.anomalies.unknown_free, 1);
+	ck_assert_uint_eq(c.total_blocks, 0);
+	collector_check_ring(&c, &r);
+	ck_assert_uint_eq(ring_drain(&r, collector_record, &c), 0);
+	collector_check_ring(&c, &r);
+	ck_assert_uint_eq(c.anomalies.bad_record, 1);
+	ck_assert_uint_eq(c.events, 1);
+	ring_unmap(&r);
+	collector_release(&c);
+}
+END_TEST
+
 Suite *
 make_collect_suite(void)
 {
@@ -863,6 +906,7 @@ make_collect_suite(void)
 	tcase_add_test(tc, test_alloc_at_live_address);
 	tcase_add_test(tc, test_unknown_realloc);
 	tcase_add_test(tc, test_bad_records);
+	tcase_add_test(tc, test_refused_ends_stream);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,7 +1,8 @@
 /*
  * check_ring.c - the shared-memory event ring (src/ring.c): record framing
  * and order, wrap-around with PAD records, publication order across
- * reservations, concurrent producers, and attaching to an existing ring.
+ * reservations, concurrent producers, attaching to an existing ring, a
+ * ring the program overwrote, and a collector that died unreaped.
  */
 #include "config.h"
 
