@@ -81,6 +81,11 @@ static void
 ring_read_origin(struct ring *r)
 {
 	r->tail = r->head_seen = LOAD(&r->hdr->tail, __ATOMIC_ACQUIRE);
+	/* Records start 8-byte aligned; a ring made otherwise is not read. */
+	if (r->tail % 8 != 0) {
+		r->broken = 1;
+		r->broken_at = r->tail;
+	}
 	r->clock = r->hdr->clock;
 	r->clock_origin = r->hdr->clock_origin;
 	r->mono_origin = r->hdr->mono_origin;
@@ -451,7 +456,8 @@ read_head(struct ring *r, uint64_t *head)
 {
 	uint64_t h = LOAD(&r->hdr->head, __ATOMIC_ACQUIRE);
 
-	if (h < r->head_seen || h < r->tail || h - r->tail > r->mask + 1)
+	if (h % 8 != 0 || h < r->head_seen || h < r->tail ||
+	    h - r->tail > r->mask + 1)
 		return -1;
 	r->head_seen = h;
 	*head = h;

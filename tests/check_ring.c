@@ -612,6 +612,7 @@ enum scribble {
 	SC_HEAD_FAR,	/* head beyond the capacity */
 	SC_HEAD_BACK,	/* head before the consumer's tail */
 	SC_HEAD_SHRUNK,	/* head lower than already seen, not below tail */
+	SC_HEAD_ODD,	/* head not 8-byte aligned */
 	SC_TAIL,	/* tail moved */
 	SC_BIGLEN,	/* a record claiming 2 GiB */
 	SC_PAST_END,	/* a record running past the data area */
@@ -685,6 +686,7 @@ START_TEST(test_scribbled)
 		[SC_FF] = { 0, 1, 72 }, [SC_DATA_FF] = { 0, 1, 72 },
 		[SC_ZERO] = { 0, 1, 72 }, [SC_HEAD_FAR] = { 0, 1, 72 },
 		[SC_HEAD_BACK] = { 0, 1, 72 }, [SC_HEAD_SHRUNK] = { 0, 1, 120 },
+		[SC_HEAD_ODD] = { 0, 1, 72 },
 		[SC_TAIL] = { 0, 1, 72 }, [SC_BIGLEN] = { 2, 1, 120 },
 		[SC_PAST_END] = { 2, 1, 120 }, [SC_PAST_HEAD] = { 2, 1, 120 },
 		[SC_TOO_LONG] = { 2, 1, 120 }, [SC_ODDLEN] = { 2, 1, 120 },
@@ -739,6 +741,9 @@ START_TEST(test_scribbled)
 		ck_assert_uint_eq(ring_drain(&r, picky_record, &cap), 2);
 		cap.n = 3;
 		r.hdr->head -= 32;
+		break;
+	case SC_HEAD_ODD:
+		r.hdr->head += 4;
 		break;
 	case SC_TAIL:
 		r.hdr->tail += 1ull << 40;
