@@ -139,17 +139,17 @@ children_release(struct children *ch)
 	ch->listen_fd = -1;
 }
 
-void
+int
 children_record(struct children *ch, struct collector *c, uint32_t pid,
     const struct hp_rec *rec)
 {
 	const struct hp_rec_fork *f;
 	struct fork_copy *copy;
 
-	collector_record(c, rec);
-	if (ch == NULL || rec->type != HP_REC_FORK ||
-	    rec->len < sizeof *f)
-		return;
+	if (collector_record(c, rec) == -1)
+		return -1;
+	if (ch == NULL || rec->type != HP_REC_FORK)
+		return 0;
 	f = (const struct hp_rec_fork *)rec;
 	ch->copies = xgrow(ch->copies, &ch->copies_cap, ch->ncopies + 1,
 	    sizeof *ch->copies);
@@ -157,6 +157,7 @@ children_record(struct children *ch, struct collector *c, uint32_t pid,
 	copy->pid = pid;
 	copy->token = f->token;
 	collector_copy(&copy->c, c);
+	return 0;
 }
 
 static int
@@ -389,12 +390,12 @@ struct drain_ctx {
 	struct child_proc *p;
 };
 
-static void
+static int
 child_record(void *ctx, const struct hp_rec *rec)
 {
 	struct drain_ctx *d = ctx;
 
-	children_record(d->ch, &d->p->c, (uint32_t)d->p->pid, rec);
+	return children_record(d->ch, &d->p->c, (uint32_t)d->p->pid, rec);
 }
 
 /*
@@ -414,6 +415,7 @@ end_child(struct children *ch, struct child_proc *p, int alive)
 		ring_drain_abandoned(&p->ring, child_record, &d, &abandoned);
 		p->c.anomalies.bad_record += abandoned;
 	}
+	collector_check_ring(&p->c, &p->ring);
 	collector_finish(&p->c, ring_clock_now(&p->ring));
 	ring_clock_rate(&p->ring, &num, &den);
 	collector_scale_time(&p->c, num, den);
@@ -446,6 +448,11 @@ take_fresh(struct children *ch)
 			if (ch->procs[j]->pid == p->pid &&
 			    ch->procs[j]->state == CHILD_RUNNING)
 				end_child(ch, ch->procs[j], 0);
+		/*
+		 * Owned by this thread, which lives to the end: a robust
+		 * futex is released when its owner thread exits.
+		 */
+		ring_own(&p->ring);
 		if (p->state == CHILD_RUNNING)
 			collector_init(&p->c);
 	}
@@ -529,6 +536,7 @@ children_poll(struct children *ch)
 			continue;
 		}
 		n += ring_drain(&p->ring, child_record, &d);
+		collector_check_ring(&p->c, &p->ring);
 	}
 	return n;
 }

@@ -78,10 +78,10 @@ int children_listen(struct children *ch);
 void children_release(struct children *ch);
 
 /*
- * Account a record from process pid's ring into c: like collector_record,
- * and at an HP_REC_FORK keep a copy of c for the child.
+ * Account a record from process pid's ring into c: like collector_record
+ * (and its result), and at an HP_REC_FORK keep a copy of c for the child.
  */
-void children_record(struct children *ch, struct collector *c, uint32_t pid,
+int children_record(struct children *ch, struct collector *c, uint32_t pid,
     const struct hp_rec *rec);
 
 /*

@@ -9,10 +9,12 @@
  */
 #include "config.h"
 
+#include <error.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "collect.h"
+#include "ring.h"
 #include "xmalloc.h"
 
 void
@@ -179,10 +181,6 @@ on_module(struct collector *c, const struct hp_rec_module *m)
 	struct module *mod;
 	size_t i;
 
-	if (sizeof *m + m->path_len > m->hdr.len) {
-		c->anomalies.bad_record++;
-		return;
-	}
 	/* The object at this place that is still loaded: it went away, or is
 	 * announced again. */
 	for (i = c->nmodules; i-- > 0;) {
@@ -244,23 +242,12 @@ collector_module_at(const struct collector *c, uint64_t pc, uint64_t event,
 	return after;
 }
 
-static int
-frames_fit(const struct hp_rec *rec, size_t fixed, uint32_t nframes)
-{
-	return nframes <= HP_MAX_FRAMES &&
-	    fixed + (size_t)nframes * sizeof(uint64_t) <= rec->len;
-}
-
 /* An agent's stack id: the site of its frames, from now on. */
 static void
 on_stack(struct collector *c, const struct hp_rec_stack *st)
 {
 	size_t old = c->id_sites_cap;
 
-	if (st->id == 0 || !frames_fit(&st->hdr, sizeof *st, st->nframes)) {
-		c->anomalies.bad_record++;
-		return;
-	}
 	if (st->id >= c->id_sites_cap) {
 		c->id_sites = xgrow(c->id_sites, &c->id_sites_cap,
 		    (size_t)st->id + 1, sizeof *c->id_sites);
@@ -272,36 +259,24 @@ on_stack(struct collector *c, const struct hp_rec_stack *st)
 }
 
 /*
- * The site of an event of `fixed` bytes: named by a stack id, or by the
- * frames that follow.  Returns 0 for a malformed record.
+ * The site of an event of `fixed` bytes (checked by record_ok): named by a
+ * stack id, or by the frames that follow.
  */
-static int
+static uint32_t
 event_site(struct collector *c, const struct hp_rec *rec, size_t fixed,
-    uint32_t nframes, uint32_t stack, uint32_t *site)
+    uint32_t nframes, uint32_t stack)
 {
-	if (rec->flags & HP_RECF_STACK_ID) {
-		if (nframes != 0 || stack >= c->id_sites_cap ||
-		    c->id_sites[stack] == 0)
-			return 0;
-		*site = c->id_sites[stack] - 1;
-		return 1;
-	}
-	if (!frames_fit(rec, fixed, nframes))
-		return 0;
-	*site = site_of(c, (const uint64_t *)(const void *)
+	if (rec->flags & HP_RECF_STACK_ID)
+		return c->id_sites[stack] - 1;
+	return site_of(c, (const uint64_t *)(const void *)
 	    ((const char *)rec + fixed), nframes, rec->flags & HP_RECF_TRUNCATED);
-	return 1;
 }
 
 static void
 on_alloc(struct collector *c, const struct hp_rec_alloc *a)
 {
-	uint32_t site;
+	uint32_t site = event_site(c, &a->hdr, sizeof *a, a->nframes, a->stack);
 
-	if (!event_site(c, &a->hdr, sizeof *a, a->nframes, a->stack, &site)) {
-		c->anomalies.bad_record++;
-		return;
-	}
 	block_birth(c, a->addr, a->size, a->time, site, site);
 }
 
@@ -342,10 +317,7 @@ on_realloc(struct collector *c, const struct hp_rec_realloc *r)
 	/* A failed realloc changed nothing and makes no site. */
 	if (r->hdr.flags & HP_RECF_FAILED)
 		return;
-	if (!event_site(c, &r->hdr, sizeof *r, r->nframes, r->stack, &site)) {
-		c->anomalies.bad_record++;
-		return;
-	}
+	site = event_site(c, &r->hdr, sizeof *r, r->nframes, r->stack);
 	if (r->hdr.flags & HP_RECF_MOVED_TAIL) {
 		block_birth(c, r->new_addr, r->size, r->time, site,
 		    moving_take(c, r->old_addr, site));
@@ -369,34 +341,74 @@ on_realloc(struct collector *c, const struct hp_rec_realloc *r)
 		    old.dhat_site);
 }
 
-/* The fixed part of each record type; a shorter record is malformed. */
-static size_t
-record_min_len(uint16_t type)
+/*
+ * Frames that follow a fixed part, or a stack id this stream defined:
+ * the record is exactly as long as the agent makes it.
+ */
+static int
+frames_ok(const struct collector *c, const struct hp_rec *rec, size_t fixed,
+    uint32_t nframes, uint32_t stack)
 {
-	switch (type) {
-	case HP_REC_HELLO:	return sizeof(struct hp_rec_hello);
-	case HP_REC_MODULE:	return sizeof(struct hp_rec_module);
-	case HP_REC_ALLOC:	return sizeof(struct hp_rec_alloc);
-	case HP_REC_FREE:	return sizeof(struct hp_rec_free);
-	case HP_REC_REALLOC:	return sizeof(struct hp_rec_realloc);
-	case HP_REC_FORK:	return sizeof(struct hp_rec_fork);
-	case HP_REC_STACK:	return sizeof(struct hp_rec_stack);
-	}
-	return sizeof(struct hp_rec);
+	if (rec->flags & HP_RECF_STACK_ID)
+		return nframes == 0 && rec->len == fixed &&
+		    stack < c->id_sites_cap && c->id_sites[stack] != 0;
+	return nframes <= HP_MAX_FRAMES && stack == 0 &&
+	    rec->len == fixed + (size_t)nframes * sizeof(uint64_t);
 }
 
-void
+/*
+ * Could the agent have written this record?  The ring checked its framing
+ * (length, type, flags); this checks what the type says it holds.
+ */
+static int
+record_ok(const struct collector *c, const struct hp_rec *rec)
+{
+	const struct hp_rec_module *m;
+	const struct hp_rec_alloc *a;
+	const struct hp_rec_realloc *re;
+	const struct hp_rec_stack *st;
+
+	switch (rec->type) {
+	case HP_REC_HELLO:
+		return rec->len == sizeof(struct hp_rec_hello);
+	case HP_REC_MODULE:
+		m = (const struct hp_rec_module *)rec;
+		return rec->len >= sizeof *m && m->path_len <= rec->len &&
+		    rec->len == HP_ALIGN8(sizeof *m + m->path_len);
+	case HP_REC_ALLOC:
+		a = (const struct hp_rec_alloc *)rec;
+		return rec->len >= sizeof *a &&
+		    frames_ok(c, rec, sizeof *a, a->nframes, a->stack);
+	case HP_REC_FREE:
+		return rec->len == sizeof(struct hp_rec_free);
+	case HP_REC_REALLOC:
+		re = (const struct hp_rec_realloc *)rec;
+		return rec->len >= sizeof *re &&
+		    frames_ok(c, rec, sizeof *re, re->nframes, re->stack);
+	case HP_REC_FORK:
+		return rec->len == sizeof(struct hp_rec_fork);
+	case HP_REC_STACK:
+		st = (const struct hp_rec_stack *)rec;
+		return rec->len >= sizeof *st && st->id != 0 &&
+		    st->id < HP_STACK_ID_LIMIT &&
+		    (rec->flags & ~HP_RECF_TRUNCATED) == 0 &&
+		    st->nframes <= HP_MAX_FRAMES &&
+		    rec->len == sizeof *st + (size_t)st->nframes *
+		    sizeof(uint64_t);
+	}
+	return 0;
+}
+
+int
 collector_record(void *collector, const struct hp_rec *rec)
 {
 	struct collector *c = collector;
 	const struct hp_rec_hello *hello;
 	const struct hp_rec_alloc *a;
 
+	if (!record_ok(c, rec))
+		return -1;
 	c->events++;
-	if (rec->len < record_min_len(rec->type)) {
-		c->anomalies.bad_record++;
-		return;
-	}
 	switch (rec->type) {
 	case HP_REC_HELLO:
 		hello = (const struct hp_rec_hello *)rec;
@@ -425,10 +437,21 @@ collector_record(void *collector, const struct hp_rec *rec)
 	case HP_REC_STACK:
 		on_stack(c, (const struct hp_rec_stack *)rec);
 		break;
-	default:
-		c->anomalies.bad_record++;
-		break;
 	}
+	return 0;
+}
+
+void
+collector_check_ring(struct collector *c, const struct ring *r)
+{
+	uint64_t offset;
+
+	if (c->ring_lost || !ring_broken(r, &offset))
+		return;
+	c->ring_lost = 1;
+	c->anomalies.bad_record++;
+	error(0, 0, "the program overwrote its event ring at offset %llu; "
+	    "events after it are lost", (unsigned long long)offset);
 }
 
 void

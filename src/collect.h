@@ -77,6 +77,7 @@ struct collector {
 	uint64_t end_bytes, end_blocks, end_time;
 	struct anomalies anomalies;
 	int finished;
+	int ring_lost;			/* the ring was overwritten: said so */
 	/* Moved reallocs between their two records: the DHAT site to charge. */
 	struct moving {
 		uint64_t old_addr;
@@ -94,8 +95,19 @@ void collector_release(struct collector *c);
  */
 void collector_copy(struct collector *dst, const struct collector *src);
 
-/* Account one ring record (a ring_record_fn). */
-void collector_record(void *collector, const struct hp_rec *rec);
+/*
+ * Account one ring record (a ring_record_fn): 0, or -1 without a change if
+ * the agent cannot have written it (an unknown stack id, a length that
+ * does not match the frames or the path).
+ */
+int collector_record(void *collector, const struct hp_rec *rec);
+
+/*
+ * Once r's stream is broken (see ring_drain): say so on stderr, once, and
+ * count it as a malformed event.
+ */
+struct ring;
+void collector_check_ring(struct collector *c, const struct ring *r);
 
 /*
  * The target ended at end_time (on the ring's clock): blocks still live

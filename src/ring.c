@@ -15,6 +15,8 @@
 #include <signal.h>
 #include <sched.h>
 #include <string.h>
+#include <stddef.h>
+#include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -37,15 +39,57 @@ futex(uint32_t *word, int op, uint32_t val, const struct timespec *timeout)
 	return syscall(SYS_futex, word, op, val, timeout, NULL, 0);
 }
 
-static void
-ring_set(struct ring *r, void *map, size_t map_size, int fd)
+static size_t
+page_size(void)
 {
-	r->hdr = map;
-	r->data = (unsigned char *)map + HP_RING_HEADER_SIZE;
-	r->mask = r->hdr->capacity - 1;
-	r->map_size = map_size;
+	return (size_t)sysconf(_SC_PAGESIZE);
+}
+
+/*
+ * Map `size` bytes of the ring behind fd after a private page, which holds
+ * the consumer's robust-list entry for it (see ring_own).  The shared part
+ * is read through the fields set here, never through the header's own.
+ */
+static int
+ring_map(struct ring *r, int fd, size_t size, uint64_t capacity)
+{
+	size_t page = page_size();
+	unsigned char *base;
+	void *shared;
+
+	base = mmap(NULL, page + size, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (base == MAP_FAILED)
+		return -1;
+	shared = mmap(base + page, size, PROT_READ | PROT_WRITE,
+	    MAP_SHARED | MAP_FIXED, fd, 0);
+	if (shared == MAP_FAILED) {
+		munmap(base, page + size);
+		return -1;
+	}
+	memset(r, 0, sizeof *r);
+	r->map = base;
+	r->map_size = page + size;
+	r->hdr = shared;
+	r->data = (unsigned char *)shared + HP_RING_HEADER_SIZE;
+	r->mask = capacity - 1;
 	r->fd = fd;
-	r->dead = 0;
+	return 0;
+}
+
+/* The consumer's view of a ring it has just mapped. */
+static void
+ring_read_origin(struct ring *r)
+{
+	r->tail = r->head_seen = LOAD(&r->hdr->tail, __ATOMIC_ACQUIRE);
+	/* Records start 8-byte aligned; a ring made otherwise is not read. */
+	if (r->tail % 8 != 0) {
+		r->broken = 1;
+		r->broken_at = r->tail;
+	}
+	r->clock = r->hdr->clock;
+	r->clock_origin = r->hdr->clock_origin;
+	r->mono_origin = r->hdr->mono_origin;
 }
 
 uint32_t
@@ -69,18 +113,17 @@ ring_clock_choose(void)
 uint64_t
 ring_clock_now(const struct ring *r)
 {
-	return ring_clock_read(r->hdr->clock) - r->hdr->clock_origin;
+	return ring_clock_read(r->clock) - r->clock_origin;
 }
 
 void
 ring_clock_rate(const struct ring *r, uint64_t *num, uint64_t *den)
 {
 	uint64_t ticks = ring_clock_now(r);
-	uint64_t ns = ring_clock_read(HP_CLOCK_MONOTONIC) -
-	    r->hdr->mono_origin;
+	uint64_t ns = ring_clock_read(HP_CLOCK_MONOTONIC) - r->mono_origin;
 
 	*num = *den = 1;
-	if (r->hdr->clock != HP_CLOCK_MONOTONIC && ticks != 0 && ns != 0) {
+	if (r->clock != HP_CLOCK_MONOTONIC && ticks != 0 && ns != 0) {
 		*num = ns;
 		*den = ticks;
 	}
@@ -91,7 +134,6 @@ ring_create(struct ring *r, uint64_t capacity)
 {
 	struct hp_ring_header *hdr;
 	size_t size;
-	void *map;
 	int fd, saved;
 
 	if (capacity < 65536 || (capacity & (capacity - 1)) != 0) {
@@ -102,14 +144,12 @@ ring_create(struct ring *r, uint64_t capacity)
 	fd = memfd_create("heapprof-ring", MFD_ALLOW_SEALING);
 	if (fd == -1)
 		return -1;
-	/* Sealed: no process holding the fd can make the mappings fault. */
-	if (ftruncate(fd, (off_t)size) == -1 || fcntl(fd, F_ADD_SEALS,
-	    F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) == -1)
+	/* Shrunk under a reader's mapping, it would kill the reader (SIGBUS). */
+	if (ftruncate(fd, (off_t)size) == -1 ||
+	    fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) ==
+	    -1 || ring_map(r, fd, size, capacity) == -1)
 		goto fail;
-	map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	if (map == MAP_FAILED)
-		goto fail;
-	hdr = map;
+	hdr = r->hdr;
 	hdr->magic = HP_WIRE_MAGIC;
 	hdr->version = HP_WIRE_VERSION;
 	hdr->capacity = capacity;
@@ -117,7 +157,7 @@ ring_create(struct ring *r, uint64_t capacity)
 	hdr->mono_origin = ring_clock_read(HP_CLOCK_MONOTONIC);
 	hdr->clock_origin = ring_clock_read(hdr->clock);
 	hdr->consumer_pid = (uint32_t)getpid();
-	ring_set(r, map, size, fd);
+	ring_read_origin(r);
 	return 0;
 fail:
 	saved = errno;
@@ -131,11 +171,13 @@ ring_attach(struct ring *r, int fd)
 {
 	struct hp_ring_header probe;
 	struct stat st;
-	void *map;
+	int seals;
 
 	if (fstat(fd, &st) == -1)
 		return -1;
-	if ((size_t)st.st_size < HP_RING_HEADER_SIZE + 65536) {
+	seals = fcntl(fd, F_GET_SEALS);
+	if ((size_t)st.st_size < HP_RING_HEADER_SIZE + 65536 || seals == -1 ||
+	    (seals & F_SEAL_SHRINK) == 0) {
 		errno = EPROTO;
 		return -1;
 	}
@@ -147,45 +189,138 @@ ring_attach(struct ring *r, int fd)
 		errno = EPROTO;
 		return -1;
 	}
-	map = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE,
-	    MAP_SHARED, fd, 0);
-	if (map == MAP_FAILED)
+	if (ring_map(r, fd, (size_t)st.st_size, probe.capacity) == -1)
 		return -1;
-	ring_set(r, map, (size_t)st.st_size, fd);
+	ring_read_origin(r);
 	return 0;
+}
+
+/*
+ * The consumer's robust list: the kernel walks it when the thread exits,
+ * however it exits, and sets FUTEX_OWNER_DIED in each word that holds the
+ * thread's id.  The entries live in the private page before each ring, so
+ * the target cannot redirect the walk; glibc's own list (for robust
+ * mutexes, which the CLI does not use) is put back when no ring is owned.
+ */
+static struct robust_list_head owned_list;
+static struct robust_list_head *glibc_list;
+static size_t glibc_list_len;
+static int owned_count;
+
+int
+ring_own(struct ring *r)
+{
+	struct robust_list *entry = r->map;
+
+	if (owned_count == 0) {
+		if (syscall(SYS_get_robust_list, 0, &glibc_list,
+		    &glibc_list_len) == -1)
+			glibc_list = NULL;
+		owned_list.list.next = &owned_list.list;
+		owned_list.futex_offset = (long)(page_size() +
+		    offsetof(struct hp_ring_header, consumer_lock));
+		owned_list.list_op_pending = NULL;
+		if (syscall(SYS_set_robust_list, &owned_list,
+		    sizeof owned_list) == -1)
+			return -1;
+	}
+	/* Pending covers a death between the store and the link. */
+	owned_list.list_op_pending = entry;
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	STORE(&r->hdr->consumer_lock, (uint32_t)syscall(SYS_gettid),
+	    __ATOMIC_RELEASE);
+	entry->next = owned_list.list.next;
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	owned_list.list.next = entry;
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	owned_list.list_op_pending = NULL;
+	owned_count++;
+	r->owned = 1;
+	return 0;
+}
+
+/* Producers stop at their next wait: nobody reads the ring any more. */
+static void
+ring_disown(struct ring *r)
+{
+	struct robust_list **p, *entry = r->map;
+
+	STORE(&r->hdr->consumer_lock, FUTEX_OWNER_DIED, __ATOMIC_RELEASE);
+	if (!r->owned)
+		return;
+	for (p = &owned_list.list.next; *p != &owned_list.list;
+	    p = &(*p)->next) {
+		if (*p == entry) {
+			*p = entry->next;
+			break;
+		}
+	}
+	r->owned = 0;
+	if (--owned_count == 0 && glibc_list != NULL)
+		syscall(SYS_set_robust_list, glibc_list, glibc_list_len);
 }
 
 void
 ring_unmap(struct ring *r)
 {
-	if (r->hdr != NULL)
-		munmap(r->hdr, r->map_size);
+	if (r->map != NULL) {
+		if (r->owned)
+			ring_disown(r);
+		munmap(r->map, r->map_size);
+	}
 	if (r->fd != -1)
 		close(r->fd);
+	r->map = NULL;
 	r->hdr = NULL;
 	r->data = NULL;
 	r->fd = -1;
 }
 
 /*
+ * Has the consumer gone?  The robust futex says so at once, even while
+ * its process waits to be reaped; a ring nobody owns yet has only the
+ * consumer's pid to go by.
+ */
+static int
+consumer_gone(const struct ring *r)
+{
+	uint32_t word = LOAD(&r->hdr->consumer_lock, __ATOMIC_ACQUIRE);
+	pid_t pid;
+	int saved = errno, gone;
+
+	if (word & FUTEX_OWNER_DIED)
+		return 1;
+	if ((word & FUTEX_TID_MASK) != 0)
+		return 0;
+	pid = (pid_t)r->hdr->consumer_pid;
+	gone = pid <= 0 || (kill(pid, 0) == -1 && errno == ESRCH);
+	errno = saved;
+	return gone;
+}
+
+/*
  * The ring is full: spin briefly (the consumer usually frees space within
  * microseconds), then sleep on tail_seq.  The sleep has a timeout so that a
  * consumer which died (heapprof killed) is noticed instead of hanging the
- * target for ever.
+ * target for ever.  errno is the program's: kept as it was.
  */
 static void
 ring_wait_for_space(struct ring *r, unsigned *spins)
 {
 	struct timespec ts = { 0, 50 * 1000 * 1000 };
 	uint32_t seq;
+	int saved;
 
 	/*
 	 * Counted when the ring is first found full, however the wait ends:
 	 * under load the consumer often frees space during the yields below,
 	 * and the futex sleep is never reached.
 	 */
-	if (*spins == 0)
+	if (*spins == 0) {
 		__atomic_add_fetch(&r->hdr->full_waits, 1, __ATOMIC_RELAXED);
+		if (consumer_gone(r))
+			r->dead = 1;
+	}
 	if (++*spins < 64) {
 #if defined(__x86_64__) || defined(__i386__)
 		__builtin_ia32_pause();
@@ -196,20 +331,22 @@ ring_wait_for_space(struct ring *r, unsigned *spins)
 		sched_yield();
 		return;
 	}
+	saved = errno;
 	seq = LOAD(&r->hdr->tail_seq, __ATOMIC_ACQUIRE);
 	STORE(&r->hdr->producers_waiting, 1, __ATOMIC_SEQ_CST);
 	/* The consumer may be dozing between polls: the ring is full now. */
 	ring_wake_consumer(r);
 	futex(&r->hdr->tail_seq, FUTEX_WAIT, seq, &ts);
-	if (kill((pid_t)r->hdr->consumer_pid, 0) == -1 && errno == ESRCH)
+	if (consumer_gone(r))
 		r->dead = 1;
+	errno = saved;
 }
 
 void *
 ring_reserve(struct ring *r, uint32_t len)
 {
 	struct hp_ring_header *hdr = r->hdr;
-	uint64_t head, tail, off, pad, cap = hdr->capacity;
+	uint64_t head, tail, off, pad, cap = r->mask + 1;
 	unsigned spins = 0;
 	struct hp_rec *padrec;
 
@@ -217,6 +354,11 @@ ring_reserve(struct ring *r, uint32_t len)
 		if (r->dead)
 			return NULL;
 		head = LOAD(&hdr->head, __ATOMIC_RELAXED);
+		/* Only the program, overwriting the ring, unaligns head. */
+		if (__builtin_expect(head % 8 != 0, 0)) {
+			r->dead = 1;
+			return NULL;
+		}
 		off = head & r->mask;
 		/* A record never wraps: fill the end with a PAD record. */
 		pad = off + len > cap ? cap - off : 0;
@@ -252,10 +394,11 @@ ring_publish(struct ring *r, void *rec, uint32_t len, uint16_t type,
 	STORE(&h->len, len, __ATOMIC_RELEASE);
 }
 
+/* Free [from, to) for producers; the consumer's tail moves to `to`. */
 static void
 ring_release_space(struct ring *r, uint64_t from, uint64_t to)
 {
-	uint64_t cap = r->hdr->capacity, a = from & r->mask, n = to - from;
+	uint64_t cap = r->mask + 1, a = from & r->mask, n = to - from;
 
 	/* Zero what was consumed so a stale length never looks published. */
 	if (a + n <= cap) {
@@ -264,6 +407,7 @@ ring_release_space(struct ring *r, uint64_t from, uint64_t to)
 		memset(r->data + a, 0, cap - a);
 		memset(r->data, 0, n - (cap - a));
 	}
+	r->tail = to;
 	STORE(&r->hdr->tail, to, __ATOMIC_RELEASE);
 	__atomic_add_fetch(&r->hdr->tail_seq, 1, __ATOMIC_SEQ_CST);
 	if (LOAD(&r->hdr->producers_waiting, __ATOMIC_SEQ_CST)) {
@@ -272,68 +416,177 @@ ring_release_space(struct ring *r, uint64_t from, uint64_t to)
 	}
 }
 
+/*
+ * A broken stream is no longer read, but its space is still given back,
+ * whatever head now says, so that no producer waits on it; and producers
+ * are told to stop.
+ */
+static void
+ring_discard(struct ring *r)
+{
+	uint64_t head = LOAD(&r->hdr->head, __ATOMIC_ACQUIRE);
+
+	STORE(&r->hdr->consumer_lock, FUTEX_OWNER_DIED, __ATOMIC_RELEASE);
+	STORE(&r->hdr->tail, head, __ATOMIC_RELEASE);
+	__atomic_add_fetch(&r->hdr->tail_seq, 1, __ATOMIC_SEQ_CST);
+	STORE(&r->hdr->producers_waiting, 0, __ATOMIC_RELAXED);
+	futex(&r->hdr->tail_seq, FUTEX_WAKE, INT_MAX, NULL);
+}
+
+static void
+ring_break(struct ring *r, uint64_t at)
+{
+	r->broken = 1;
+	r->broken_at = at;
+	ring_discard(r);
+}
+
+int
+ring_broken(const struct ring *r, uint64_t *offset)
+{
+	*offset = r->broken_at;
+	return r->broken;
+}
+
+/*
+ * Read head: it only grows, and never runs more than the capacity ahead
+ * of the consumer's tail.  Returns -1 if it was overwritten.
+ */
+static int
+read_head(struct ring *r, uint64_t *head)
+{
+	uint64_t h = LOAD(&r->hdr->head, __ATOMIC_ACQUIRE);
+
+	if (h % 8 != 0 || h < r->head_seen || h < r->tail ||
+	    h - r->tail > r->mask + 1)
+		return -1;
+	r->head_seen = h;
+	*head = h;
+	return 0;
+}
+
+/*
+ * Could the published record whose header is `rec` sit at pos?  Records
+ * are whole multiples of 8 bytes within the data area and before head,
+ * of a known type and flags; a PAD fills the data area to its end.
+ */
+static int
+frame_ok(const struct ring *r, const struct hp_rec *rec, uint64_t pos,
+    uint64_t head)
+{
+	uint64_t off = pos & r->mask, cap = r->mask + 1;
+
+	if (rec->len < sizeof *rec || rec->len % 8 != 0 ||
+	    rec->len > head - pos || off + rec->len > cap)
+		return 0;
+	if (rec->type == HP_REC_PAD)
+		return off + rec->len == cap && rec->flags == 0;
+	return rec->len <= HP_REC_MAX_LEN && rec->type > HP_REC_PAD &&
+	    rec->type <= HP_REC_LAST && (rec->flags & ~HP_RECF_ALL) == 0;
+}
+
+/* The header of the record at pos, its length read once, with acquire. */
+static void
+peek(const struct ring *r, uint64_t pos, struct hp_rec *rec)
+{
+	const struct hp_rec *shared = (const struct hp_rec *)(const void *)
+	    (r->data + (pos & r->mask));
+
+	rec->len = LOAD(&shared->len, __ATOMIC_ACQUIRE);
+	rec->type = shared->type;
+	rec->flags = shared->flags;
+}
+
 size_t
 ring_drain(struct ring *r, ring_record_fn fn, void *ctx)
 {
-	struct hp_ring_header *hdr = r->hdr;
-	uint64_t tail = hdr->tail, start = tail, head;
-	const struct hp_rec *rec;
+	/*
+	 * Producers may change a record while it is read: each is copied,
+	 * and only the copy is checked and handed over.
+	 */
+	union {
+		struct hp_rec hdr;
+		unsigned char bytes[HP_REC_MAX_LEN];
+	} copy;
+	uint64_t start = r->tail, limit = r->tail + r->mask + 1, head;
+	struct hp_rec rec;
 	size_t n = 0;
-	uint32_t len;
 
-	head = LOAD(&hdr->head, __ATOMIC_ACQUIRE);
-	while (tail < head) {
-		rec = (const struct hp_rec *)(r->data + (tail & r->mask));
-		len = LOAD(&rec->len, __ATOMIC_ACQUIRE);
-		if (len == 0)
+	if (r->broken) {
+		ring_discard(r);
+		return 0;
+	}
+	if (LOAD(&r->hdr->tail, __ATOMIC_ACQUIRE) != r->tail ||
+	    read_head(r, &head) == -1) {
+		ring_break(r, r->tail);
+		return 0;
+	}
+	/* At most a ring's worth per call: a producer cannot keep us here. */
+	while (r->tail < head && r->tail < limit) {
+		peek(r, r->tail, &rec);
+		if (rec.len == 0)
 			break;
-		if (rec->type != HP_REC_PAD) {
-			fn(ctx, rec);
+		if (!frame_ok(r, &rec, r->tail, head)) {
+			ring_break(r, r->tail);
+			break;
+		}
+		if (rec.type != HP_REC_PAD) {
+			memcpy(copy.bytes, r->data + (r->tail & r->mask),
+			    rec.len);
+			copy.hdr = rec;
+			if (fn(ctx, &copy.hdr) != 0) {
+				ring_break(r, r->tail);
+				break;
+			}
 			n++;
 		}
-		tail += len;
 		/* Free space in batches so producers are not starved. */
-		if (tail - start >= hdr->capacity / 4) {
-			ring_release_space(r, start, tail);
-			start = tail;
+		if (r->tail + rec.len - start >= (r->mask + 1) / 4) {
+			ring_release_space(r, start, r->tail + rec.len);
+			start = r->tail;
+		} else {
+			r->tail += rec.len;
 		}
-		if (tail == head)
-			head = LOAD(&hdr->head, __ATOMIC_ACQUIRE);
+		if (r->tail == head && read_head(r, &head) == -1) {
+			ring_break(r, r->tail);
+			break;
+		}
 	}
-	if (tail != start)
-		ring_release_space(r, start, tail);
+	if (r->tail != start && !r->broken)
+		ring_release_space(r, start, r->tail);
 	return n;
 }
 
-/* Could a published record of some type start at logical offset pos? */
+/* Could a published record start at pos (or is pos head)? */
 static int
 looks_published(const struct ring *r, uint64_t pos, uint64_t head)
 {
-	const struct hp_rec *rec;
-	uint64_t off = pos & r->mask;
-	uint32_t len;
+	struct hp_rec rec;
 
 	if (pos == head)
 		return 1;
-	rec = (const struct hp_rec *)(r->data + off);
-	len = LOAD(&rec->len, __ATOMIC_ACQUIRE);
-	return len >= sizeof *rec && len % 8 == 0 && pos + len <= head &&
-	    off + len <= r->hdr->capacity &&
-	    rec->type >= HP_REC_PAD && rec->type <= HP_REC_LAST &&
-	    (rec->flags & ~HP_RECF_ALL) == 0;
+	peek(r, pos, &rec);
+	return frame_ok(r, &rec, pos, head);
 }
 
 size_t
 ring_drain_abandoned(struct ring *r, ring_record_fn fn, void *ctx,
     size_t *abandoned)
 {
-	struct hp_ring_header *hdr = r->hdr;
-	uint64_t head = LOAD(&hdr->head, __ATOMIC_ACQUIRE), pos, next;
-	const struct hp_rec *rec;
 	size_t n = ring_drain(r, fn, ctx);
+	uint64_t head, end, pos, next;
+	struct hp_rec rec;
 
 	*abandoned = 0;
-	while (hdr->tail < head) {
+	if (r->broken)
+		return n;
+	if (read_head(r, &end) == -1) {
+		ring_break(r, r->tail);
+		return n;
+	}
+	/* Only what was there when the target ended: nobody else may add. */
+	while (!r->broken && r->tail < end) {
+		head = end;
 		/*
 		 * The record at tail was reserved by a thread that died
 		 * before publishing it, so its length is unknown: the next
@@ -343,17 +596,18 @@ ring_drain_abandoned(struct ring *r, ring_record_fn fn, void *ctx,
 		 * zeroed and payloads are addresses and sizes, which do not
 		 * pass for two chained headers.
 		 */
-		for (pos = hdr->tail + 8; pos < head; pos += 8) {
+		for (pos = r->tail + 8; pos < head; pos += 8) {
 			if (!looks_published(r, pos, head))
 				continue;
-			rec = (const struct hp_rec *)(r->data + (pos & r->mask));
-			next = pos + rec->len;
-			if (next == head || looks_published(r, next, head) ||
-			    LOAD(&((const struct hp_rec *)(r->data +
-			    (next & r->mask)))->len, __ATOMIC_ACQUIRE) == 0)
+			peek(r, pos, &rec);
+			next = pos + rec.len;
+			if (next == head || looks_published(r, next, head))
+				break;
+			peek(r, next, &rec);
+			if (rec.len == 0)
 				break;
 		}
-		ring_release_space(r, hdr->tail, pos);
+		ring_release_space(r, r->tail, pos);
 		(*abandoned)++;
 		n += ring_drain(r, fn, ctx);
 	}
@@ -363,8 +617,7 @@ ring_drain_abandoned(struct ring *r, ring_record_fn fn, void *ctx,
 uint64_t
 ring_pending(const struct ring *r)
 {
-	return LOAD(&r->hdr->head, __ATOMIC_ACQUIRE) -
-	    LOAD(&r->hdr->tail, __ATOMIC_ACQUIRE);
+	return LOAD(&r->hdr->head, __ATOMIC_ACQUIRE) - r->tail;
 }
 
 void
@@ -381,8 +634,10 @@ ring_wait(struct ring *r, int timeout_ms, volatile int *cancel)
 	 */
 	if (cancel != NULL && *cancel)
 		return;
-	rec = (const struct hp_rec *)(r->data + (r->hdr->tail & r->mask));
-	if (ring_pending(r) != 0 && LOAD(&rec->len, __ATOMIC_ACQUIRE) != 0)
+	/* A broken stream is not read: what it holds is no reason to wake. */
+	rec = (const struct hp_rec *)(r->data + (r->tail & r->mask));
+	if (!r->broken && ring_pending(r) != 0 &&
+	    LOAD(&rec->len, __ATOMIC_ACQUIRE) != 0)
 		return;
 	futex(&r->hdr->consumer_wake, FUTEX_WAIT, seq, &ts);
 }

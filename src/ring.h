@@ -18,13 +18,28 @@
 
 #include "wire.h"
 
+/*
+ * Everything either side needs to trust is kept here, out of the shared
+ * memory: the target can overwrite the header, and the collector must not
+ * follow it.
+ */
 struct ring {
 	struct hp_ring_header *hdr;
 	unsigned char *data;
 	uint64_t mask;		/* capacity - 1 */
+	void *map;		/* a private page, then header and data */
 	size_t map_size;
 	int fd;			/* -1 once closed */
 	int dead;		/* producer side: the consumer went away */
+
+	/* Consumer side. */
+	uint64_t tail;		/* everything before is consumed */
+	uint64_t head_seen;	/* the highest head read */
+	uint32_t clock;		/* the header's clock fields, as first read */
+	uint64_t clock_origin, mono_origin;
+	int owned;		/* on this thread's robust list (ring_own) */
+	int broken;		/* the stream ended at broken_at (ring_broken) */
+	uint64_t broken_at;
 };
 
 /*
@@ -69,12 +84,24 @@ void ring_clock_rate(const struct ring *r, uint64_t *num, uint64_t *den);
 int ring_create(struct ring *r, uint64_t capacity);
 
 /*
- * Map the ring behind `fd` and check its magic and version.  The fd is not
+ * Map the ring behind `fd` and check its magic, version, size and seals
+ * (one that could shrink under the collector is refused).  The fd is not
  * closed.  Returns 0, or -1 with errno set (EPROTO for a foreign ring).
  */
 int ring_attach(struct ring *r, int fd);
 
-/* Unmap and close; the struct may be reused. */
+/*
+ * Consumer: become the ring's collector, so that producers waiting for
+ * space learn when this process dies, even unreaped.  Call from the thread
+ * that drains it; ring_unmap() gives it up.  Returns 0, or -1 if the kernel
+ * has no robust futexes (producers then fall back to consumer_pid).
+ */
+int ring_own(struct ring *r);
+
+/*
+ * Unmap and close; the struct may be reused.  An owned ring is given up
+ * first, and its producers stop recording.
+ */
 void ring_unmap(struct ring *r);
 
 /*
@@ -91,8 +118,15 @@ void ring_publish(struct ring *r, void *rec, uint32_t len, uint16_t type,
  * Consumer: hand every published record, in order, to fn; stop at the first
  * record that is reserved but not yet published.  Returns the number of
  * records handed over.  PAD records are skipped.
+ *
+ * fn gets a private copy of the record, whose framing (length, type,
+ * flags, bounds) is already checked; it returns 0, or -1 if the contents
+ * cannot be valid.  Then, or when the header or the framing is found
+ * overwritten, the stream is broken: nothing more is handed over, space
+ * is still freed so that producers never wait for it, and producers are
+ * told to stop (see ring_broken).
  */
-typedef void (*ring_record_fn)(void *ctx, const struct hp_rec *rec);
+typedef int (*ring_record_fn)(void *ctx, const struct hp_rec *rec);
 size_t ring_drain(struct ring *r, ring_record_fn fn, void *ctx);
 
 /*
@@ -104,7 +138,14 @@ size_t ring_drain(struct ring *r, ring_record_fn fn, void *ctx);
 size_t ring_drain_abandoned(struct ring *r, ring_record_fn fn, void *ctx,
     size_t *abandoned);
 
-/* Bytes reserved but not yet consumed (published or not). */
+/*
+ * Consumer: 1 if the stream is broken, with *offset set to the position
+ * (bytes since the ring was made) of the first record that could not be
+ * read; 0 if not.
+ */
+int ring_broken(const struct ring *r, uint64_t *offset);
+
+/* Consumer: bytes reserved but not yet consumed (published or not). */
 uint64_t ring_pending(const struct ring *r);
 
 /*

@@ -317,18 +317,20 @@ struct main_stream {
 	unsigned records;
 };
 
-static void
+static int
 main_record(void *ctx, const struct hp_rec *rec)
 {
 	struct main_stream *m = ctx;
 	struct timespec ts;
+	int rc;
 
-	children_record(m->ch, m->c, m->pid, rec);
+	rc = children_record(m->ch, m->c, m->pid, rec);
 	if (slow_us > 0 && ++m->records % 64 == 0) {
 		ts.tv_sec = slow_us / 1000000;
 		ts.tv_nsec = slow_us % 1000000 * 1000;
 		nanosleep(&ts, NULL);
 	}
+	return rc;
 }
 
 /*
@@ -352,6 +354,7 @@ collect_until_exit(struct collector *c, struct children *ch, pid_t pid)
 		 * idle.  A full ring and SIGCHLD wake us sooner.
 		 */
 		n = ended ? 0 : ring_drain(&ring, main_record, &m);
+		collector_check_ring(c, &ring);
 		if (ch != NULL)
 			n += children_poll(ch);
 		if (n != 0)
@@ -369,6 +372,7 @@ collect_until_exit(struct collector *c, struct children *ch, pid_t pid)
 				ring_drain_abandoned(&ring, main_record, &m,
 				    &abandoned);
 				c->anomalies.bad_record += abandoned;
+				collector_check_ring(c, &ring);
 				collector_finish(c, ring_clock_now(&ring));
 				ring_clock_rate(&ring, &num, &den);
 				collector_scale_time(c, num, den);
@@ -452,9 +456,14 @@ print_summary(const struct collector *c, const char *who, const char *output)
 	format_size(peak, sizeof peak, c->peak_bytes, 0);
 	format_size(end, sizeof end, c->end_bytes, 0);
 	fprintf(stderr, "heapprof: %s%llu blocks, %s total, %s at peak, "
-	    "%s in %llu blocks at exit \u2192 %s\n", who,
+	    "%s in %llu blocks at exit", who,
 	    (unsigned long long)c->total_blocks, total, peak, end,
-	    (unsigned long long)c->end_blocks, output);
+	    (unsigned long long)c->end_blocks);
+	if (c->anomalies.bad_record != 0)
+		fprintf(stderr, ", %llu malformed event%s",
+		    (unsigned long long)c->anomalies.bad_record,
+		    c->anomalies.bad_record == 1 ? "" : "s");
+	fprintf(stderr, " \u2192 %s\n", output);
 }
 
 /* status is a wait status, or -1 when unknown (not heapprof's child). */
@@ -590,6 +599,7 @@ session_run(const struct session_opts *o)
 		free(agent);
 		return EXIT_RUN_FAILED;
 	}
+	ring_own(&ring);
 	if (o->children) {
 		if (children_listen(&children) == -1) {
 			error(0, errno, "cannot listen for child processes");

@@ -13,9 +13,16 @@
  * on a record whose length is still zero, zeroes what it consumed and then
  * advances `tail`.  Publishing makes no system call: the consumer polls,
  * and is woken early only by a producer that finds the ring full (or by the
- * CLI's SIGCHLD handler).  Because reservation order is the order the collector
+ * CLI's SIGCHLD handler).  A producer waiting for space learns that the
+ * collector died from `consumer_lock`, which the kernel marks when it
+ * exits, even while nobody reaps it.  Because reservation order is the order the collector
  * sees, a free reserved before the real free() runs can never be overtaken
  * by the malloc in another thread that reuses the address.
+ *
+ * The target can write anywhere in the ring, so the collector trusts
+ * nothing in it: it keeps its own tail and capacity, checks head and every
+ * record against them and against the limits below, and ends the stream at
+ * the first thing that cannot have come from the agent.
  */
 #ifndef HEAPPROF_WIRE_H
 #define HEAPPROF_WIRE_H
@@ -59,6 +66,8 @@ struct hp_child_ring {
 
 #define HP_RING_HEADER_SIZE	4096u
 #define HP_MAX_FRAMES		128	/* deeper stacks are marked truncated */
+#define HP_REC_MAX_LEN		8192u	/* no record is longer */
+#define HP_STACK_ID_LIMIT	(1u << 24)	/* stack ids are below this */
 
 /*
  * The clock of every record's time.  HP_CLOCK_TSC is the CPU's time-stamp
@@ -76,7 +85,16 @@ struct hp_ring_header {
 	uint64_t clock_origin;		/* the clock when the ring was made */
 	uint64_t mono_origin;		/* CLOCK_MONOTONIC ns at that moment */
 	uint32_t clock;			/* enum hp_clock */
-	uint32_t consumer_pid;		/* the collector, so a producer can see it died */
+	uint32_t consumer_pid;		/* the collector, while consumer_lock is 0 */
+	/*
+	 * A robust futex the collector owns: its thread id, on the
+	 * collector's robust list, so the kernel sets FUTEX_OWNER_DIED when
+	 * it exits, before it is reaped.  The collector sets the bit itself
+	 * when it stops reading.  0 until a collector owns the ring (the
+	 * ring of a --children process, until the CLI takes it).
+	 */
+	uint32_t consumer_lock;
+	uint32_t pad0;
 	_Alignas(64) uint64_t head;	/* producers: next byte to reserve */
 	_Alignas(64) uint64_t tail;	/* consumer: everything before is free */
 	uint32_t tail_seq;		/* futex word, bumped when space is freed */
@@ -125,7 +143,8 @@ struct hp_rec_module {
 	struct hp_rec hdr;
 	uint64_t bias;		/* load bias (dlpi_addr) */
 	uint64_t lo, hi;	/* lowest and highest address of its PT_LOADs */
-	uint32_t path_len;	/* bytes of path that follow, no NUL */
+	uint32_t path_len;	/* bytes of path that follow, no NUL; cut to
+				   keep the record within HP_REC_MAX_LEN */
 	uint32_t pad;
 	/* char path[path_len], padded to 8 */
 };

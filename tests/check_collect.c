@@ -14,6 +14,7 @@
 
 #include "check_heapprof.h"
 #include "collect.h"
+#include "ring.h"
 #include "wire.h"
 
 #define NF(s)	((uint32_t)(sizeof(s) / sizeof((s)[0])))
@@ -27,7 +28,7 @@ static uint64_t recbuf[(sizeof(struct hp_rec_realloc) +
     (HP_MAX_FRAMES + 8) * sizeof(uint64_t)) / sizeof(uint64_t)];
 
 /* With HP_RECF_STACK_ID in flags, `stack` names the stack, not frames. */
-static void
+static int
 alloc_rec(struct collector *c, uint64_t addr, uint64_t size, uint64_t time,
     const uint64_t *frames, uint32_t n, uint16_t flags, uint32_t stack)
 {
@@ -44,10 +45,10 @@ alloc_rec(struct collector *c, uint64_t addr, uint64_t size, uint64_t time,
 	a->stack = stack;
 	if (n > 0)
 		memcpy(a + 1, frames, n * sizeof *frames);
-	collector_record(c, &a->hdr);
+	return collector_record(c, &a->hdr);
 }
 
-static void
+static int
 free_rec(struct collector *c, uint64_t addr, uint64_t time)
 {
 	struct hp_rec_free *f = (struct hp_rec_free *)(void *)recbuf;
@@ -57,10 +58,10 @@ free_rec(struct collector *c, uint64_t addr, uint64_t time)
 	f->hdr.type = HP_REC_FREE;
 	f->addr = addr;
 	f->time = time;
-	collector_record(c, &f->hdr);
+	return collector_record(c, &f->hdr);
 }
 
-static void
+static int
 realloc_rec(struct collector *c, uint64_t old_addr, uint64_t new_addr,
     uint64_t size, uint64_t time, const uint64_t *frames, uint32_t n,
     uint16_t flags)
@@ -77,10 +78,10 @@ realloc_rec(struct collector *c, uint64_t old_addr, uint64_t new_addr,
 	r->time = time;
 	r->nframes = n;
 	memcpy(r + 1, frames, n * sizeof *frames);
-	collector_record(c, &r->hdr);
+	return collector_record(c, &r->hdr);
 }
 
-static void
+static int
 stack_rec(struct collector *c, uint32_t id, const uint64_t *frames,
     uint32_t n)
 {
@@ -92,7 +93,7 @@ stack_rec(struct collector *c, uint32_t id, const uint64_t *frames,
 	st->id = id;
 	st->nframes = n;
 	memcpy(st + 1, frames, n * sizeof *frames);
-	collector_record(c, &st->hdr);
+	return collector_record(c, &st->hdr);
 }
 
 
@@ -219,7 +220,8 @@ END_TEST
 /*
  * Stack ids: an event names a stack the agent defined before; two ids with
  * the same frames are one site, also with a stack sent inline; an id never
- * defined is a malformed record, and an id defined again names new frames.
+ * defined is refused (it ends the stream), and an id defined again names
+ * new frames.
  */
 START_TEST(test_stack_ids)
 {
@@ -231,8 +233,8 @@ START_TEST(test_stack_ids)
 	stack_rec(&c, 3, stack_a, NF(stack_a));		/* the same frames */
 	alloc_id(&c, 0x200, 20, 2, 3);
 	ALLOC(&c, 0x300, 40, 3, stack_a);
-	alloc_id(&c, 0x400, 80, 4, 9);			/* never defined */
-	alloc_id(&c, 0x500, 80, 5, 0);
+	ck_assert_int_eq(alloc_id(&c, 0x400, 80, 4, 9), -1); /* undefined */
+	ck_assert_int_eq(alloc_id(&c, 0x500, 80, 5, 0), -1);
 	stack_rec(&c, 7, stack_b, NF(stack_b));		/* site 1 */
 	alloc_id(&c, 0x600, 160, 6, 7);
 	FREE(&c, 0x100, 7);
@@ -242,7 +244,8 @@ START_TEST(test_stack_ids)
 	ck_assert_uint_eq(c.sites[0].st[STATS_OWN].tb, 70);
 	ck_assert_uint_eq(c.sites[0].st[STATS_OWN].tbk, 3);
 	ck_assert_uint_eq(c.sites[1].st[STATS_OWN].tb, 160);
-	ck_assert_uint_eq(c.anomalies.bad_record, 2);
+	ck_assert_uint_eq(c.events, 8);
+	ck_assert_uint_eq(c.anomalies.bad_record, 0);
 	ck_assert_uint_eq(c.anomalies.unknown_free, 0);
 	collector_release(&c);
 }
@@ -699,79 +702,178 @@ expect_untouched(const struct collector *c)
 	ck_assert_uint_eq(c->live.count, 0);
 }
 
+/*
+ * Records the agent cannot have written are refused, unread, with -1 (the
+ * ring then ends the stream): the collector is left as it was.
+ */
+static void
+expect_refused(struct collector *c, const struct hp_rec *rec)
+{
+	uint64_t events = c->events, blocks = c->total_blocks;
+	size_t nmodules = c->nmodules, nstacks = c->stacks.nstacks;
+
+	ck_assert_int_eq(collector_record(c, rec), -1);
+	ck_assert_uint_eq(c->events, events);
+	ck_assert_uint_eq(c->total_blocks, blocks);
+	ck_assert_uint_eq(c->nmodules, nmodules);
+	ck_assert_uint_eq(c->stacks.nstacks, nstacks);
+}
+
 START_TEST(test_bad_records)
 {
 	struct hp_rec_alloc *a = (struct hp_rec_alloc *)(void *)recbuf;
 	struct hp_rec_module *m = (struct hp_rec_module *)(void *)recbuf;
+	struct hp_rec_stack *st = (struct hp_rec_stack *)(void *)recbuf;
 	struct collector c;
 	uint64_t frames[HP_MAX_FRAMES + 1];
 	uint32_t i;
 
 	collector_init(&c);
 
-	/* A FREE record shorter than its fixed part is refused unread. */
+	/* A FREE record shorter or longer than it is. */
 	memset(recbuf, 0, sizeof recbuf);
 	a->hdr.len = sizeof(struct hp_rec);
 	a->hdr.type = HP_REC_FREE;
-	collector_record(&c, &a->hdr);
-	ck_assert_uint_eq(c.anomalies.bad_record, 1);
+	expect_refused(&c, &a->hdr);
+	a->hdr.len = sizeof(struct hp_rec_free) + 8;
+	expect_refused(&c, &a->hdr);
 	ck_assert_uint_eq(c.anomalies.unknown_free, 0);
-	c.anomalies.bad_record = 0;
 
-	/* nframes says 3 but the record holds only 2. */
+	/* nframes says 3 but the record holds only 2, or 4. */
 	memset(recbuf, 0, sizeof recbuf);
 	a->hdr.len = sizeof *a + 2 * sizeof(uint64_t);
 	a->hdr.type = HP_REC_ALLOC;
 	a->addr = 0x100;
 	a->size = 10;
 	a->nframes = 3;
-	collector_record(&c, &a->hdr);
-	ck_assert_uint_eq(c.anomalies.bad_record, 1);
+	expect_refused(&c, &a->hdr);
+	a->hdr.len = sizeof *a + 4 * sizeof(uint64_t);
+	expect_refused(&c, &a->hdr);
+	/* Huge nframes: the length it implies wraps in 32 bits. */
+	a->nframes = 0x20000000u;
+	a->hdr.len = sizeof *a;
+	expect_refused(&c, &a->hdr);
+	a->nframes = UINT32_MAX;
+	expect_refused(&c, &a->hdr);
 	expect_untouched(&c);
 
 	/* A length that fits but more frames than the agent ever sends. */
 	for (i = 0; i <= HP_MAX_FRAMES; i++)
 		frames[i] = 0x1000 + i;
-	alloc_rec(&c, 0x100, 10, 1, frames, HP_MAX_FRAMES + 1, 0, 0);
-	ck_assert_uint_eq(c.anomalies.bad_record, 2);
+	ck_assert_int_eq(alloc_rec(&c, 0x100, 10, 1, frames,
+	    HP_MAX_FRAMES + 1, 0, 0), -1);
 	expect_untouched(&c);
 	/* The limit itself is fine. */
-	alloc_rec(&c, 0x100, 10, 1, frames, HP_MAX_FRAMES,
-	    HP_RECF_TRUNCATED, 0);
-	ck_assert_uint_eq(c.anomalies.bad_record, 2);
+	ck_assert_int_eq(alloc_rec(&c, 0x100, 10, 1, frames, HP_MAX_FRAMES,
+	    HP_RECF_TRUNCATED, 0), 0);
 	ck_assert_uint_eq(c.total_blocks, 1);
 	ck_assert_uint_eq(c.stacks.stacks[0].n, HP_MAX_FRAMES);
 	ck_assert_uint_eq(c.stacks.stacks[0].truncated, 1);
 
+	/* Frames and a stack id at once; an id with frames after it. */
+	ck_assert_int_eq(alloc_rec(&c, 0x300, 10, 1, frames, 2, 0, 5), -1);
+	ck_assert_int_eq(alloc_rec(&c, 0x300, 10, 1, frames, 2,
+	    HP_RECF_STACK_ID, 0), -1);
+
 	/* A bad realloc must leave the block it names alone. */
-	realloc_rec(&c, 0x100, 0x200, 20, 2, frames, HP_MAX_FRAMES + 1, 0);
-	ck_assert_uint_eq(c.anomalies.bad_record, 3);
+	ck_assert_int_eq(realloc_rec(&c, 0x100, 0x200, 20, 2, frames,
+	    HP_MAX_FRAMES + 1, 0), -1);
 	ck_assert_ptr_nonnull(livetab_find(&c.live, 0x100));
 	ck_assert_ptr_null(livetab_find(&c.live, 0x200));
 	ck_assert_uint_eq(c.curr_bytes, 10);
 
-	/* A module whose path runs past its record. */
+	/* Stack ids: 0, beyond the limit, or frames that do not fit. */
+	ck_assert_int_eq(stack_rec(&c, 0, frames, 2), -1);
+	ck_assert_int_eq(stack_rec(&c, HP_STACK_ID_LIMIT, frames, 2), -1);
+	ck_assert_int_eq(stack_rec(&c, UINT32_MAX, frames, 2), -1);
+	ck_assert_int_eq(stack_rec(&c, 4, frames, HP_MAX_FRAMES + 1), -1);
+	memset(recbuf, 0, sizeof recbuf);
+	st->hdr.len = sizeof *st;
+	st->hdr.type = HP_REC_STACK;
+	st->id = 4;
+	st->nframes = UINT32_MAX;
+	expect_refused(&c, &st->hdr);
+	ck_assert_uint_eq(c.id_sites_cap <= HP_STACK_ID_LIMIT, 1);
+
+	/* A module whose path runs past its record, or stops short of it. */
 	memset(recbuf, 0, sizeof recbuf);
 	m->hdr.len = sizeof *m + 8;
 	m->hdr.type = HP_REC_MODULE;
 	m->path_len = 9;
 	memcpy(m + 1, "/lib/x.so", 9);
-	collector_record(&c, &m->hdr);
-	ck_assert_uint_eq(c.anomalies.bad_record, 4);
+	expect_refused(&c, &m->hdr);
+	m->path_len = UINT32_MAX;
+	expect_refused(&c, &m->hdr);
+	m->hdr.len = sizeof *m + 16;
+	m->path_len = 8;
+	expect_refused(&c, &m->hdr);
 	ck_assert_uint_eq(c.nmodules, 0);
+
+	/* HELLO and FORK have one size. */
+	memset(recbuf, 0, sizeof recbuf);
+	a->hdr.type = HP_REC_HELLO;
+	a->hdr.len = sizeof(struct hp_rec_hello) + 8;
+	expect_refused(&c, &a->hdr);
+	a->hdr.type = HP_REC_FORK;
+	a->hdr.len = sizeof(struct hp_rec);
+	expect_refused(&c, &a->hdr);
 
 	/* PAD never reaches the collector; an unknown type is bad too. */
 	memset(recbuf, 0, sizeof recbuf);
 	a->hdr.len = 16;
 	a->hdr.type = HP_REC_PAD;
-	collector_record(&c, &a->hdr);
+	expect_refused(&c, &a->hdr);
 	a->hdr.type = 99;
-	collector_record(&c, &a->hdr);
-	ck_assert_uint_eq(c.anomalies.bad_record, 6);
+	expect_refused(&c, &a->hdr);
+	a->hdr.type = 0;
+	expect_refused(&c, &a->hdr);
 	ck_assert_uint_eq(c.total_blocks, 1);
 	ck_assert_uint_eq(c.anomalies.unknown_free, 0);
 	ck_assert_uint_eq(c.anomalies.unknown_realloc, 0);
 	ck_assert_uint_eq(c.anomalies.live_realloc, 0);
+	ck_assert_uint_eq(c.anomalies.bad_record, 0);
+	collector_release(&c);
+}
+END_TEST
+
+/*
+ * Through the ring: a record the collector refuses ends the stream there,
+ * and the loss is counted once, however often the ring is drained again.
+ */
+START_TEST(test_refused_ends_stream)
+{
+	struct hp_rec_alloc *a;
+	struct hp_rec_free *f;
+	struct collector c;
+	struct ring r;
+	uint64_t at;
+
+	collector_init(&c);
+	ck_assert_int_eq(ring_create(&r, 65536), 0);
+	f = ring_reserve(&r, sizeof *f);
+	f->addr = 0x100;
+	ring_publish(&r, f, sizeof *f, HP_REC_FREE, 0);
+	a = ring_reserve(&r, sizeof *a);
+	a->addr = 0x200;
+	a->size = 8;
+	a->nframes = UINT32_MAX;	/* with no frames after it */
+	ring_publish(&r, a, sizeof *a, HP_REC_ALLOC, 0);
+	f = ring_reserve(&r, sizeof *f);
+	f->addr = 0x300;
+	ring_publish(&r, f, sizeof *f, HP_REC_FREE, 0);
+
+	ck_assert_uint_eq(ring_drain(&r, collector_record, &c), 1);
+	ck_assert_int_eq(ring_broken(&r, &at), 1);
+	ck_assert_uint_eq(at, sizeof *f);
+	ck_assert_uint_eq(c.events, 1);
+	ck_assert_uint_eq(c.anomalies.unknown_free, 1);
+	ck_assert_uint_eq(c.total_blocks, 0);
+	collector_check_ring(&c, &r);
+	ck_assert_uint_eq(ring_drain(&r, collector_record, &c), 0);
+	collector_check_ring(&c, &r);
+	ck_assert_uint_eq(c.anomalies.bad_record, 1);
+	ck_assert_uint_eq(c.events, 1);
+	ring_unmap(&r);
 	collector_release(&c);
 }
 END_TEST
@@ -804,6 +906,7 @@ make_collect_suite(void)
 	tcase_add_test(tc, test_alloc_at_live_address);
 	tcase_add_test(tc, test_unknown_realloc);
 	tcase_add_test(tc, test_bad_records);
+	tcase_add_test(tc, test_refused_ends_stream);
 	suite_add_tcase(s, tc);
 	return s;
 }

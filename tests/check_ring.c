@@ -1,17 +1,23 @@
 /*
  * check_ring.c - the shared-memory event ring (src/ring.c): record framing
  * and order, wrap-around with PAD records, publication order across
- * reservations, concurrent producers, and attaching to an existing ring.
+ * reservations, concurrent producers, attaching to an existing ring, a
+ * ring the program overwrote, and a collector that died unreaped.
  */
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <linux/futex.h>
+#include <signal.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -31,7 +37,7 @@ struct capture {
 	} rec[16];
 };
 
-static void
+static int
 capture_record(void *ctx, const struct hp_rec *rec)
 {
 	struct capture *cap = ctx;
@@ -43,6 +49,7 @@ capture_record(void *ctx, const struct hp_rec *rec)
 	cap->rec[cap->n].flags = rec->flags;
 	memcpy(cap->rec[cap->n].bytes, rec, rec->len);
 	cap->n++;
+	return 0;
 }
 
 static double
@@ -316,7 +323,8 @@ START_TEST(test_attach_shares_ring)
 	ck_assert_uint_eq(cap.rec[0].type, HP_REC_FREE);
 	ck_assert_uint_eq(((struct hp_rec_free *)(void *)cap.rec[0].bytes)->addr,
 	    0xfeed);
-	ck_assert_uint_eq(ring_pending(&a), 0);
+	ck_assert_uint_eq(ring_pending(&r), 0);
+	ck_assert_uint_eq(a.hdr->tail, a.hdr->head);
 	ring_unmap(&a);
 	ring_unmap(&r);
 }
@@ -337,7 +345,7 @@ struct wrap_ctx {
 	uint64_t bytes;		/* delivered, headers included */
 };
 
-static void
+static int
 wrap_record(void *ctx, const struct hp_rec *rec)
 {
 	struct wrap_ctx *w = ctx;
@@ -349,7 +357,7 @@ wrap_record(void *ctx, const struct hp_rec *rec)
 	if (i >= WRAP_RECORDS)
 		ck_abort_msg("record beyond the %u pushed", WRAP_RECORDS);
 	if (rec->len != wrap_len(i) ||
-	    rec->type != HP_REC_HELLO + i % 5 || rec->flags != (i & 0xffff))
+	    rec->type != HP_REC_HELLO + i % 5 || rec->flags != (i & HP_RECF_ALL))
 		ck_abort_msg("record %u: len %u type %u flags %u", i, rec->len,
 		    rec->type, rec->flags);
 	for (k = 0; k < (rec->len - sizeof *rec) / 8; k++)
@@ -358,6 +366,7 @@ wrap_record(void *ctx, const struct hp_rec *rec)
 			    words[k]);
 	w->bytes += rec->len;
 	w->next++;
+	return 0;
 }
 
 START_TEST(test_wrap_around)
@@ -394,7 +403,8 @@ START_TEST(test_wrap_around)
 		want_off = (off + len) % RING_MIN;
 		for (k = 1; k < len / 8; k++)
 			rec[k] = i;
-		ring_publish(&r, rec, len, HP_REC_HELLO + i % 5, i & 0xffff);
+		ring_publish(&r, rec, len, HP_REC_HELLO + i % 5,
+		    i & HP_RECF_ALL);
 		pushed += len;
 	}
 	ring_drain(&r, wrap_record, &w);
@@ -405,6 +415,68 @@ START_TEST(test_wrap_around)
 	ck_assert_uint_gt(r.hdr->head, 20 * (uint64_t)RING_MIN);
 	ck_assert_uint_gt(r.hdr->head, pushed);
 	ck_assert_uint_eq(r.hdr->tail, r.hdr->head);
+	ring_unmap(&r);
+}
+END_TEST
+
+/*
+ * A producer as fast as the consumer cannot keep ring_drain for ever: it
+ * returns after a ring's worth, even in the middle of a record that
+ * straddles that bound, and the next call goes on from there.
+ */
+static void push_free(struct ring *, uint64_t);
+static int count_record(void *, const struct hp_rec *);
+
+struct chase {
+	struct ring *r;
+	uint64_t next, pushed, last;
+};
+
+static void
+chase_push(struct chase *c)
+{
+	struct hp_rec_free *f = ring_reserve(c->r, 40);
+
+	ck_assert_ptr_nonnull(f);
+	f->addr = c->pushed++;
+	ring_publish(c->r, f, 40, HP_REC_FREE, 0);
+}
+
+static int
+chase_record(void *ctx, const struct hp_rec *rec)
+{
+	struct chase *c = ctx;
+
+	ck_assert_uint_eq(rec->len, 40);
+	ck_assert_uint_eq(((const struct hp_rec_free *)(const void *)rec)->addr,
+	    c->next);
+	c->next++;
+	if (c->pushed < c->last)
+		chase_push(c);
+	return 0;
+}
+
+START_TEST(test_drain_bounded)
+{
+	struct ring r;
+	struct chase c = { &r, 0, 0, 10000 };
+	uint64_t at;
+	size_t n = 0, calls = 0;
+
+	ck_assert_int_eq(ring_create(&r, RING_MIN), 0);
+	/* So that the bound does not fall where the data area wraps. */
+	push_free(&r, 0);
+	ck_assert_uint_eq(ring_drain(&r, count_record, &n), 1);
+	chase_push(&c);
+	n = ring_drain(&r, chase_record, &c);
+	ck_assert_uint_gt(n, RING_MIN / 40 - 2);
+	ck_assert_uint_le(n, RING_MIN / 40 + 1);
+	ck_assert_int_eq(ring_broken(&r, &at), 0);
+	while (c.next < c.last && calls++ < 100)
+		ring_drain(&r, chase_record, &c);
+	ck_assert_uint_eq(c.next, c.last);
+	ck_assert_int_eq(ring_broken(&r, &at), 0);
+	ck_assert_uint_eq(ring_pending(&r), 0);
 	ring_unmap(&r);
 }
 END_TEST
@@ -458,7 +530,7 @@ struct mt_ctx {
 	char first_error[128];
 };
 
-static void
+static int
 mt_record(void *ctx, const struct hp_rec *rec)
 {
 	struct mt_ctx *m = ctx;
@@ -472,9 +544,10 @@ mt_record(void *ctx, const struct hp_rec *rec)
 			    "record %" PRIu64 ": len %u type %u tid %u seq %"
 			    PRIu64, m->total, rec->len, rec->type, mr->tid,
 			    mr->seq);
-		return;
+		return 0;
 	}
 	m->next[mr->tid]++;
+	return 0;
 }
 
 START_TEST(test_concurrent_producers)
@@ -524,6 +597,378 @@ START_TEST(test_concurrent_producers)
 }
 END_TEST
 
+/* --- a program that overwrites its ring --------------------------------- */
+
+/*
+ * Ways a program scribbles over its ring (heapprof's own reproducer does
+ * the first few from inside a target).  Each runs on the same scene: 3
+ * records drained, 2 waiting, then the scribble, at a place where the next
+ * record would take the last 64 bytes of the data area.
+ */
+enum scribble {
+	SC_FF,		/* all of it, header too, 0xff */
+	SC_DATA_FF,	/* the data area 0xff */
+	SC_ZERO,	/* all of it zeroed */
+	SC_HEAD_FAR,	/* head beyond the capacity */
+	SC_HEAD_BACK,	/* head before the consumer's tail */
+	SC_HEAD_SHRUNK,	/* head lower than already seen, not below tail */
+	SC_HEAD_ODD,	/* head not 8-byte aligned */
+	SC_TAIL,	/* tail moved */
+	SC_BIGLEN,	/* a record claiming 2 GiB */
+	SC_PAST_END,	/* a record running past the data area */
+	SC_PAST_HEAD,	/* a record longer than was reserved */
+	SC_TOO_LONG,	/* longer than any record, within bounds */
+	SC_ODDLEN,	/* not a multiple of 8 */
+	SC_SHORT,	/* shorter than a record header */
+	SC_TYPE,	/* an unknown type */
+	SC_TYPE0,	/* type 0 */
+	SC_FLAGS,	/* unknown flags */
+	SC_PAD_SHORT,	/* a PAD that does not reach the end */
+	SC_REFUSED,	/* framing fine, contents refused by the collector */
+	SC_CAPACITY,	/* harmless: the header's capacity is not read */
+	SC_PID,		/* harmless: nor is consumer_pid */
+	SC_N
+};
+
+#define SCENE_START	(RING_MIN - 64 - 5 * 24)	/* of the 5 frees */
+
+/* Counts what the scene's filler delivers. */
+static int
+count_record(void *ctx, const struct hp_rec *rec)
+{
+	(void)rec;
+	++*(size_t *)ctx;
+	return 0;
+}
+
+/* Like capture_record, but a FORK stands for what a collector refuses. */
+static int
+picky_record(void *ctx, const struct hp_rec *rec)
+{
+	if (rec->type == HP_REC_FORK)
+		return -1;
+	return capture_record(ctx, rec);
+}
+
+static void
+push_free(struct ring *r, uint64_t addr)
+{
+	struct hp_rec_free *f = ring_reserve(r, sizeof *f);
+
+	ck_assert_ptr_nonnull(f);
+	f->addr = addr;
+	f->time = addr;
+	ring_publish(r, f, sizeof *f, HP_REC_FREE, 0);
+}
+
+/* The next 64 bytes, reserved as a record and published as told. */
+static void
+push_raw(struct ring *r, uint32_t reserve, uint32_t len, uint16_t type,
+    uint16_t flags)
+{
+	struct hp_rec *rec = ring_reserve(r, reserve);
+
+	ck_assert_ptr_nonnull(rec);
+	ck_assert_uint_eq((unsigned char *)rec - r->data, RING_MIN - 64);
+	rec->type = type;
+	rec->flags = flags;
+	__atomic_store_n(&rec->len, len, __ATOMIC_RELEASE);
+}
+
+START_TEST(test_scribbled)
+{
+	/* Records handed over after the first 3, and where the stream ends. */
+	static const struct {
+		size_t more;
+		int broken;
+		uint64_t at;	/* from SCENE_START */
+	} want[SC_N] = {
+		[SC_FF] = { 0, 1, 72 }, [SC_DATA_FF] = { 0, 1, 72 },
+		[SC_ZERO] = { 0, 1, 72 }, [SC_HEAD_FAR] = { 0, 1, 72 },
+		[SC_HEAD_BACK] = { 0, 1, 72 }, [SC_HEAD_SHRUNK] = { 0, 1, 120 },
+		[SC_HEAD_ODD] = { 0, 1, 72 },
+		[SC_TAIL] = { 0, 1, 72 }, [SC_BIGLEN] = { 2, 1, 120 },
+		[SC_PAST_END] = { 2, 1, 120 }, [SC_PAST_HEAD] = { 2, 1, 120 },
+		[SC_TOO_LONG] = { 2, 1, 120 }, [SC_ODDLEN] = { 2, 1, 120 },
+		[SC_SHORT] = { 2, 1, 120 }, [SC_TYPE] = { 2, 1, 120 },
+		[SC_TYPE0] = { 2, 1, 120 }, [SC_FLAGS] = { 2, 1, 120 },
+		[SC_PAD_SHORT] = { 2, 1, 120 }, [SC_REFUSED] = { 2, 1, 120 },
+		[SC_CAPACITY] = { 2, 0, 0 }, [SC_PID] = { 2, 0, 0 },
+	};
+	struct capture cap = { 0 };
+	struct hp_rec *filler;
+	uint64_t at, start;
+	size_t n = 0, abandoned = 9, i;
+	uint32_t len;
+	struct ring r;
+
+	ck_assert_int_eq(ring_create(&r, RING_MIN), 0);
+	/* Move the scene near the end of the data area. */
+	for (start = 0; start < SCENE_START; start += len) {
+		len = SCENE_START - start < 4096 ?
+		    (uint32_t)(SCENE_START - start) : 4096;
+		filler = ring_reserve(&r, len);
+		ck_assert_ptr_nonnull(filler);
+		ring_publish(&r, filler, len, HP_REC_HELLO, 0);
+		ck_assert_uint_eq(ring_drain(&r, count_record, &n), 1);
+	}
+	ck_assert_uint_eq(r.tail, SCENE_START);
+	for (i = 0; i < 3; i++)
+		push_free(&r, 100 + i);
+	ck_assert_uint_eq(ring_drain(&r, picky_record, &cap), 3);
+	push_free(&r, 200);
+	push_free(&r, 201);
+
+	switch (_i) {
+	case SC_FF:
+		memset(r.hdr, 0xff, HP_RING_HEADER_SIZE + RING_MIN);
+		break;
+	case SC_DATA_FF:
+		memset(r.data, 0xff, RING_MIN);
+		break;
+	case SC_ZERO:
+		memset(r.hdr, 0, HP_RING_HEADER_SIZE + RING_MIN);
+		break;
+	case SC_HEAD_FAR:
+		r.hdr->head += 1ull << 40;
+		break;
+	case SC_HEAD_BACK:
+		r.hdr->head = SCENE_START + 64;
+		break;
+	case SC_HEAD_SHRUNK:
+		/* Seen at 184 behind a record not yet published, then 152. */
+		push_raw(&r, 64, 0, HP_REC_FREE, 0);
+		ck_assert_uint_eq(ring_drain(&r, picky_record, &cap), 2);
+		cap.n = 3;
+		r.hdr->head -= 32;
+		break;
+	case SC_HEAD_ODD:
+		r.hdr->head += 4;
+		break;
+	case SC_TAIL:
+		r.hdr->tail += 1ull << 40;
+		break;
+	case SC_BIGLEN:
+		push_raw(&r, 64, 0x7ffffff8u, HP_REC_ALLOC, 0);
+		break;
+	case SC_PAST_END:
+		push_raw(&r, 64, 128, HP_REC_MODULE, 0);
+		r.hdr->head += 64;
+		break;
+	case SC_PAST_HEAD:
+		push_raw(&r, 32, 64, HP_REC_FREE, 0);
+		break;
+	case SC_TOO_LONG:
+		/* Bounds allow it: the data area ends later, head is far. */
+		push_raw(&r, 64, HP_REC_MAX_LEN + 8, HP_REC_MODULE, 0);
+		r.hdr->head += 2 * HP_REC_MAX_LEN;
+		break;
+	case SC_ODDLEN:
+		push_raw(&r, 64, 60, HP_REC_FREE, 0);
+		break;
+	case SC_SHORT:
+		push_raw(&r, 64, 4, HP_REC_FREE, 0);
+		break;
+	case SC_TYPE:
+		push_raw(&r, 64, 64, 99, 0);
+		break;
+	case SC_TYPE0:
+		push_raw(&r, 64, 64, 0, 0);
+		break;
+	case SC_FLAGS:
+		push_raw(&r, 64, 64, HP_REC_FREE, 0x8000);
+		break;
+	case SC_PAD_SHORT:
+		push_raw(&r, 64, 32, HP_REC_PAD, 0);
+		break;
+	case SC_REFUSED:
+		push_raw(&r, 64, 64, HP_REC_FORK, 0);
+		break;
+	case SC_CAPACITY:
+		r.hdr->capacity = 1ull << 40;
+		break;
+	case SC_PID:
+		r.hdr->consumer_pid = 1;
+		break;
+	}
+	ck_assert_uint_eq(ring_drain(&r, picky_record, &cap), want[_i].more);
+	ck_assert_uint_eq(cap.n, 3 + want[_i].more);
+	for (i = 0; i < want[_i].more; i++)
+		ck_assert_uint_eq(((struct hp_rec_free *)(void *)
+		    cap.rec[3 + i].bytes)->addr, 200 + i);
+	ck_assert_int_eq(ring_broken(&r, &at), want[_i].broken);
+	if (!want[_i].broken) {
+		ck_assert_uint_eq(ring_pending(&r), 0);
+		ring_unmap(&r);
+		return;
+	}
+	ck_assert_uint_eq(at, SCENE_START + want[_i].at);
+	/* Nothing more is read, even once the target is gone... */
+	ck_assert_uint_eq(ring_drain(&r, picky_record, &cap), 0);
+	ck_assert_uint_eq(ring_drain_abandoned(&r, picky_record, &cap,
+	    &abandoned), 0);
+	ck_assert_uint_eq(abandoned, 0);
+	ck_assert_uint_eq(cap.n, 3 + want[_i].more);
+	ck_assert_int_eq(ring_broken(&r, &at), 1);
+	ck_assert_uint_eq(at, SCENE_START + want[_i].at);
+	/* ...but space is given back, and producers are told to stop. */
+	ck_assert_uint_eq(r.hdr->tail, r.hdr->head);
+	ck_assert_uint_ne(r.hdr->consumer_lock & FUTEX_OWNER_DIED, 0);
+	for (i = 0; i <= RING_MIN / 24 + 1; i++)
+		if (ring_reserve(&r, 24) == NULL)
+			break;
+	ck_assert_uint_le(i, RING_MIN / 24 + 1);
+	ring_unmap(&r);
+}
+END_TEST
+
+/*
+ * A record found unpublished (length 0) waits; after the target died it is
+ * skipped, but garbage behind it still ends the stream, and a head far
+ * beyond the capacity is not scanned.
+ */
+START_TEST(test_abandoned_then_garbage)
+{
+	struct capture cap = { 0 };
+	struct hp_rec_free *f;
+	size_t abandoned = 9;
+	uint64_t at;
+	struct ring r;
+
+	ck_assert_int_eq(ring_create(&r, RING_MIN), 0);
+	push_free(&r, 1);
+	f = ring_reserve(&r, sizeof *f);	/* never published */
+	f->addr = 2;
+	push_free(&r, 3);
+	push_free(&r, 4);
+	ck_assert_uint_eq(ring_drain(&r, capture_record, &cap), 1);
+	ck_assert_uint_eq(ring_drain(&r, capture_record, &cap), 0);
+	ck_assert_int_eq(ring_broken(&r, &at), 0);
+	memset(r.data + 96, 0xff, 64);
+	r.hdr->head += 64;
+	ck_assert_uint_eq(ring_drain_abandoned(&r, capture_record, &cap,
+	    &abandoned), 2);
+	ck_assert_uint_eq(abandoned, 1);
+	ck_assert_uint_eq(cap.n, 3);
+	ck_assert_int_eq(ring_broken(&r, &at), 1);
+	ck_assert_uint_eq(at, 96);
+	ring_unmap(&r);
+
+	ck_assert_int_eq(ring_create(&r, RING_MIN), 0);
+	push_free(&r, 1);
+	(void)ring_reserve(&r, sizeof *f);
+	ck_assert_uint_eq(ring_drain(&r, capture_record, &cap), 1);
+	r.hdr->head += 1ull << 40;
+	ck_assert_uint_eq(ring_drain_abandoned(&r, capture_record, &cap,
+	    &abandoned), 0);
+	ck_assert_int_eq(ring_broken(&r, &at), 1);
+	ck_assert_uint_eq(at, 24);
+	ring_unmap(&r);
+}
+END_TEST
+
+/* What fn is handed is the collector's own copy, not the shared record. */
+static int
+copy_record(void *ctx, const struct hp_rec *rec)
+{
+	struct ring *r = ctx;
+	const unsigned char *p = (const unsigned char *)rec;
+
+	ck_assert_msg(p + rec->len <= (unsigned char *)r->hdr ||
+	    p >= r->data + r->mask + 1, "record handed over in place");
+	/* The producer changes it meanwhile: the copy does not change. */
+	memset(r->data, 0xff, 24);
+	ck_assert_uint_eq(rec->len, 24);
+	ck_assert_uint_eq(((const struct hp_rec_free *)(const void *)rec)->addr,
+	    5);
+	return 0;
+}
+
+START_TEST(test_records_are_copies)
+{
+	struct ring r;
+
+	ck_assert_int_eq(ring_create(&r, RING_MIN), 0);
+	push_free(&r, 5);
+	ck_assert_uint_eq(ring_drain(&r, copy_record, &r), 1);
+	ring_unmap(&r);
+}
+END_TEST
+
+/*
+ * A collector killed and not reaped: the kernel marks the ring's robust
+ * futex as it exits, so a producer waiting for space gives up at once
+ * instead of waiting for the zombie to be reaped.
+ */
+START_TEST(test_dead_collector_unreaped)
+{
+	struct ring r, c;
+	siginfo_t si;
+	int ready[2], fd;
+	uint32_t word;
+	char byte;
+	pid_t pid;
+	size_t i;
+
+	ck_assert_int_eq(ring_create(&r, RING_MIN), 0);
+	ck_assert_int_eq(r.hdr->consumer_lock, 0);
+	ck_assert_int_eq(pipe(ready), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		fd = dup(r.fd);
+		if (ring_attach(&c, fd) == -1 || ring_own(&c) == -1)
+			_exit(1);
+		if (write(ready[1], "x", 1) != 1)
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	close(ready[1]);
+	ck_assert_int_eq(read(ready[0], &byte, 1), 1);
+	close(ready[0]);
+	/* Owned by the child's thread: alive, so producers wait. */
+	word = __atomic_load_n(&r.hdr->consumer_lock, __ATOMIC_ACQUIRE);
+	ck_assert_int_eq((pid_t)(word & FUTEX_TID_MASK), pid);
+	ck_assert_uint_eq(word & FUTEX_OWNER_DIED, 0);
+	ck_assert_int_eq(kill(pid, SIGKILL), 0);
+	/* A zombie, left unreaped: WNOWAIT. */
+	ck_assert_int_eq(waitid(P_PID, (id_t)pid, &si, WEXITED | WNOWAIT), 0);
+	ck_assert_int_eq(kill(pid, 0), 0);
+	word = __atomic_load_n(&r.hdr->consumer_lock, __ATOMIC_ACQUIRE);
+	ck_assert_uint_ne(word & FUTEX_OWNER_DIED, 0);
+	/* Fill the ring: the first reservation that finds it full fails. */
+	for (i = 0; i <= RING_MIN / 24; i++)
+		if (ring_reserve(&r, 24) == NULL)
+			break;
+	ck_assert_uint_eq(i, RING_MIN / 24);
+	ck_assert_int_eq(waitpid(pid, NULL, 0), pid);
+	ring_unmap(&r);
+}
+END_TEST
+
+/* Giving a ring up tells its producers, and gives glibc its list back. */
+START_TEST(test_unmap_disowns)
+{
+	struct robust_list_head *before, *during, *after;
+	size_t len;
+	struct ring r, a;
+
+	ck_assert_int_eq(syscall(SYS_get_robust_list, 0, &before, &len), 0);
+	ck_assert_int_eq(ring_create(&r, RING_MIN), 0);
+	ck_assert_int_eq(ring_attach(&a, dup(r.fd)), 0);
+	ck_assert_int_eq(ring_own(&a), 0);
+	ck_assert_int_eq(syscall(SYS_get_robust_list, 0, &during, &len), 0);
+	ck_assert_ptr_ne(during, before);
+	ck_assert_int_eq(r.hdr->consumer_lock, (uint32_t)syscall(SYS_gettid));
+	ring_unmap(&a);
+	ck_assert_int_eq(r.hdr->consumer_lock, FUTEX_OWNER_DIED);
+	ck_assert_int_eq(syscall(SYS_get_robust_list, 0, &after, &len), 0);
+	ck_assert_ptr_eq(after, before);
+	ring_unmap(&r);
+}
+END_TEST
+
 /* --- errors ------------------------------------------------------------- */
 
 START_TEST(test_create_rejects_capacity)
@@ -549,9 +994,10 @@ fake_ring(uint32_t magic, uint32_t version, uint64_t capacity, off_t size)
 	struct hp_ring_header h;
 	int fd;
 
-	fd = memfd_create("fake-ring", MFD_CLOEXEC);
+	fd = memfd_create("fake-ring", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 	ck_assert_int_ge(fd, 0);
 	ck_assert_int_eq(ftruncate(fd, size), 0);
+	ck_assert_int_eq(fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK), 0);
 	memset(&h, 0, sizeof h);
 	h.magic = magic;
 	h.version = version;
@@ -596,6 +1042,15 @@ START_TEST(test_attach_checks_header)
 	ck_assert_int_eq(ring_attach(&r, fd), -1);
 	ck_assert_int_eq(errno, EPROTO);
 	close(fd);
+
+	/* One that could shrink under the collector's mapping (SIGBUS). */
+	fd = memfd_create("fake-ring", MFD_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(ftruncate(fd, size), 0);
+	errno = 0;
+	ck_assert_int_eq(ring_attach(&r, fd), -1);
+	ck_assert_int_eq(errno, EPROTO);
+	close(fd);
 }
 END_TEST
 
@@ -618,12 +1073,21 @@ make_ring_suite(void)
 	/* Generous for sanitizer and valgrind builds; normally well under 1 s. */
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_wrap_around);
+	tcase_add_test(tc, test_drain_bounded);
 	tcase_add_test(tc, test_concurrent_producers);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("Errors");
 	tcase_add_test(tc, test_create_rejects_capacity);
 	tcase_add_test(tc, test_attach_checks_header);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("Untrusted");
+	tcase_add_loop_test(tc, test_scribbled, 0, SC_N);
+	tcase_add_test(tc, test_abandoned_then_garbage);
+	tcase_add_test(tc, test_records_are_copies);
+	tcase_add_test(tc, test_dead_collector_unreaped);
+	tcase_add_test(tc, test_unmap_disowns);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -550,7 +550,13 @@ agent_realloc_end(void *token, uint32_t len, void *old, void *new,
 		publish(rec, len, HP_REC_REALLOC, flags);
 		return;
 	}
+	/*
+	 * Read back from the ring, where the program or a collector that
+	 * stopped reading (and so freed everything) may have changed it.
+	 */
 	nframes = rec->nframes;
+	if (nframes > HP_MAX_FRAMES)
+		nframes = HP_MAX_FRAMES;
 	stack = rec->stack;
 	memcpy(frames, rec + 1, nframes * sizeof *frames);
 	publish(rec, len, HP_REC_REALLOC, flags | HP_RECF_MOVED);

@@ -58,8 +58,14 @@ send_module(uint64_t bias, uint64_t lo, uint64_t hi, const char *path,
     uint16_t flags)
 {
 	struct hp_rec_module *rec;
-	uint32_t path_len = (uint32_t)strlen(path);
-	uint32_t len = (uint32_t)HP_ALIGN8(sizeof *rec + path_len);
+	size_t n = strlen(path);
+	uint32_t path_len, len;
+
+	/* The collector takes no longer record; no real path comes near. */
+	if (n > HP_REC_MAX_LEN - sizeof *rec)
+		n = HP_REC_MAX_LEN - sizeof *rec;
+	path_len = (uint32_t)n;
+	len = (uint32_t)HP_ALIGN8(sizeof *rec + path_len);
 
 	rec = ring_reserve(&agent_ring, len);
 	if (rec == NULL)

@@ -182,6 +182,9 @@ stacks_lookup(void *const *frames, int n, uint16_t flags,
 	e = (struct entry *)(void *)(arena + off);
 	e->hash = hash;
 	e->id = __atomic_fetch_add(&next_id, 1, __ATOMIC_RELAXED);
+	/* Ids outlive stacks_forget(): a long line of forks could run out. */
+	if (e->id >= HP_STACK_ID_LIMIT)
+		return 0;
 	e->nframes = (uint16_t)n;
 	e->flags = flags;
 	memcpy(e->frames, frames, (size_t)n * sizeof *frames);
