@@ -38,7 +38,7 @@ mkfifo ready || fail "mkfifo"
 (trap '' HUP; exec "$HP" run -o hup.data "$PROGS/blocker" ready catch) \
     >out 2>err &
 pid=$!
-if [ "$(cat ready)" = ready ]; then
+if [ "$(timeout 60 cat ready)" = ready ]; then
 	kill -s HUP $pid
 	kill -s TERM $pid
 else

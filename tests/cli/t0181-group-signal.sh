@@ -11,7 +11,7 @@ mkfifo fifo || fail "mkfifo"
 # handled the group's SIGINT, sends SIGTERM to heapprof alone.  The
 # program handles SIGINT before the forwarded SIGTERM, so any forwarded
 # SIGINT is counted by then.
-python3 - "$HP" "$PROGS/sigcount" >driver.txt 2>&1 <<'PY'
+timeout 60 python3 - "$HP" "$PROGS/sigcount" >driver.txt 2>&1 <<'PY'
 import os, signal, sys
 hp, prog = sys.argv[1], sys.argv[2]
 os.setsid()

@@ -42,6 +42,7 @@ int
 main(int argc, char **argv)
 {
 	struct sigaction sa;
+	sigset_t both, waiting;
 	int fd, told = 0;
 
 	if (argc < 2)
@@ -54,11 +55,16 @@ main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sink = malloc(100);
 	free(sink);
+	/* Handled only inside sigsuspend: none is missed between checks. */
+	sigemptyset(&both);
+	sigaddset(&both, SIGINT);
+	sigaddset(&both, SIGTERM);
+	sigprocmask(SIG_BLOCK, &both, &waiting);
 	fd = open(argv[1], O_WRONLY);
 	if (fd == -1 || say(fd, "ready\n") == -1)
 		return 1;
 	while (!term) {
-		pause();
+		sigsuspend(&waiting);
 		if (nint > 0 && !told) {
 			told = 1;
 			if (say(fd, "int\n") == -1)
