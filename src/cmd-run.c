@@ -4,19 +4,47 @@
 #include "config.h"
 
 #include <argp.h>
+#include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cmd.h"
 #include "exitcode.h"
 #include "session.h"
+#include "units.h"
 
-enum { OPT_CHILDREN = 0x100, OPT_DEBUGINFOD };
+enum {
+	OPT_CHILDREN = 0x100, OPT_DEBUGINFOD, OPT_KEEP, OPT_ERROR_EXITCODE,
+	/* --max-*: OPT_MAX + enum budget_metric */
+	OPT_MAX = 0x200,
+};
 
 static const struct argp_option run_options[] = {
 	{ NULL, 0, NULL, 0, "Output:", 1 },
 	{ "output", 'o', "FILE", 0,
 	    "write the profile to FILE (default heapprof.data; an existing "
-	    "one is kept as FILE.old)", 0 },
+	    "one is kept as FILE.old); %p in FILE is the program's pid, %n "
+	    "its base name", 0 },
+	{ "keep", OPT_KEEP, "WHEN", 0,
+	    "write the profile always (the default), on-failure (only when "
+	    "a budget was exceeded or the program failed) or never", 0 },
+	{ NULL, 0, NULL, 0, "Budgets (checked when the program ends; N "
+	    "takes K, M, G):", 1 },
+	{ "max-total-bytes", OPT_MAX + BUDGET_TOTAL_BYTES, "N", 0,
+	    "fail if the program allocates more than N bytes in all", 0 },
+	{ "max-total-blocks", OPT_MAX + BUDGET_TOTAL_BLOCKS, "N", 0,
+	    "fail if it allocates more than N blocks in all", 0 },
+	{ "max-peak-bytes", OPT_MAX + BUDGET_PEAK_BYTES, "N", 0,
+	    "fail if more than N bytes are live at its peak", 0 },
+	{ "max-peak-blocks", OPT_MAX + BUDGET_PEAK_BLOCKS, "N", 0,
+	    "fail if more than N blocks are live at its peak", 0 },
+	{ "max-leaked-bytes", OPT_MAX + BUDGET_LEAKED_BYTES, "N", 0,
+	    "fail if more than N bytes are live at exit", 0 },
+	{ "max-leaked-blocks", OPT_MAX + BUDGET_LEAKED_BLOCKS, "N", 0,
+	    "fail if more than N blocks are live at exit", 0 },
+	{ "error-exitcode", OPT_ERROR_EXITCODE, "N", 0,
+	    "exit with N (1-255; default 3) when a budget was exceeded and "
+	    "the program succeeded", 0 },
 	{ NULL, 0, NULL, 0, "Symbols:", 2 },
 	{ "debuginfod", OPT_DEBUGINFOD, NULL, 0,
 	    "fetch missing debug information from the servers in "
@@ -33,12 +61,38 @@ static error_t
 run_parse(int key, char *arg, struct argp_state *state)
 {
 	struct session_opts *o = state->input;
+	uint64_t size;
+	char *end;
+	long n;
 
 	switch (key) {
 	case 'o':
 		if (arg[0] == '\0')
 			argp_error(state, "empty output file name");
+		if (session_check_output(arg) == -1)
+			argp_error(state, "invalid output file name '%s': %% "
+			    "takes p, n or %%", arg);
 		o->output = arg;
+		break;
+	case OPT_KEEP:
+		if (strcmp(arg, "always") == 0)
+			o->keep = KEEP_ALWAYS;
+		else if (strcmp(arg, "on-failure") == 0)
+			o->keep = KEEP_ON_FAILURE;
+		else if (strcmp(arg, "never") == 0)
+			o->keep = KEEP_NEVER;
+		else
+			argp_error(state, "invalid --keep '%s': always, "
+			    "on-failure or never", arg);
+		break;
+	case OPT_ERROR_EXITCODE:
+		errno = 0;
+		n = strtol(arg, &end, 10);
+		if (errno != 0 || end == arg || *end != '\0' || n < 1 ||
+		    n > 255)
+			argp_error(state, "invalid --error-exitcode '%s': a "
+			    "status from 1 to 255", arg);
+		o->error_exitcode = (int)n;
 		break;
 	case OPT_CHILDREN:
 		o->children = 1;
@@ -56,6 +110,14 @@ run_parse(int key, char *arg, struct argp_state *state)
 			argp_error(state, "no program to run");
 		break;
 	default:
+		if (key >= OPT_MAX && key < OPT_MAX + BUDGET_N) {
+			if (parse_size(arg, &size) == -1)
+				argp_error(state, "invalid size '%s': a whole "
+				    "number, optionally with K, M or G", arg);
+			o->budgets.max[key - OPT_MAX] = size;
+			o->budgets.set |= 1u << (key - OPT_MAX);
+			break;
+		}
 		return ARGP_ERR_UNKNOWN;
 	}
 	return 0;
@@ -64,13 +126,18 @@ run_parse(int key, char *arg, struct argp_state *state)
 static const struct argp run_argp = {
 	run_options, run_parse, "[--] PROGRAM [ARG...]",
 	"Run PROGRAM with the heap profiler's agent preloaded and write its "
-	"profile.\vheapprof exits as PROGRAM did.", NULL, NULL, NULL,
+	"profile.\vheapprof exits as PROGRAM did, or with --error-exitcode's "
+	"status when PROGRAM succeeded but a budget was exceeded.", NULL, NULL,
+	NULL,
 };
 
 int
 cmd_run(int argc, char **argv)
 {
-	struct session_opts o = { NULL, "heapprof.data", 0, 0 };
+	struct session_opts o = {
+		.output = "heapprof.data", .error_exitcode = EXIT_BUDGET,
+		.keep = KEEP_ALWAYS,
+	};
 
 	argv[0] = (char *)"heapprof run";
 	argp_parse(&run_argp, argc, argv, ARGP_IN_ORDER, NULL, &o);

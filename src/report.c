@@ -549,6 +549,38 @@ report_view_init(struct report_view *v, const struct profile *p,
 		qsort(v->rows, v->nrows, sizeof *v->rows, row_cmp);
 }
 
+/* Where a distribution puts its shared libraries. */
+static int
+system_object(const char *path)
+{
+	static const char *const dirs[] = {
+		"/lib/", "/lib32/", "/lib64/", "/usr/lib/", "/usr/lib32/",
+		"/usr/lib64/", "/usr/libexec/",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof dirs / sizeof dirs[0]; i++)
+		if (strncmp(path, dirs[i], strlen(dirs[i])) == 0)
+			return 1;
+	return 0;
+}
+
+size_t
+report_own_line(const struct report_view *v, const struct report_row *r)
+{
+	const struct profile *p = v->p;
+	uint32_t module;
+	size_t i;
+
+	for (i = r->first; i < r->first + r->nlines; i++) {
+		module = p->frames[v->lines[i].frame].module;
+		if (module != 0 && module <= p->nmodules &&
+		    !system_object(profile_str(p, p->modules[module - 1])))
+			return i;
+	}
+	return r->first;
+}
+
 void
 report_view_release(struct report_view *v)
 {

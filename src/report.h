@@ -82,6 +82,14 @@ void report_view_init(struct report_view *v, const struct profile *p,
     const struct report_opts *o, int stats);
 void report_view_release(struct report_view *v);
 
+/*
+ * The first of row r's lines in the program's own code: the innermost
+ * whose object is not a system library (under /lib, /usr/lib and the
+ * like), else the row's first line.  An index into v->lines.
+ */
+size_t report_own_line(const struct report_view *v,
+    const struct report_row *r);
+
 /* A line's function as shown (demangled unless --no-demangle); "??" if none. */
 const char *report_function(struct report_view *v, uint32_t string_id);
 /* A source path as shown: relative to the cwd when inside it. */

@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "budget.h"
 #include "children.h"
 #include "collect.h"
 #include "exitcode.h"
@@ -463,7 +464,10 @@ print_summary(const struct collector *c, const char *who, const char *output)
 		fprintf(stderr, ", %llu malformed event%s",
 		    (unsigned long long)c->anomalies.bad_record,
 		    c->anomalies.bad_record == 1 ? "" : "s");
-	fprintf(stderr, " \u2192 %s\n", output);
+	if (output != NULL)
+		fprintf(stderr, " \u2192 %s\n", output);
+	else
+		fputs(" (profile not kept)\n", stderr);
 }
 
 /* status is a wait status, or -1 when unknown (not heapprof's child). */
@@ -490,23 +494,29 @@ fill_meta(struct profile *p, const struct collector *c, const char *command,
 	p->anomalies = c->anomalies;
 }
 
-/*
- * Symbolize and write one process's profile, keeping an older file as
- * .old (install_profile).  Returns 0, or -1 after an error line.
- */
-static int
-write_profile(const struct collector *c, const char *command, pid_t pid,
-    time_t start, int status, const char *output, const char *who,
+/* Symbolize one process's events into p, which the caller releases. */
+static void
+build_profile(struct profile *p, const struct collector *c,
+    const char *command, pid_t pid, time_t start, int status,
     unsigned symflags)
 {
-	struct profile p;
+	profile_init(p);
+	fill_meta(p, c, command, pid, start, status);
+	symbolize(p, c, symflags);
+}
+
+/*
+ * Write p to output, keeping an older file as .old (install_profile), and
+ * print the summary line.  Returns 0, or -1 after an error line.
+ */
+static int
+save_profile(const struct profile *p, const struct collector *c,
+    const char *output, const char *who)
+{
 	char *tmp;
 	int rc;
 
-	profile_init(&p);
-	fill_meta(&p, c, command, pid, start, status);
-	symbolize(&p, c, symflags);
-	tmp = profile_write_temp(&p, output);
+	tmp = profile_write_temp(p, output);
 	if (tmp == NULL) {
 		error(0, errno, "cannot write '%s'", output);
 		rc = -1;
@@ -516,14 +526,79 @@ write_profile(const struct collector *c, const char *command, pid_t pid,
 	}
 	if (rc == 0)
 		print_summary(c, who, output);
+	return rc;
+}
+
+static int
+write_profile(const struct collector *c, const char *command, pid_t pid,
+    time_t start, int status, const char *output, const char *who,
+    unsigned symflags)
+{
+	struct profile p;
+	int rc;
+
+	build_profile(&p, c, command, pid, start, status, symflags);
+	rc = save_profile(&p, c, output, who);
 	profile_release(&p);
 	return rc;
 }
 
-/* --children: OUTPUT.PID, or OUTPUT.PID.N for a pid that exec'd again. */
+/*
+ * -o's template with %p (the process's pid), %n (the program's base name)
+ * and %% expanded.  Caller frees.
+ */
+static char *
+output_name(const char *tmpl, const char *program, pid_t pid)
+{
+	const char *base = strrchr(program, '/'), *t;
+	char pidbuf[24];
+	size_t len = 1;
+	char *s, *d;
+
+	base = base != NULL ? base + 1 : program;
+	snprintf(pidbuf, sizeof pidbuf, "%ld", (long)pid);
+	for (t = tmpl; *t != '\0'; t++)
+		len += t[0] == '%' && t[1] == 'p' ? strlen(pidbuf) :
+		    t[0] == '%' && t[1] == 'n' ? strlen(base) : 1;
+	d = s = xmalloc(len);
+	for (t = tmpl; *t != '\0'; t++) {
+		if (t[0] == '%' && t[1] == 'p')
+			d = stpcpy(d, pidbuf);
+		else if (t[0] == '%' && t[1] == 'n')
+			d = stpcpy(d, base);
+		else if (t[0] == '%' && t[1] == '%')
+			*d++ = '%';
+		else
+			*d++ = *t;
+		if (t[0] == '%' && (t[1] == 'p' || t[1] == 'n' || t[1] == '%'))
+			t++;
+	}
+	*d = '\0';
+	return s;
+}
+
+int
+session_check_output(const char *tmpl)
+{
+	const char *t;
+
+	for (t = tmpl; *t != '\0'; t++) {
+		if (t[0] != '%')
+			continue;
+		if (t[1] != 'p' && t[1] != 'n' && t[1] != '%')
+			return -1;
+		t++;
+	}
+	return 0;
+}
+
+/*
+ * --children: OUTPUT.PID, or OUTPUT.PID.N for a pid that exec'd again;
+ * with %p in -o's template, the template expanded with the child's pid.
+ */
 static int
-write_children(const struct children *ch, const char *output,
-    unsigned symflags)
+write_children(const struct children *ch, const char *tmpl,
+    const char *program, const char *output, unsigned symflags)
 {
 	const struct child_proc *p;
 	char *path, who[48];
@@ -536,12 +611,16 @@ write_children(const struct children *ch, const char *output,
 			continue;
 		for (again = 0, j = 0; j < i; j++)
 			again += ch->procs[j]->pid == p->pid;
-		path = xmalloc(strlen(output) + 48);
-		if (again == 0)
-			sprintf(path, "%s.%ld", output, (long)p->pid);
-		else
-			sprintf(path, "%s.%ld.%zu", output, (long)p->pid,
-			    again + 1);
+		if (strstr(tmpl, "%p") != NULL && again == 0) {
+			path = output_name(tmpl, program, p->pid);
+		} else {
+			path = xmalloc(strlen(output) + 48);
+			if (again == 0)
+				sprintf(path, "%s.%ld", output, (long)p->pid);
+			else
+				sprintf(path, "%s.%ld.%zu", output,
+				    (long)p->pid, again + 1);
+		}
 		snprintf(who, sizeof who, "pid %ld: ", (long)p->pid);
 		if (write_profile(&p->c, p->command, p->pid, p->start, -1, path,
 		    who, symflags) == -1)
@@ -573,14 +652,19 @@ session_run(const struct session_opts *o)
 {
 	struct children children, *ch = NULL;
 	struct collector c;
+	struct profile p;
 	unsigned symflags, capacity;
-	int errpipe[2], err = 0, status, rc;
+	int errpipe[2], err = 0, status, rc, exceeded, failed;
 	time_t start;
-	char *agent, *command;
+	char *agent, *command, *output;
 	ssize_t n;
 	pid_t pid;
 
-	if (check_output(o->output) == -1 || preflight_check(o->argv[0]) == -1)
+	/* Checked with heapprof's pid for %p: the directory is what counts. */
+	output = output_name(o->output, o->argv[0], getpid());
+	rc = check_output(output);
+	free(output);
+	if (rc == -1 || preflight_check(o->argv[0]) == -1)
 		return EXIT_RUN_FAILED;
 	agent = session_find_agent();
 	if (agent == NULL)
@@ -655,20 +739,34 @@ session_run(const struct session_opts *o)
 	restore_signals();
 
 	command = join_argv(o->argv);
+	output = output_name(o->output, o->argv[0], pid);
 	symflags = o->debuginfod ? SYMBOLIZE_DEBUGINFOD : 0;
-	rc = write_profile(&c, command, pid, start, status, o->output, "",
-	    symflags);
+	build_profile(&p, &c, command, pid, start, status, symflags);
 	free(command);
-	if (ch != NULL && write_children(ch, o->output, symflags) == -1)
-		rc = -1;
+	exceeded = budget_check(&o->budgets, &p);
+	failed = exceeded > 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0;
+	rc = 0;
+	if (o->keep == KEEP_ALWAYS || (o->keep == KEEP_ON_FAILURE && failed)) {
+		rc = save_profile(&p, &c, output, "");
+		if (ch != NULL && write_children(ch, o->output, o->argv[0],
+		    output, symflags) == -1)
+			rc = -1;
+	} else {
+		print_summary(&c, "", NULL);
+	}
+	profile_release(&p);
+	free(output);
 	collector_release(&c);
 	ring_unmap(&ring);
 	if (ch != NULL)
 		children_release(ch);
 
+	/* The program's own failure wins over a budget's. */
 	if (WIFSIGNALED(status))
 		die_like(WTERMSIG(status));
 	if (rc != 0)
 		return EXIT_RUN_FAILED;
-	return WEXITSTATUS(status);
+	if (WEXITSTATUS(status) != 0)
+		return WEXITSTATUS(status);
+	return exceeded > 0 ? o->error_exitcode : EXIT_OK;
 }

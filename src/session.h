@@ -4,17 +4,30 @@
 #ifndef HEAPPROF_SESSION_H
 #define HEAPPROF_SESSION_H
 
+#include "budget.h"
+
+/* When the profile is written (--keep). */
+enum keep { KEEP_ALWAYS, KEEP_ON_FAILURE, KEEP_NEVER };
+
 struct session_opts {
 	char **argv;		/* the target and its arguments, NULL-terminated */
-	const char *output;	/* the profile to write */
+	const char *output;	/* the profile to write: %p pid, %n name */
 	int children;		/* profile every process of the tree too */
 	int debuginfod;		/* let libdw ask DEBUGINFOD_URLS' servers */
+	struct budgets budgets;	/* --max-*: checked when the program ends */
+	int error_exitcode;	/* heapprof's status when a budget failed */
+	enum keep keep;
 };
 
+/* -1 if the -o template has a % other than %p, %n or %%. */
+int session_check_output(const char *tmpl);
+
 /*
- * Run the target to its end and write the profile.  Returns the exit
- * status heapprof should exit with; if the target died of a signal, does
- * not return but dies of the same signal once the profile is written.
+ * Run the target to its end, check the budgets and write the profile (as
+ * o->keep says).  Returns the exit status heapprof should exit with: the
+ * target's when it failed, else o->error_exitcode when a budget was
+ * exceeded; if the target died of a signal, does not return but dies of
+ * the same signal once the profile is written.
  */
 int session_run(const struct session_opts *o);
 

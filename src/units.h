@@ -10,6 +10,13 @@
 /* "0 B", "512 B", "1.2 KiB", "3.0 MiB" (powers of 1024); exact when exact. */
 void format_size(char *buf, size_t len, uint64_t bytes, int exact);
 
+/*
+ * A size as the options take it: a whole number, then nothing or K, M or
+ * G (powers of 1024, either case): "4096", "64K", "2G".  Returns 0 and sets *bytes, or -1
+ * for anything else (a sign, a fraction, junk, an overflow).
+ */
+int parse_size(const char *s, uint64_t *bytes);
+
 /* "850 ns", "12.3 us", "4.5 ms", "2.10 s". */
 void format_duration(char *buf, size_t len, uint64_t ns);
 
