@@ -84,29 +84,18 @@ static void
 blame_line(struct report_view *v, const struct report_row *r,
     enum budget_metric m)
 {
-	const struct profile *p = v->p;
-	const struct report_line *l = &v->lines[report_own_line(v, r)];
-	char size[32], *fn, *file;
+	char size[32], *site = report_site_name(v, r);
 
-	fn = report_escape(l->loc == NO_LOC ? "??" :
-	    report_function(v, p->locs[l->loc].function));
 	if (metrics[m].bytes) {
 		format_size(size, sizeof size, site_of(&r->st, m), 0);
-		fprintf(stderr, "heapprof:   %s in %" PRIu64 " blocks: %s",
-		    size, other_of(&r->st, m), fn);
+		fprintf(stderr, "heapprof:   %s in %" PRIu64 " blocks: %s\n",
+		    size, other_of(&r->st, m), site);
 	} else {
 		format_size(size, sizeof size, other_of(&r->st, m), 0);
-		fprintf(stderr, "heapprof:   %" PRIu64 " blocks, %s: %s",
-		    site_of(&r->st, m), size, fn);
+		fprintf(stderr, "heapprof:   %" PRIu64 " blocks, %s: %s\n",
+		    site_of(&r->st, m), size, site);
 	}
-	if (l->loc != NO_LOC && p->locs[l->loc].file != 0) {
-		file = report_escape(report_path(v, p->locs[l->loc].file));
-		fprintf(stderr, " (%s:%" PRIu32 ")", file,
-		    p->locs[l->loc].line);
-		free(file);
-	}
-	fputc('\n', stderr);
-	free(fn);
+	free(site);
 }
 
 /* The rows that contribute most to m, best first, ties in report order. */

@@ -13,16 +13,19 @@
 #include "cmd.h"
 #include "exitcode.h"
 #include "report.h"
+#include "tiers.h"
 #include "xmalloc.h"
 
 enum { OPT_SORT = 0x100, OPT_TOP, OPT_DEPTH, OPT_FORMAT, OPT_BYTES,
-    OPT_NO_DEMANGLE, OPT_FULL_PATHS, OPT_SHOW_ALLOC, OPT_IGNORE_FN };
+    OPT_NO_DEMANGLE, OPT_FULL_PATHS, OPT_SHOW_ALLOC, OPT_IGNORE_FN,
+    OPT_BUDGET, OPT_BUDGETS };
 
 struct report_args {
 	struct report_opts opts;
 	const struct formatter *format;
 	const char **ignore_fn;	/* --ignore-fn patterns, in order */
 	size_t nignore_fn, ignore_fn_cap;
+	struct tiers tiers;	/* --budget, --budgets */
 };
 
 static const struct argp_option report_options[] = {
@@ -47,6 +50,12 @@ static const struct argp_option report_options[] = {
 	{ "ignore-fn", OPT_IGNORE_FN, "NAME", 0, "fold the frames of function "
 	    "NAME (an allocation wrapper; wildcards allowed; repeatable) into "
 	    "its callers", 0 },
+	{ NULL, 0, NULL, 0, "Budgets (as heapprof run takes them):", 4 },
+	{ "budget", OPT_BUDGET, "SPEC", 0,
+	    "check a code path's budget, FUNCTION:METRIC OP N[,...] "
+	    "(repeatable); exit with 3 when one fails", 0 },
+	{ "budgets", OPT_BUDGETS, "FILE", 0,
+	    "check the budgets in FILE, one a line: [TIER] FUNCTION LIMITS", 0 },
 	{ NULL, 0, NULL, 0, NULL, 0 },
 };
 
@@ -67,6 +76,7 @@ static error_t
 report_parse(int key, char *arg, struct argp_state *state)
 {
 	struct report_args *a = state->input;
+	char why[512];
 
 	switch (key) {
 	case OPT_SORT:
@@ -105,6 +115,14 @@ report_parse(int key, char *arg, struct argp_state *state)
 		    a->nignore_fn + 1, sizeof *a->ignore_fn);
 		a->ignore_fn[a->nignore_fn++] = arg;
 		break;
+	case OPT_BUDGET:
+		if (tiers_add(&a->tiers, NULL, arg, why, sizeof why) == -1)
+			argp_error(state, "%s", why);
+		break;
+	case OPT_BUDGETS:
+		if (tiers_read(&a->tiers, arg, why, sizeof why) == -1)
+			argp_failure(state, EXIT_USAGE, 0, "%s", why);
+		break;
 	case ARGP_KEY_ARG:
 		if (state->arg_num > 0)
 			argp_error(state, "too many files: '%s'", arg);
@@ -128,6 +146,8 @@ cmd_report(int argc, char **argv)
 	struct report_args a;
 	struct profile p;
 	char err[256];
+	int failed, rc = EXIT_OK;
+	FILE *verdict;
 
 	memset(&a, 0, sizeof a);
 	a.opts.sort = SORT_BYTES;
@@ -147,11 +167,22 @@ cmd_report(int argc, char **argv)
 	}
 	report_module_warnings(&p);
 	a.format->write(stdout, &p, &a.opts);
+	/* After a table, the verdict is more of it; it would break a JSON. */
+	if (a.tiers.n > 0) {
+		verdict = strcmp(a.format->name, "text") == 0 ? stdout : stderr;
+		if (verdict == stdout)
+			putchar('\n');
+		fflush(stdout);
+		failed = tiers_check(&a.tiers, &p, verdict);
+		rc = failed == -1 ? EXIT_ERROR : failed > 0 ? EXIT_BUDGET :
+		    EXIT_OK;
+	}
 	profile_release(&p);
 	free(a.ignore_fn);
+	tiers_release(&a.tiers);
 	if (fflush(stdout) == EOF || ferror(stdout)) {
 		error(0, errno, "cannot write the report");
 		return EXIT_ERROR;
 	}
-	return EXIT_OK;
+	return rc;
 }

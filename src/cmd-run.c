@@ -15,6 +15,7 @@
 
 enum {
 	OPT_CHILDREN = 0x100, OPT_DEBUGINFOD, OPT_KEEP, OPT_ERROR_EXITCODE,
+	OPT_BUDGET, OPT_BUDGETS,
 	/* --max-*: OPT_MAX + enum budget_metric */
 	OPT_MAX = 0x200,
 };
@@ -42,6 +43,11 @@ static const struct argp_option run_options[] = {
 	    "fail if more than N bytes are live at exit", 0 },
 	{ "max-leaked-blocks", OPT_MAX + BUDGET_LEAKED_BLOCKS, "N", 0,
 	    "fail if more than N blocks are live at exit", 0 },
+	{ "budget", OPT_BUDGET, "SPEC", 0,
+	    "a budget for a code path, FUNCTION:METRIC OP N[,...] with "
+	    "METRIC blocks or bytes and OP =, < or <= (repeatable)", 0 },
+	{ "budgets", OPT_BUDGETS, "FILE", 0,
+	    "the budgets in FILE, one a line: [TIER] FUNCTION LIMITS", 0 },
 	{ "error-exitcode", OPT_ERROR_EXITCODE, "N", 0,
 	    "exit with N (1-255; default 3) when a budget was exceeded and "
 	    "the program succeeded", 0 },
@@ -62,7 +68,7 @@ run_parse(int key, char *arg, struct argp_state *state)
 {
 	struct session_opts *o = state->input;
 	uint64_t size;
-	char *end;
+	char *end, why[512];
 	long n;
 
 	switch (key) {
@@ -84,6 +90,14 @@ run_parse(int key, char *arg, struct argp_state *state)
 		else
 			argp_error(state, "invalid --keep '%s': always, "
 			    "on-failure or never", arg);
+		break;
+	case OPT_BUDGET:
+		if (tiers_add(&o->tiers, NULL, arg, why, sizeof why) == -1)
+			argp_error(state, "%s", why);
+		break;
+	case OPT_BUDGETS:
+		if (tiers_read(&o->tiers, arg, why, sizeof why) == -1)
+			argp_failure(state, EXIT_USAGE, 0, "%s", why);
 		break;
 	case OPT_ERROR_EXITCODE:
 		errno = 0;
@@ -138,8 +152,11 @@ cmd_run(int argc, char **argv)
 		.output = "heapprof.data", .error_exitcode = EXIT_BUDGET,
 		.keep = KEEP_ALWAYS,
 	};
+	int rc;
 
 	argv[0] = (char *)"heapprof run";
 	argp_parse(&run_argp, argc, argv, ARGP_IN_ORDER, NULL, &o);
-	return session_run(&o);
+	rc = session_run(&o);
+	tiers_release(&o.tiers);
+	return rc;
 }

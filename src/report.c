@@ -353,21 +353,34 @@ report_path(const struct report_view *v, uint32_t id)
 
 /* --- the view ------------------------------------------------------------- */
 
+int
+report_name_matches(const char *pattern, const char *raw,
+    const char *demangled_name)
+{
+	char bare[512];
+
+	if (fnmatch(pattern, raw, 0) == 0 ||
+	    fnmatch(pattern, demangled_name, 0) == 0)
+		return 1;
+	bare_name(demangled_name, bare, sizeof bare);
+	return fnmatch(pattern, bare, 0) == 0;
+}
+
+int
+report_function_matches(struct report_view *v, uint32_t id,
+    const char *pattern)
+{
+	return id != 0 && report_name_matches(pattern, profile_str(v->p, id),
+	    demangled(v, id));
+}
+
 static int
 ignored(struct report_view *v, uint32_t id)
 {
-	char bare[512];
-	const char *raw = profile_str(v->p, id), *d;
 	size_t i;
 
-	if (id == 0 || v->o->nignore_fn == 0)
-		return 0;
-	d = demangled(v, id);
-	bare_name(d, bare, sizeof bare);
 	for (i = 0; i < v->o->nignore_fn; i++)
-		if (fnmatch(v->o->ignore_fn[i], raw, 0) == 0 ||
-		    fnmatch(v->o->ignore_fn[i], d, 0) == 0 ||
-		    fnmatch(v->o->ignore_fn[i], bare, 0) == 0)
+		if (report_function_matches(v, id, v->o->ignore_fn[i]))
 			return 1;
 	return 0;
 }
@@ -579,6 +592,27 @@ report_own_line(const struct report_view *v, const struct report_row *r)
 			return i;
 	}
 	return r->first;
+}
+
+char *
+report_site_name(struct report_view *v, const struct report_row *r)
+{
+	const struct report_line *l = &v->lines[report_own_line(v, r)];
+	const struct prof_loc *loc;
+	char *fn, *file, *s;
+
+	if (l->loc == NO_LOC)
+		return xstrdup("??");
+	loc = &v->p->locs[l->loc];
+	fn = report_escape(report_function(v, loc->function));
+	if (loc->file == 0)
+		return fn;
+	file = report_escape(report_path(v, loc->file));
+	s = xmalloc(strlen(fn) + strlen(file) + 16);
+	sprintf(s, "%s (%s:%u)", fn, file, (unsigned)loc->line);
+	free(fn);
+	free(file);
+	return s;
 }
 
 void

@@ -90,6 +90,23 @@ void report_view_release(struct report_view *v);
 size_t report_own_line(const struct report_view *v,
     const struct report_row *r);
 
+/*
+ * "function (file:line)" of row r's first line in the program's own code
+ * (report_own_line), escaped for a terminal.  Caller frees.
+ */
+char *report_site_name(struct report_view *v, const struct report_row *r);
+
+/*
+ * Does the fnmatch pattern match a function: its raw (linkage) name, its
+ * demangled name, or that without return type, template arguments and
+ * parameters ("ns::Cls::method")?  report_function_matches is the same
+ * for the function with string id `id` (never for 0).
+ */
+int report_name_matches(const char *pattern, const char *raw,
+    const char *demangled_name);
+int report_function_matches(struct report_view *v, uint32_t id,
+    const char *pattern);
+
 /* A line's function as shown (demangled unless --no-demangle); "??" if none. */
 const char *report_function(struct report_view *v, uint32_t string_id);
 /* A source path as shown: relative to the cwd when inside it. */

@@ -654,7 +654,7 @@ session_run(const struct session_opts *o)
 	struct collector c;
 	struct profile p;
 	unsigned symflags, capacity;
-	int errpipe[2], err = 0, status, rc, exceeded, failed;
+	int errpipe[2], err = 0, status, rc, exceeded, failed, paths;
 	time_t start;
 	char *agent, *command, *output;
 	ssize_t n;
@@ -744,7 +744,11 @@ session_run(const struct session_opts *o)
 	build_profile(&p, &c, command, pid, start, status, symflags);
 	free(command);
 	exceeded = budget_check(&o->budgets, &p);
-	failed = exceeded > 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0;
+	paths = tiers_check(&o->tiers, &p, stderr);
+	if (paths > 0)
+		exceeded += paths;
+	failed = exceeded > 0 || paths == -1 || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) != 0;
 	rc = 0;
 	if (o->keep == KEEP_ALWAYS || (o->keep == KEEP_ON_FAILURE && failed)) {
 		rc = save_profile(&p, &c, output, "");
@@ -768,5 +772,7 @@ session_run(const struct session_opts *o)
 		return EXIT_RUN_FAILED;
 	if (WEXITSTATUS(status) != 0)
 		return WEXITSTATUS(status);
+	if (paths == -1)
+		return EXIT_RUN_FAILED;
 	return exceeded > 0 ? o->error_exitcode : EXIT_OK;
 }

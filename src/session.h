@@ -5,6 +5,7 @@
 #define HEAPPROF_SESSION_H
 
 #include "budget.h"
+#include "tiers.h"
 
 /* When the profile is written (--keep). */
 enum keep { KEEP_ALWAYS, KEEP_ON_FAILURE, KEEP_NEVER };
@@ -15,6 +16,7 @@ struct session_opts {
 	int children;		/* profile every process of the tree too */
 	int debuginfod;		/* let libdw ask DEBUGINFOD_URLS' servers */
 	struct budgets budgets;	/* --max-*: checked when the program ends */
+	struct tiers tiers;	/* --budget, --budgets: per code path */
 	int error_exitcode;	/* heapprof's status when a budget failed */
 	enum keep keep;
 };
