@@ -578,6 +578,18 @@ system_object(const char *path)
 	return 0;
 }
 
+/*
+ * A line of the system's headers: an inline function or template of a
+ * library (std::vector's growth) compiled into the program.
+ */
+static int
+system_header(const struct profile *p, const struct report_line *l)
+{
+	return l->loc != NO_LOC && p->locs[l->loc].file != 0 &&
+	    strncmp(profile_str(p, p->locs[l->loc].file), "/usr/include/",
+	    13) == 0;
+}
+
 size_t
 report_own_line(const struct report_view *v, const struct report_row *r)
 {
@@ -588,7 +600,8 @@ report_own_line(const struct report_view *v, const struct report_row *r)
 	for (i = r->first; i < r->first + r->nlines; i++) {
 		module = p->frames[v->lines[i].frame].module;
 		if (module != 0 && module <= p->nmodules &&
-		    !system_object(profile_str(p, p->modules[module - 1])))
+		    !system_object(profile_str(p, p->modules[module - 1])) &&
+		    !system_header(p, &v->lines[i]))
 			return i;
 	}
 	return r->first;

@@ -85,7 +85,9 @@ void report_view_release(struct report_view *v);
 /*
  * The first of row r's lines in the program's own code: the innermost
  * whose object is not a system library (under /lib, /usr/lib and the
- * like), else the row's first line.  An index into v->lines.
+ * like) and whose source file, when known, is not a system header (the
+ * C++ library's templates, compiled into the program); else the row's
+ * first line.  An index into v->lines; past r's lines when r has none.
  */
 size_t report_own_line(const struct report_view *v,
     const struct report_row *r);
