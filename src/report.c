@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <error.h>
 #include <fnmatch.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -32,6 +33,7 @@ static const char *const sort_names[] = {
 const struct formatter formatters[] = {
 	{ "text", fmt_text },
 	{ "dhat", fmt_dhat },
+	{ "markdown", fmt_markdown },
 	{ NULL, NULL },
 };
 
@@ -626,6 +628,21 @@ report_site_name(struct report_view *v, const struct report_row *r)
 	free(fn);
 	free(file);
 	return s;
+}
+
+int
+report_anomalies(FILE *out, const struct profile *p, const char *lead)
+{
+	const struct anomalies *a = &p->anomalies;
+
+	if (!a->unknown_free && !a->unknown_realloc && !a->live_realloc &&
+	    !a->bad_record)
+		return 0;
+	fprintf(out, "%s%" PRIu64 " frees of unknown blocks, %" PRIu64
+	    " reallocs of unknown blocks, %" PRIu64 " allocations at a live "
+	    "address, %" PRIu64 " malformed events\n", lead, a->unknown_free,
+	    a->unknown_realloc, a->live_realloc, a->bad_record);
+	return 1;
 }
 
 void

@@ -109,6 +109,13 @@ int report_name_matches(const char *pattern, const char *raw,
 int report_function_matches(struct report_view *v, uint32_t id,
     const char *pattern);
 
+/*
+ * If any anomaly counter of p is not zero, print lead and then the
+ * counters, "N frees of unknown blocks, ...", and a newline, and return
+ * 1; else print nothing and return 0.
+ */
+int report_anomalies(FILE *out, const struct profile *p, const char *lead);
+
 /* A line's function as shown (demangled unless --no-demangle); "??" if none. */
 const char *report_function(struct report_view *v, uint32_t string_id);
 /* A source path as shown: relative to the cwd when inside it. */
@@ -161,6 +168,8 @@ struct formatter {
 
 void fmt_text(FILE *out, const struct profile *p, const struct report_opts *o);
 void fmt_dhat(FILE *out, const struct profile *p, const struct report_opts *o);
+void fmt_markdown(FILE *out, const struct profile *p,
+    const struct report_opts *o);
 
 /* NULL-terminated by name. */
 extern const struct formatter formatters[];
