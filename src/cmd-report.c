@@ -35,8 +35,8 @@ static const struct argp_option report_options[] = {
 	{ "top", OPT_TOP, "N", 0, "show the first N sites (default 10, 0 = "
 	    "all)", 0 },
 	{ NULL, 0, NULL, 0, "Output:", 2 },
-	{ "format", OPT_FORMAT, "FORMAT", 0, "text (default) or dhat "
-	    "(valgrind DHAT's JSON)", 0 },
+	{ "format", OPT_FORMAT, "FORMAT", 0, "text (default), dhat "
+	    "(valgrind DHAT's JSON) or markdown", 0 },
 	{ "depth", OPT_DEPTH, "N", 0, "show N frames of each stack "
 	    "(default 4, 0 = all)", 0 },
 	{ "bytes", OPT_BYTES, NULL, 0, "print sizes as exact byte counts", 0 },
@@ -94,7 +94,7 @@ report_parse(int key, char *arg, struct argp_state *state)
 		a->format = formatter_find(arg);
 		if (a->format == NULL)
 			argp_error(state, "invalid format '%s' (valid formats: "
-			    "text, dhat)", arg);
+			    "text, dhat, markdown)", arg);
 		break;
 	case OPT_BYTES:
 		a->opts.exact_bytes = 1;

@@ -7,7 +7,6 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "report.h"
 #include "units.h"
@@ -28,33 +27,17 @@ put_text(FILE *out, const char *s)
 	free(e);
 }
 
-/*
- * The start time as local time; a time localtime_r cannot represent (the
- * file is not trusted) as the number of seconds.
- */
-static void
-format_start(char *buf, size_t len, int64_t start)
-{
-	time_t t = (time_t)start;
-	struct tm tm;
-
-	if ((int64_t)t != start || localtime_r(&t, &tm) == NULL ||
-	    strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm) == 0)
-		snprintf(buf, len, "at Unix time %" PRId64, start);
-}
-
 static void
 print_header(FILE *out, const struct profile *p, const struct report_opts *o,
     size_t shown, size_t nsites)
 {
 	char total[32], peak[32], end[32], dur[32], when[48];
-	const struct anomalies *a = &p->anomalies;
 
 	size_col(total, sizeof total, p->total_bytes, o);
 	size_col(peak, sizeof peak, p->peak_bytes, o);
 	size_col(end, sizeof end, p->end_bytes, o);
 	format_duration(dur, sizeof dur, p->duration);
-	format_start(when, sizeof when, p->start_time);
+	format_time(when, sizeof when, p->start_time, 0);
 	fputs("command:  ", out);
 	put_text(out, profile_str(p, p->command));
 	fputc('\n', out);
@@ -73,13 +56,7 @@ print_header(FILE *out, const struct profile *p, const struct report_opts *o,
 	    p->peak_blocks, dur);
 	fprintf(out, "at exit:  %s in %" PRIu64 " blocks\n", end,
 	    p->end_blocks);
-	if (a->unknown_free || a->unknown_realloc || a->live_realloc ||
-	    a->bad_record)
-		fprintf(out, "anomalies: %" PRIu64 " frees of unknown blocks, %"
-		    PRIu64 " reallocs of unknown blocks, %" PRIu64
-		    " allocations at a live address, %" PRIu64
-		    " malformed events\n", a->unknown_free,
-		    a->unknown_realloc, a->live_realloc, a->bad_record);
+	report_anomalies(out, p, "anomalies: ");
 	fprintf(out, "sites:    %zu, showing %zu by %s\n\n", nsites, shown,
 	    report_sort_name(o->sort));
 }

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <error.h>
 #include <fnmatch.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -32,6 +33,7 @@ static const char *const sort_names[] = {
 const struct formatter formatters[] = {
 	{ "text", fmt_text },
 	{ "dhat", fmt_dhat },
+	{ "markdown", fmt_markdown },
 	{ NULL, NULL },
 };
 
@@ -578,6 +580,18 @@ system_object(const char *path)
 	return 0;
 }
 
+/*
+ * A line of the system's headers: an inline function or template of a
+ * library (std::vector's growth) compiled into the program.
+ */
+static int
+system_header(const struct profile *p, const struct report_line *l)
+{
+	return l->loc != NO_LOC && p->locs[l->loc].file != 0 &&
+	    strncmp(profile_str(p, p->locs[l->loc].file), "/usr/include/",
+	    13) == 0;
+}
+
 size_t
 report_own_line(const struct report_view *v, const struct report_row *r)
 {
@@ -588,7 +602,8 @@ report_own_line(const struct report_view *v, const struct report_row *r)
 	for (i = r->first; i < r->first + r->nlines; i++) {
 		module = p->frames[v->lines[i].frame].module;
 		if (module != 0 && module <= p->nmodules &&
-		    !system_object(profile_str(p, p->modules[module - 1])))
+		    !system_object(profile_str(p, p->modules[module - 1])) &&
+		    !system_header(p, &v->lines[i]))
 			return i;
 	}
 	return r->first;
@@ -613,6 +628,21 @@ report_site_name(struct report_view *v, const struct report_row *r)
 	free(fn);
 	free(file);
 	return s;
+}
+
+int
+report_anomalies(FILE *out, const struct profile *p, const char *lead)
+{
+	const struct anomalies *a = &p->anomalies;
+
+	if (!a->unknown_free && !a->unknown_realloc && !a->live_realloc &&
+	    !a->bad_record)
+		return 0;
+	fprintf(out, "%s%" PRIu64 " frees of unknown blocks, %" PRIu64
+	    " reallocs of unknown blocks, %" PRIu64 " allocations at a live "
+	    "address, %" PRIu64 " malformed events\n", lead, a->unknown_free,
+	    a->unknown_realloc, a->live_realloc, a->bad_record);
+	return 1;
 }
 
 void

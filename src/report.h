@@ -85,7 +85,9 @@ void report_view_release(struct report_view *v);
 /*
  * The first of row r's lines in the program's own code: the innermost
  * whose object is not a system library (under /lib, /usr/lib and the
- * like), else the row's first line.  An index into v->lines.
+ * like) and whose source file, when known, is not a system header (the
+ * C++ library's templates, compiled into the program); else the row's
+ * first line.  An index into v->lines; past r's lines when r has none.
  */
 size_t report_own_line(const struct report_view *v,
     const struct report_row *r);
@@ -106,6 +108,13 @@ int report_name_matches(const char *pattern, const char *raw,
     const char *demangled_name);
 int report_function_matches(struct report_view *v, uint32_t id,
     const char *pattern);
+
+/*
+ * If any anomaly counter of p is not zero, print lead and then the
+ * counters, "N frees of unknown blocks, ...", and a newline, and return
+ * 1; else print nothing and return 0.
+ */
+int report_anomalies(FILE *out, const struct profile *p, const char *lead);
 
 /* A line's function as shown (demangled unless --no-demangle); "??" if none. */
 const char *report_function(struct report_view *v, uint32_t string_id);
@@ -159,6 +168,8 @@ struct formatter {
 
 void fmt_text(FILE *out, const struct profile *p, const struct report_opts *o);
 void fmt_dhat(FILE *out, const struct profile *p, const struct report_opts *o);
+void fmt_markdown(FILE *out, const struct profile *p,
+    const struct report_opts *o);
 
 /* NULL-terminated by name. */
 extern const struct formatter formatters[];

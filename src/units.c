@@ -8,6 +8,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "units.h"
 
@@ -65,4 +66,18 @@ parse_size(const char *s, uint64_t *bytes)
 		return -1;
 	*bytes = (uint64_t)v << shift;
 	return 0;
+}
+
+/* localtime_r and gmtime_r fail for a year that does not fit an int. */
+void
+format_time(char *buf, size_t len, int64_t t, int utc)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if ((int64_t)tt != t ||
+	    (utc ? gmtime_r(&tt, &tm) : localtime_r(&tt, &tm)) == NULL ||
+	    strftime(buf, len, utc ? "%Y-%m-%d %H:%M:%S UTC" :
+	    "%Y-%m-%d %H:%M:%S", &tm) == 0)
+		snprintf(buf, len, "at Unix time %" PRId64, t);
 }

@@ -20,4 +20,11 @@ int parse_size(const char *s, uint64_t *bytes);
 /* "850 ns", "12.3 us", "4.5 ms", "2.10 s". */
 void format_duration(char *buf, size_t len, uint64_t ns);
 
+/*
+ * Unix seconds as "2026-11-30 04:23:21", local time or, with utc, UTC
+ * with " UTC" after it; a time that is no date (the profile is not
+ * trusted) as "at Unix time N".
+ */
+void format_time(char *buf, size_t len, int64_t t, int utc);
+
 #endif

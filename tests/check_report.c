@@ -104,6 +104,10 @@ START_TEST(test_formatter_find)
 	ck_assert_ptr_nonnull(f);
 	ck_assert_str_eq(f->name, "dhat");
 	ck_assert_ptr_nonnull(f->write);
+	f = formatter_find("markdown");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_str_eq(f->name, "markdown");
+	ck_assert_ptr_nonnull(f->write);
 	ck_assert_ptr_null(formatter_find("xml"));
 	ck_assert_ptr_null(formatter_find(""));
 	ck_assert_ptr_null(formatter_find("Text"));
@@ -665,6 +669,80 @@ START_TEST(test_view_ignore_fn)
 }
 END_TEST
 
+/*
+ * The program's own line of a site: frame 0 is libc's (strdup, with
+ * debug information), frame 1 std::vector's growth compiled into the
+ * program from a system header, frame 2 the program's grow(), frame 3
+ * main, frame 4 the program's without symbols.  Sites: {0,1,2,3},
+ * {0,1}, {1,4,3}.
+ */
+static void
+build_own(struct profile *p)
+{
+	static const uint32_t stacks[] = { 0, 1, 2, 3, 0, 1, 1, 4, 3 };
+	static const uint32_t first[] = { 0, 4, 6 }, nframes[] = { 4, 2, 3 };
+	uint32_t libc_file, hdr, src;
+	size_t i;
+
+	profile_init(p);
+	p->nmodules = 2;
+	p->modules = xcalloc(2, sizeof *p->modules);
+	p->modules[0] = profile_string(p, "/lib/x86_64-linux-gnu/libc.so.6");
+	p->modules[1] = profile_string(p, "/src/app");
+	libc_file = profile_string(p, "string/strdup.c");
+	hdr = profile_string(p, "/usr/include/c++/12/bits/vector.tcc");
+	src = profile_string(p, "/src/app.c");
+	p->nlocs = p->locs_cap = 4;
+	p->locs = xcalloc(p->nlocs, sizeof *p->locs);
+	p->locs[0] = (struct prof_loc){ profile_string(p, "strdup"),
+	    libc_file, 42 };
+	p->locs[1] = (struct prof_loc){ profile_string(p,
+	    "std::vector<int>::_M_realloc_insert"), hdr, 453 };
+	p->locs[2] = (struct prof_loc){ profile_string(p, "grow"), src, 7 };
+	p->locs[3] = (struct prof_loc){ profile_string(p, "main"), src, 20 };
+	p->nframes = p->frames_cap = 5;
+	p->frames = xcalloc(p->nframes, sizeof *p->frames);
+	p->frames[0] = (struct prof_frame){ 1, 0x100, 0, 1 };
+	for (i = 1; i < 4; i++)
+		p->frames[i] = (struct prof_frame){ 2, 0x100 * i, (uint32_t)i,
+		    1 };
+	p->frames[4] = (struct prof_frame){ 2, 0x500, 0, 0 };
+	p->nstack_frames = p->stack_frames_cap = 9;
+	p->stack_frames = xmalloc(sizeof stacks);
+	memcpy(p->stack_frames, stacks, sizeof stacks);
+	p->nsites = p->sites_cap = 3;
+	p->sites = xcalloc(p->nsites, sizeof *p->sites);
+	for (i = 0; i < 3; i++) {
+		p->sites[i].first = first[i];
+		p->sites[i].nframes = nframes[i];
+		/*                                tb   tbk  tl  gb  eb  mb */
+		set_stats(&p->sites[i].st[STATS_OWN], 300 - 100 * i, 1, 1, 0,
+		    0, 300 - 100 * i);
+	}
+}
+
+START_TEST(test_own_line)
+{
+	struct report_opts o = { .sort = SORT_BYTES };
+	struct report_view v;
+	struct profile p;
+
+	build_own(&p);
+	report_view_init(&v, &p, &o, STATS_OWN);
+	ck_assert_uint_eq(v.nrows, 3);
+	/* Past libc and the header's template: grow(). */
+	ck_assert_uint_eq(report_own_line(&v, &v.rows[0]),
+	    v.rows[0].first + 2);
+	/* Nothing of the program's: the first line. */
+	ck_assert_uint_eq(report_own_line(&v, &v.rows[1]), v.rows[1].first);
+	/* The program's frame without symbols is its own code. */
+	ck_assert_uint_eq(report_own_line(&v, &v.rows[2]),
+	    v.rows[2].first + 1);
+	report_view_release(&v);
+	profile_release(&p);
+}
+END_TEST
+
 /* --- untrusted strings ---------------------------------------------------- */
 
 START_TEST(test_escape)
@@ -871,6 +949,59 @@ START_TEST(test_text_start_time)
 }
 END_TEST
 
+/*
+ * A string from the profile is a code span in its table cell: '|' does
+ * not end the cell, backticks do not end the span, nothing is Markdown,
+ * control characters are escaped.
+ */
+START_TEST(test_markdown_escapes)
+{
+	static const struct {
+		const char *command, *cell;
+	} cases[] = {
+		{ "./evil \033]0;pwned\a\r\nx",
+		    "| Command | `./evil \\x1b]0;pwned\\x07\\r\\nx` |\n" },
+		{ "a|b *c* <i>", "| Command | `a\\|b *c* <i>` |\n" },
+		{ "a ``b` c", "| Command | ```a ``b` c``` |\n" },
+		{ "`x`", "| Command | `` `x` `` |\n" },
+		{ " x ", "| Command | `  x  ` |\n" },
+		{ "a\\|b", "| Command | `a\\x5c\\|b` |\n" },
+	};
+	struct profile p;
+	size_t i;
+	char *out;
+
+	build_hostile(&p);
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		p.command = profile_string(&p, cases[i].command);
+		out = formatted(fmt_markdown, &p);
+		expect_printable(out);
+		ck_assert_msg(strstr(out, cases[i].cell) != NULL,
+		    "case %zu: no \"%s\" in:\n%s", i, cases[i].cell, out);
+		if (i == 0)
+			ck_assert_msg(strstr(out, "| 1 | `fn\\x1b[2J` "
+			    "(`/src/a\\nb\\xff.c:7`) | 1 | 64 B | 64 B |\n")
+			    != NULL, "%s", out);
+		free(out);
+	}
+	profile_release(&p);
+}
+END_TEST
+
+/* The markdown report's date is UTC whatever TZ says. */
+START_TEST(test_format_time)
+{
+	char buf[64];
+
+	format_time(buf, sizeof buf, 0, 1);
+	ck_assert_str_eq(buf, "1970-01-01 00:00:00 UTC");
+	format_time(buf, sizeof buf, 1764474201, 1);
+	ck_assert_str_eq(buf, "2025-11-30 03:43:21 UTC");
+	format_time(buf, sizeof buf, INT64_MAX, 1);
+	ck_assert_str_eq(buf, "at Unix time 9223372036854775807");
+}
+END_TEST
+
 Suite *
 make_report_suite(void)
 {
@@ -883,6 +1014,7 @@ make_report_suite(void)
 	tcase_add_test(tc, test_formatter_find);
 	tcase_add_test(tc, test_format_size);
 	tcase_add_test(tc, test_format_duration);
+	tcase_add_test(tc, test_format_time);
 	tcase_add_test(tc, test_frame_raw);
 	tcase_add_test(tc, test_frame_raw_bare_name);
 	suite_add_tcase(s, tc);
@@ -899,6 +1031,7 @@ make_report_suite(void)
 	tcase_add_test(tc, test_join_path);
 	tcase_add_test(tc, test_view_plain);
 	tcase_add_test(tc, test_view_ignore_fn);
+	tcase_add_test(tc, test_own_line);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("Limits");
@@ -919,6 +1052,7 @@ make_report_suite(void)
 	tcase_add_test(tc, test_warning_escapes);
 	tcase_add_test(tc, test_dhat_escapes);
 	tcase_add_test(tc, test_text_start_time);
+	tcase_add_test(tc, test_markdown_escapes);
 	suite_add_tcase(s, tc);
 	return s;
 }
