@@ -612,10 +612,13 @@ report_own_line(const struct report_view *v, const struct report_row *r)
 char *
 report_site_name(struct report_view *v, const struct report_row *r)
 {
-	const struct report_line *l = &v->lines[report_own_line(v, r)];
+	const struct report_line *l;
 	const struct prof_loc *loc;
 	char *fn, *file, *s;
 
+	if (r->nlines == 0)
+		return xstrdup("(no stack)");
+	l = &v->lines[report_own_line(v, r)];
 	if (l->loc == NO_LOC)
 		return xstrdup("??");
 	loc = &v->p->locs[l->loc];
