@@ -146,7 +146,7 @@ cmd_report(int argc, char **argv)
 	struct report_args a;
 	struct profile p;
 	char err[256];
-	int failed, rc = EXIT_OK;
+	int failed, markdown, rc;
 	FILE *verdict;
 
 	memset(&a, 0, sizeof a);
@@ -166,17 +166,24 @@ cmd_report(int argc, char **argv)
 		return EXIT_ERROR;
 	}
 	report_module_warnings(&p);
-	a.format->write(stdout, &p, &a.opts);
-	/* After a table, the verdict is more of it; it would break a JSON. */
-	if (a.tiers.n > 0) {
+	/*
+	 * Markdown has the verdict in its own tables; after the text report
+	 * it is one more table; it would break a JSON, so it goes apart.
+	 */
+	markdown = strcmp(a.format->name, "markdown") == 0;
+	failed = a.tiers.n > 0 ? tiers_check(&a.tiers, &p, NULL) : 0;
+	if (failed != -1) {
+		a.opts.tiers = markdown ? &a.tiers : NULL;
+		a.format->write(stdout, &p, &a.opts);
+	}
+	if (failed != -1 && a.tiers.n > 0 && !markdown) {
 		verdict = strcmp(a.format->name, "text") == 0 ? stdout : stderr;
 		if (verdict == stdout)
 			putchar('\n');
 		fflush(stdout);
-		failed = tiers_check(&a.tiers, &p, verdict);
-		rc = failed == -1 ? EXIT_ERROR : failed > 0 ? EXIT_BUDGET :
-		    EXIT_OK;
+		tiers_check(&a.tiers, &p, verdict);
 	}
+	rc = failed == -1 ? EXIT_ERROR : failed > 0 ? EXIT_BUDGET : EXIT_OK;
 	profile_release(&p);
 	free(a.ignore_fn);
 	tiers_release(&a.tiers);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "report.h"
+#include "tiers.h"
 #include "units.h"
 #include "xmalloc.h"
 
@@ -110,15 +111,84 @@ summary_row(FILE *out, const char *what, uint64_t blocks, uint64_t bytes,
 	fprintf(out, "| %s | %" PRIu64 " | %s |\n", what, blocks, size);
 }
 
+/*
+ * A site's tier: that of the first budget whose path holds it, and
+ * VIOLATION when that budget failed; empty cells when none does.
+ */
+static void
+site_tier(FILE *out, const struct tiers *t, const struct tier_result *res,
+    size_t row)
+{
+	size_t b, k;
+
+	for (b = 0; b < t->n; b++)
+		for (k = 0; k < res[b].nrows; k++)
+			if (res[b].rows[k] == row) {
+				fputc(' ', out);
+				put_code(out, t->b[b].tier[0] != '\0' ?
+				    t->b[b].tier : t->b[b].function);
+				fprintf(out, " | %s |", res[b].pass ? "PASS" :
+				    "VIOLATION");
+				return;
+			}
+	fputs("  |  |", out);
+}
+
+/* The tier compliance table, and under it the sites of each failure. */
+static void
+compliance(FILE *out, struct report_view *v, const struct report_opts *o,
+    const struct tier_result *res)
+{
+	const struct tiers *t = o->tiers;
+	const struct report_row *row;
+	char size[32];
+	size_t b, k;
+
+	fputs("\n## Tier Compliance\n\n| Tier | Path | Budget | Blocks | "
+	    "Bytes | Verdict |\n|---|---|---|--:|--:|---|\n", out);
+	for (b = 0; b < t->n; b++) {
+		fputs("| ", out);
+		put_code(out, t->b[b].tier);
+		fputs(" | ", out);
+		put_code(out, t->b[b].function);
+		fputs(" | ", out);
+		put_code(out, t->b[b].limits_text);
+		format_size(size, sizeof size, res[b].bytes, o->exact_bytes);
+		fprintf(out, " | %" PRIu64 " | %s | %s |\n", res[b].blocks,
+		    size, res[b].pass ? "PASS" : "FAIL");
+	}
+	for (b = 0; b < t->n; b++) {
+		if (res[b].pass)
+			continue;
+		fputs("\nViolating sites of ", out);
+		put_code(out, t->b[b].function);
+		fputs(":\n\n", out);
+		for (k = 0; k < res[b].nrows; k++) {
+			row = &v->rows[res[b].rows[k]];
+			format_size(size, sizeof size, row->st.tb,
+			    o->exact_bytes);
+			fputs("- ", out);
+			put_site(out, v, row->nlines == 0 ? NULL :
+			    &v->lines[report_own_line(v, row)]);
+			fprintf(out, ": %" PRIu64 " blocks, %s\n", row->st.tbk,
+			    size);
+		}
+	}
+}
+
 void
 fmt_markdown(FILE *out, const struct profile *p, const struct report_opts *o)
 {
 	char c[3][32], when[48];
 	const struct prof_stats *st;
 	struct report_view v;
+	struct tier_result *res;
 	size_t shown, i;
+	int tiered;
 
 	report_view_init(&v, p, o, STATS_OWN);
+	tiered = o->tiers != NULL && o->tiers->n > 0;
+	res = tiered ? tiers_measure(o->tiers, &v) : NULL;
 	shown = o->top && o->top < v.nrows ? o->top : v.nrows;
 	format_time(when, sizeof when, p->start_time, 1);
 	fputs("# Heap Profile\n\n## Environment\n\n"
@@ -138,9 +208,12 @@ fmt_markdown(FILE *out, const struct profile *p, const struct report_opts *o)
 
 	fprintf(out, "## Top Allocation Sites\n\nShowing %zu of %zu sites, "
 	    "sorted by %s.\n\n", shown, v.nrows, report_sort_name(o->sort));
-	if (shown != 0)
+	if (shown != 0 && res == NULL)
 		fputs("| Rank | Call site | Blocks | Bytes | Average size |\n"
 		    "|--:|---|--:|--:|--:|\n", out);
+	else if (shown != 0)
+		fputs("| Rank | Call site | Blocks | Bytes | Average size | "
+		    "Tier | Budget |\n|--:|---|--:|--:|--:|---|---|\n", out);
 	for (i = 0; i < shown; i++) {
 		st = &v.rows[i].st;
 		snprintf(c[0], sizeof c[0], "%" PRIu64, st->tbk);
@@ -150,7 +223,13 @@ fmt_markdown(FILE *out, const struct profile *p, const struct report_opts *o)
 		fprintf(out, "| %zu | ", i + 1);
 		put_site(out, &v, v.rows[i].nlines == 0 ? NULL :
 		    &v.lines[report_own_line(&v, &v.rows[i])]);
-		fprintf(out, " | %s | %s | %s |\n", c[0], c[1], c[2]);
+		fprintf(out, " | %s | %s | %s |", c[0], c[1], c[2]);
+		if (res != NULL)
+			site_tier(out, o->tiers, res, i);
+		fputc('\n', out);
 	}
+	if (res != NULL)
+		compliance(out, &v, o, res);
+	tiers_results_free(res, tiered ? o->tiers->n : 0);
 	report_view_release(&v);
 }

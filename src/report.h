@@ -10,6 +10,8 @@
 
 #include "profile.h"
 
+struct tiers;
+
 enum sort_key {
 	SORT_BYTES, SORT_BLOCKS, SORT_LIFETIME, SORT_PEAK, SORT_LEAKED,
 	SORT_MAX, SORT_AVG_SIZE,
@@ -26,6 +28,7 @@ struct report_opts {
 	int show_alloc_frames;	/* keep operator new and allocator frames */
 	const char *const *ignore_fn;	/* fnmatch patterns, folded away */
 	size_t nignore_fn;
+	const struct tiers *tiers;	/* budgets per path; NULL: none */
 };
 
 /* "bytes|blocks|..." for messages. */

@@ -274,11 +274,6 @@ program_has_function(const struct profile *p, const char *pattern,
 
 /* --- the verdict --------------------------------------------------------- */
 
-struct actual {
-	uint64_t blocks, bytes;
-	size_t *rows, nrows;	/* the matching rows, most blocks first */
-};
-
 static int
 row_on_path(struct report_view *v, const struct report_row *r,
     const char *pattern)
@@ -295,15 +290,28 @@ row_on_path(struct report_view *v, const struct report_row *r,
 	return 0;
 }
 
+static int
+holds(const struct tier_limit *l, const struct tier_result *a)
+{
+	uint64_t x = l->bytes ? a->bytes : a->blocks;
+
+	switch (l->op) {
+	case TIER_EQ: return x == l->n;
+	case TIER_LT: return x < l->n;
+	default: return x <= l->n;
+	}
+}
+
 static void
-measure(struct report_view *v, const char *pattern, struct actual *a)
+measure(struct report_view *v, const struct tier_budget *b,
+    struct tier_result *a)
 {
 	size_t i, j, k;
 
 	memset(a, 0, sizeof *a);
 	a->rows = xcalloc(v->nrows + 1, sizeof *a->rows);
 	for (i = 0; i < v->nrows; i++) {
-		if (!row_on_path(v, &v->rows[i], pattern))
+		if (!row_on_path(v, &v->rows[i], b->function))
 			continue;
 		a->blocks += v->rows[i].st.tbk;
 		a->bytes += v->rows[i].st.tb;
@@ -316,18 +324,45 @@ measure(struct report_view *v, const char *pattern, struct actual *a)
 		a->rows[j] = i;
 		a->nrows++;
 	}
+	for (a->pass = 1, k = 0; k < b->nlimits; k++)
+		a->pass &= holds(&b->limits[k], a);
 }
 
-static int
-holds(const struct tier_limit *l, const struct actual *a)
+struct tier_result *
+tiers_measure(const struct tiers *t, struct report_view *v)
 {
-	uint64_t x = l->bytes ? a->bytes : a->blocks;
+	struct tier_result *r = xcalloc(t->n + 1, sizeof *r);
+	size_t i, unreadable;
+	int missing = 0;
 
-	switch (l->op) {
-	case TIER_EQ: return x == l->n;
-	case TIER_LT: return x < l->n;
-	default: return x <= l->n;
+	for (i = 0; i < t->n; i++) {
+		measure(v, &t->b[i], &r[i]);
+		if (r[i].nrows == 0 && !program_has_function(v->p,
+		    t->b[i].function, &unreadable)) {
+			error(0, 0, "budget '%s:%s': no function '%s' in the "
+			    "program%s", t->b[i].function, t->b[i].limits_text,
+			    t->b[i].function, unreadable > 0 ?
+			    " (some of its objects could not be read)" : "");
+			missing++;
+		}
 	}
+	if (missing > 0) {
+		tiers_results_free(r, t->n);
+		return NULL;
+	}
+	return r;
+}
+
+void
+tiers_results_free(struct tier_result *r, size_t n)
+{
+	size_t i;
+
+	if (r == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		free(r[i].rows);
+	free(r);
 }
 
 static int
@@ -338,73 +373,67 @@ width(const char *s, int w)
 	return n > w ? n : w;
 }
 
-int
-tiers_check(const struct tiers *t, const struct profile *p, FILE *out)
+static void
+print_table(const struct tiers *t, struct report_view *v,
+    const struct tier_result *a, FILE *out)
 {
-	struct report_opts o = { .sort = SORT_BYTES };
-	struct report_view v;
-	struct actual *a;
-	char **text, size[32], *site;
-	int wt = 4, wp = 4, wb = 6, wa = 6, failed = 0, missing = 0, pass;
-	size_t i, k, unreadable;
+	const struct report_row *row;
+	int wt = 4, wp = 4, wb = 6, wa = 6;
+	char (*text)[64] = xcalloc(t->n + 1, sizeof *text), size[32], *site;
+	size_t i, k;
 
-	if (t->n == 0)
-		return 0;
-	report_view_init(&v, p, &o, STATS_OWN);
-	a = xcalloc(t->n, sizeof *a);
-	text = xcalloc(t->n, sizeof *text);
 	for (i = 0; i < t->n; i++) {
-		measure(&v, t->b[i].function, &a[i]);
-		if (a[i].nrows == 0 && !program_has_function(p,
-		    t->b[i].function, &unreadable)) {
-			error(0, 0, "budget '%s:%s': no function '%s' in the "
-			    "program%s", t->b[i].function, t->b[i].limits_text,
-			    t->b[i].function, unreadable > 0 ?
-			    " (some of its objects could not be read)" : "");
-			missing++;
-		}
 		format_size(size, sizeof size, a[i].bytes, 0);
-		text[i] = xmalloc(64);
-		snprintf(text[i], 64, "%" PRIu64 " blocks, %s", a[i].blocks,
-		    size);
+		snprintf(text[i], sizeof text[i], "%" PRIu64 " blocks, %s",
+		    a[i].blocks, size);
 		wt = width(t->b[i].tier, wt);
 		wp = width(t->b[i].function, wp);
 		wb = width(t->b[i].limits_text, wb);
 		wa = width(text[i], wa);
 	}
-	if (missing == 0) {
-		fprintf(out, "%-*s  %-*s  %-*s  %-*s  %s\n", wt, "tier", wp,
-		    "path", wb, "budget", wa, "actual", "verdict");
-		for (i = 0; i < t->n; i++) {
-			for (pass = 1, k = 0; k < t->b[i].nlimits; k++)
-				pass &= holds(&t->b[i].limits[k], &a[i]);
-			failed += !pass;
-			fprintf(out, "%-*s  %-*s  %-*s  %-*s  %s\n", wt,
-			    t->b[i].tier, wp, t->b[i].function, wb,
-			    t->b[i].limits_text, wa, text[i],
-			    pass ? "PASS" : "FAIL");
-			for (k = 0; !pass && k < a[i].nrows; k++) {
-				if (k == BLAME_MAX) {
-					fprintf(out, "    ... and %zu more "
-					    "sites\n", a[i].nrows - k);
-					break;
-				}
-				site = report_site_name(&v,
-				    &v.rows[a[i].rows[k]]);
-				format_size(size, sizeof size,
-				    v.rows[a[i].rows[k]].st.tb, 0);
-				fprintf(out, "    %" PRIu64 " blocks, %s: %s\n",
-				    v.rows[a[i].rows[k]].st.tbk, size, site);
-				free(site);
+	fprintf(out, "%-*s  %-*s  %-*s  %-*s  %s\n", wt, "tier", wp, "path",
+	    wb, "budget", wa, "actual", "verdict");
+	for (i = 0; i < t->n; i++) {
+		fprintf(out, "%-*s  %-*s  %-*s  %-*s  %s\n", wt, t->b[i].tier,
+		    wp, t->b[i].function, wb, t->b[i].limits_text, wa, text[i],
+		    a[i].pass ? "PASS" : "FAIL");
+		for (k = 0; !a[i].pass && k < a[i].nrows; k++) {
+			if (k == BLAME_MAX) {
+				fprintf(out, "    ... and %zu more sites\n",
+				    a[i].nrows - k);
+				break;
 			}
+			row = &v->rows[a[i].rows[k]];
+			site = report_site_name(v, row);
+			format_size(size, sizeof size, row->st.tb, 0);
+			fprintf(out, "    %" PRIu64 " blocks, %s: %s\n",
+			    row->st.tbk, size, site);
+			free(site);
 		}
 	}
-	for (i = 0; i < t->n; i++) {
-		free(a[i].rows);
-		free(text[i]);
-	}
-	free(a);
 	free(text);
+}
+
+int
+tiers_check(const struct tiers *t, const struct profile *p, FILE *out)
+{
+	struct report_opts o = { .sort = SORT_BYTES };
+	struct tier_result *a;
+	struct report_view v;
+	int failed = 0;
+	size_t i;
+
+	if (t->n == 0)
+		return 0;
+	report_view_init(&v, p, &o, STATS_OWN);
+	a = tiers_measure(t, &v);
+	if (a != NULL) {
+		for (i = 0; i < t->n; i++)
+			failed += !a[i].pass;
+		if (out != NULL)
+			print_table(t, &v, a, out);
+	}
+	tiers_results_free(a, t->n);
 	report_view_release(&v);
-	return missing > 0 ? -1 : failed;
+	return a == NULL ? -1 : failed;
 }

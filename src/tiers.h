@@ -53,12 +53,30 @@ int tiers_add(struct tiers *t, const char *tier, const char *spec,
 int tiers_read(struct tiers *t, const char *path, char *err, size_t errlen);
 
 /*
- * Check p against every budget and print the compliance table to out,
- * with the call sites that break a failed budget.  Returns the number of
- * failed budgets, or -1 after an error line on stderr when a budget names
- * a function that is in none of the program's objects (a typo must not
- * pass as "never allocates").
+ * Check p against every budget and print the compliance table to out
+ * (unless out is NULL), with the call sites that break a failed budget.
+ * Returns the number of failed budgets, or -1 after an error line on
+ * stderr when a budget names a function that is in none of the program's
+ * objects (a typo must not pass as "never allocates").
  */
 int tiers_check(const struct tiers *t, const struct profile *p, FILE *out);
+
+/* One budget's verdict on a report view's rows. */
+struct tier_result {
+	uint64_t blocks, bytes;	/* allocated on the path */
+	size_t *rows, nrows;	/* its rows in the view, most blocks first */
+	int pass;
+};
+
+struct report_view;
+
+/*
+ * The verdict of each of t's budgets on v, as tiers_check gives it; NULL
+ * after an error line when a budget names no function of the program.
+ * Free with tiers_results_free(r, t->n).
+ */
+struct tier_result *tiers_measure(const struct tiers *t,
+    struct report_view *v);
+void tiers_results_free(struct tier_result *r, size_t n);
 
 #endif

@@ -60,6 +60,20 @@ expect_eq "report --format=dhat --budget: passes" 0 "$rc"
 python3 -c 'import json,sys; json.load(open(sys.argv[1]))' out ||
 	fail "the JSON is still JSON with a verdict"
 
+# The Markdown report: a tier and verdict per site, the compliance table.
+run_status rc "$HP" report --format=markdown --budgets=budgets.txt f.data
+expect_eq "markdown --budgets: the status" 3 "$rc"
+expect_grep "markdown: the site's tier and verdict" \
+    '| 3 | 96 B | 32 B | `hot` | VIOLATION |' out
+expect_grep "markdown: a site on an untiered path" '| 100 B | 100 B | `shard_list` | PASS |' out
+expect_grep "markdown: the compliance table" \
+    '| `hot` | `checkpoint` | `blocks=0` | 3 | 96 B | FAIL |' out
+expect_grep "markdown: a path without a tier" \
+    '|  | `shard_list` | `bytes<1K` | 43 | 772 B | PASS |' out
+expect_match "markdown: the violating site" \
+    '^- `checkpoint` \(`[^`]*tests/progs/tiers.c:'"$ck_line"'`\): 3 blocks, 96 B$' out
+expect_eq "markdown: no verdict on stderr" "" "$(cat err)"
+
 # A function that is nowhere: an error, in run and in report.
 run_status rc "$HP" run -o typo.data --budget='chekpoint:blocks=0' "$prog"
 expect_eq "a typo: heapprof's own failure" 1 "$rc"
