@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * timeit.c - run a command and print its wall time, and with --hwm the
  * peak resident memory of that process alone.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * demo.c - the README's demo workload, with a few patterns a heap profiler
  * should tell apart:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * budget.h - whole-process allocation budgets: limits on a run's totals
  * that fail a test when the program exceeds them (heapprof run --max-*).

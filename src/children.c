@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * children.c - `run --children` in the CLI: give every process of the
  * target's tree that asks (agent/children.c) a ring of its own, and keep a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * children.h - the CLI's side of `run --children`: every process of the
  * target's tree other than the target itself asks for a ring of its own

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cmd-report.c - `heapprof report [OPTIONS] [FILE]`.
  */

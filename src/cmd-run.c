@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cmd-run.c - `heapprof run [-o FILE] [--children] [--] PROGRAM [ARGS...]`.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * collect.c - aggregation of allocation events into per-site statistics.
  *

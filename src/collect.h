@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * collect.h - the aggregator: turns the ring's records into per-site
  * statistics, valgrind DHAT's model, kept under two realloc conventions:

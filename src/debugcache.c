@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * debugcache.c - decompressed copies of separate debug files, by build-id.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * debugcache.h - a cache of decompressed separate debug files, so that
  * libdw does not inflate the same zlib-compressed DWARF on every run (as

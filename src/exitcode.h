@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * exitcode.h - every exit status heapprof itself chooses (man heapprof,
  * EXIT STATUS).  `run` otherwise exits as the target did.

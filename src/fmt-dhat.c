@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fmt-dhat.c - JSON in valgrind DHAT's file format (dhatFileVersion 2,
  * heap mode; "File format notes" in valgrind's dhat/dh_main.c), so that a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fmt-markdown.c - the report as a Markdown document, for a pull request
  * or a CI summary: the environment, the totals and the top sites as

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fmt-text.c - the text report: a header, then one row per site with its
  * call stack beneath, laid out for a 100-column terminal.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * heapprof.c - main(): global options and the subcommand table.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * inherit.c - keep what the target inherits as heapprof was given it.
  */

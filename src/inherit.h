@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * inherit.h - what the target inherits from heapprof, kept as heapprof was
  * given it: the signal dispositions and mask, and the file-size limit.

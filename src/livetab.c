@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * livetab.c - live blocks in an open-addressing table with linear probing
  * and backward-shift deletion (no tombstones, so a long run of frees does

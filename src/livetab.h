@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * livetab.h - the live-block table: address -> (site, size, birth time).
  * Sized for millions of blocks; an address is never 0 (malloc's NULL).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * preflight.c - refuse, before forking, the targets where LD_PRELOAD
  * cannot work, with one line saying why; otherwise such a run "succeeds"

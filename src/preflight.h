@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * preflight.h - before `run` forks: refuse targets the agent cannot get
  * into, because the dynamic loader will not preload it there.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * profile.h - the in-memory profile: what `run` writes and `report` reads.
  * Self-contained: it holds symbol names, so no binary is needed to read it.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * report.c - sorting and naming shared by the output formats, and the
  * view they all print: symbol options applied, sites folded and merged.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * report.h - what every output format shares: options, sort keys, the
  * order of sites, and how a frame is named.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ring.c - the shared-memory event ring: a multi-producer, single-consumer
  * queue of variable-length records in a memfd (see wire.h for the layout).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ring.h - the shared-memory event ring (layout in wire.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * session.c - one profiling run: make the ring, start the target with the
  * agent preloaded, drain events while it runs, symbolize, write the

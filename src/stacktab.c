@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * stacktab.c - call-stack interning with an open-addressing table of ids.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * stacktab.h - interning of call stacks: each distinct sequence of return
  * addresses gets a small dense id, 0, 1, 2, ... in order of first sight.

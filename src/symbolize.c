@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * symbolize.c - libdw (dwfl) symbolization of the collected stacks.
  *

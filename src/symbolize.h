@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * symbolize.h - turn a finished collector into a self-contained profile:
  * every distinct return address is resolved once with libdw (function,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * tiers.c - budgets per code path and the tier compliance table.
  *

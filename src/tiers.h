@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * tiers.h - budgets per code path: how many blocks or bytes may be
  * allocated while a function is on the call stack (run and report

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * units.h - human-readable sizes and durations, shared by every output.
  */

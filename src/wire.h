@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * wire.h - the ABI between the preload agent (inside the target) and the
  * collector (inside `heapprof run`): the shared-memory ring and its records.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * xmalloc.c - allocation wrappers for the CLI that die naming the size.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * xmalloc.h - allocation for the CLI: on failure these print one line
  * naming the size and exit, so callers never test for NULL.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * check_collect.c - the aggregator (src/collect.c): hand-built ring records
  * in, per-site and global statistics out, under both realloc conventions,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * check_debugcache.c - src/debugcache.c: where the cache lives, and the
  * decompressed copy of a small debug file made here with libelf (one

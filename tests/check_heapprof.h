@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * check_heapprof.h - the unit suites that check_main.c runs in one runner.
  */

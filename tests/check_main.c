@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * check_main.c - runs every unit suite in one runner, so a single test
  * program (and a single log) covers the CLI's modules.  CK_RUN_SUITE and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * check_preflight.c - src/preflight.c: the kernel's secure-exec rule for
  * set-id and capability files (tested here with made-up ids, since the

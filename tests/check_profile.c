@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * check_profile.c - the profile file (src/profile.c): string interning,
  * a write/read round trip of every field, older format versions, and the

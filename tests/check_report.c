@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * check_report.c - what the output formats share (src/report.c) and the
  * unit formatting they print with (src/units.c): sort key names, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * check_ring.c - the shared-memory event ring (src/ring.c): record framing
  * and order, wrap-around with PAD records, publication order across

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * check_scratch.c - a scratch directory for the unit tests that write
  * files: made by a fixture, removed with everything in it after the case.

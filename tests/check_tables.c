@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * check_tables.c - the collector's two hash tables: call-stack interning
  * (src/stacktab.c) and the live-block table (src/livetab.c), including

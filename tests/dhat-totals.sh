@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # dhat-totals.sh FILE.json [FUNCTION] - sum the per-site fields of a
 # DHAT-format JSON file (valgrind's or heapprof's) and print
 # "tb=N tbk=N eb=N ebk=N gb=N gbk=N".  With FUNCTION (an extended regular

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # lib.sh - sourced by tests/cli/t*.sh: each test runs in its own temporary
 # directory (so tests can run in parallel), fails by exit status, and exits
 # 77 to be skipped.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cxx-containers.cc - C++ container churn: std::vector growth, std::map
  * inserts and erases with std::string keys, std::string concatenation and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * loop-deep.c - the same malloc/free loop as loop-shallow, run at the bottom
  * of a 50-frame recursion: the unwinder walks every frame on every event.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * loop-shallow.c - a tight malloc/free loop a few frames below main: the
  * cheapest event a profiler can see, so its cost is nearly all overhead.

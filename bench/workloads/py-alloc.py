@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # py-alloc.py - an allocation-heavy Python script for the benchmark: lists,
 # dicts, strings, and a JSON round trip, so that objects too large for
 # pymalloc's small-object arenas reach malloc as well as the arenas.

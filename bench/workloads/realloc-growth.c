@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * realloc-growth.c - buffers grown by realloc the way a string builder
  * grows: by small steps up to 4 KiB, then by doubling up to 1 MiB, many

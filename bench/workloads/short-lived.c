@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * short-lived.c - many short-lived blocks of mixed sizes (16 B to 4 KiB,
  * a few up to 64 KiB) from eight call sites, each replacing a random slot

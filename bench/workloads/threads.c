@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * threads.c - eight threads, each churning its own 256-slot window of
  * mixed-size blocks: contention in the allocator and in the profiler.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * agent.c - the preload agent's life: attach to the ring the CLI made,
  * announce the loaded objects, and turn allocation events into records.

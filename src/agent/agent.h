@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * agent.h - internals of the preload agent shared by its files.  Nothing
  * here is exported from the shared object (see exports.map).

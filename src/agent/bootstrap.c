@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bootstrap.c - a small bump arena that serves allocations made before the
  * real allocator's addresses are known: dlsym() may itself call calloc while

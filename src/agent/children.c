@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * children.c - `run --children`: every process of the tree is profiled into
  * a ring of its own.  The process asks the CLI for it over an abstract

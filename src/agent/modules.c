@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * modules.c - the agent's view of the loaded objects, kept in step with
  * the collector's: every object is announced before any stack that runs

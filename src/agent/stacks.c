@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * stacks.c - the agent's table of call stacks already sent.
  *

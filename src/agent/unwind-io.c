@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * unwind-io.c - libunwind without file descriptors.
  *

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # run: exact totals, summary line, symbol names, .old, environment.
 . "$top_srcdir/tests/lib.sh"
 

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # run: every bad input gets one line, the right status, and loses nothing.
 . "$top_srcdir/tests/lib.sh"
 

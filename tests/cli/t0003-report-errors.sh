@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # report and the top level: bad files and bad options.
 . "$top_srcdir/tests/lib.sh"
 

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # run ends as the target did: its status, or death by the same signal,
 # with the profile written first, and holding everything the target
 # allocated before it ended (blocks live then count as at exit).

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Exactness against the oracle: valgrind's DHAT and heapprof's DHAT export
 # agree on total, at-exit and at-peak bytes and blocks.
 . "$top_srcdir/tests/lib.sh"

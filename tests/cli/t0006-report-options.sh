@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # report's options: sort keys, --top, --depth, --bytes, the DHAT format.
 . "$top_srcdir/tests/lib.sh"
 

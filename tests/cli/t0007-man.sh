@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The man pages are clean mdoc and document every option --help shows.
 . "$top_srcdir/tests/lib.sh"
 [ -n "${MANDOC:-}" ] && [ -x "$MANDOC" ] || skip "mandoc not installed"

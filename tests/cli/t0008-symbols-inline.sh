@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Inline frames: each inlined function and the function it was inlined
 # into, with its own file:line, in PIE and non-PIE builds; paths relative
 # to the working directory unless --full-paths; the DHAT frame table has

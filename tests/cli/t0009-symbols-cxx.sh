@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # C++: demangled names, templates, std::vector growth through operator
 # new; allocator frames hidden unless asked; --no-demangle.
 . "$top_srcdir/tests/lib.sh"

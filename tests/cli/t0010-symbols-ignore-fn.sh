@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # --ignore-fn folds an allocation wrapper into its callers; sites that
 # then show the same stack are merged, with their statistics added.
 . "$top_srcdir/tests/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Separate debug information: a binary whose debug info was split off with
 # objcopy still gets names and lines, through .gnu_debuglink beside it or
 # in .debug/; debuginfod is asked only with run --debuginfod.

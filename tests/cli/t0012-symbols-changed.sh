@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # A binary deleted or replaced before the run ends: the profile says which
 # module has no symbols, run and report warn, and no names from the wrong
 # file are shown.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # A plugin loaded with dlopen after start and unloaded with dlclose before
 # the end: its frames are named from what was known while it was loaded.
 . "$top_srcdir/tests/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The cache of decompressed debug files: glibc's separate debug file, when
 # its sections are compressed (Debian's libc6-dbg), is copied decompressed
 # into HEAPPROF_CACHE_DIR on the first run and read from there on the

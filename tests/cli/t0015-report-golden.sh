@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Profiles written in older format versions (data/golden/) still load, and
 # report byte for byte as the heapprof that wrote them did.
 . "$top_srcdir/tests/lib.sh"

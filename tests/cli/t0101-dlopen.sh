@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # dlopen through the program's RUNPATH still works under heapprof, and
 # plugins unloaded before exit keep their names, even when the second one
 # is loaded where the first one was.

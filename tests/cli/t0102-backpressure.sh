@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # A collector too slow for the target: producers wait for ring space and
 # no event is lost.
 . "$top_srcdir/tests/lib.sh"

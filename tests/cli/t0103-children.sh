@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Processes: without --children only the target is profiled and its forked
 # child leaves its numbers alone; with --children every process of the
 # tree gets its own profile, FILE.PID, a forked child's starting from its

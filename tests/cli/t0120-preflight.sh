@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # run refuses, before starting anything, the programs ld.so will not
 # preload the agent into: static ones, set-id ones whose ids would change,
 # and scripts run by such an interpreter; all else still runs.

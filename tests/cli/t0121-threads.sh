@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Threads: 32 threads x 100k mixed calls at once, and blocks that cross
 # threads through queues, so an address freed in one thread is at once
 # allocated again in another.  Totals exact, no anomalies.  The programs

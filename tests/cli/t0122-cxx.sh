@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # C++: every form of operator new and delete is one block, counted once,
 # with the size asked for: aligned new too, although libstdc++ rounds the
 # size up to a multiple of the alignment before it calls aligned_alloc

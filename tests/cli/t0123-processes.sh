@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Processes the target starts (fork, vfork+exec, posix_spawn, system, an
 # exec with the user's own LD_PRELOAD) run normally, are not profiled, and
 # leave the target's totals exact.

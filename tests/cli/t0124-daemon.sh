@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # A program that starts like a daemon (closes every fd above 2, clears
 # its environment, lowers RLIMIT_NOFILE so no fd can be opened) is still
 # profiled, exactly.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # heapprof itself gets SIGINT or SIGTERM while the target runs: the signal
 # reaches the target, as from a shell, and the profile holds what the
 # target allocated before.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # malloc_usable_size, mallopt, malloc_trim and mallinfo2 keep working
 # under heapprof; memory the program maps itself is not a heap block.
 . "$top_srcdir/tests/lib.sh"

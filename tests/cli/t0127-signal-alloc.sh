@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # A signal handler that allocates while the agent is recording an
 # allocation on the same thread: no deadlock, no lost or doubled event.
 # (sigalloc.c says how the signal is made to land there: through the

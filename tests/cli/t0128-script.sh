@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # A `#!` script: its interpreter is what runs, and what is profiled.
 . "$top_srcdir/tests/lib.sh"
 

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Zero-byte blocks in the DHAT export follow DHAT, which counts each as
 # one byte (real programs make them: grep's regex compiler does).
 . "$top_srcdir/tests/lib.sh"

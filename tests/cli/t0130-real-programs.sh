@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Programs no one here wrote, whose allocations are deterministic for a
 # given input: heapprof's totals are valgrind DHAT's, no anomalies, and
 # each prints byte for byte what it prints without heapprof.

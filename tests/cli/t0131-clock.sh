@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Lifetimes are in ns whichever clock the ring uses: a block held across a
 # 60 ms sleep lives as long as the program's own clock says, give or take
 # what the agent spends around the two events (the TSC's rate is measured

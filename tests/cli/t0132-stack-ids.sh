@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Stacks cross the ring once and events name them by id; when the agent's
 # table of stacks is full, events carry their frames instead.  Both ways
 # give the same sites with the same totals, and the same as DHAT.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Aligned operator new is recorded with the size the program asked for,
 # around the C++ runtime's own: when it fails (bad_alloc thrown through
 # the agent, nothrow forms returning null) nothing is recorded and every

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The agent holds no file descriptor the program can see: a program that
 # closes what it did not open and opens its own files keeps them intact,
 # even where libunwind checks addresses (frames without unwind tables),

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # errno after a malloc-family call is the real call's: unchanged by a
 # successful one, whatever the agent did to record it (its attach, its
 # unwinder's address checks), and the allocator's own error on a failure.

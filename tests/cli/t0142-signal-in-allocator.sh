@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # A signal handler that allocates while the thread is inside the real
 # allocator under the agent: its blocks are the program's and counted,
 # once; what the allocator allocates for itself is not.  (sigreal.c and

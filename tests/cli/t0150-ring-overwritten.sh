@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # A program that overwrites its event ring (scribble.c): the collector
 # trusts nothing in it, ends the stream at the first thing the agent cannot
 # have written with one message, still writes the profile of what came

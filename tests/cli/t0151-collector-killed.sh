@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # heapprof killed with SIGKILL, and not reaped by its parent: the program
 # it profiles runs on (the ring's robust futex tells the agent at once;
 # the dead CLI's pid would still answer kill(pid, 0) until it is reaped).

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # --children listens on an abstract socket that any local process can
 # reach: only a process of the target's tree, asking for its own pid, gets
 # a ring.  A stranger of the same user is refused, whatever pid it claims:

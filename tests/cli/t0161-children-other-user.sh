@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # --children: a process of another user that finds heapprof's socket (it
 # is abstract: any local user can connect) is refused, whatever pid it
 # claims, and heapprof, run by root here, writes nothing for it.

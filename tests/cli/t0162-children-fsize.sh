@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # --children: a program that lowered its file-size limit below a ring's
 # size and forks is not disturbed (a memfd's size counts against
 # RLIMIT_FSIZE: the child used to die of SIGXFSZ), and the child's

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # --children: heapprof waits for every profiled process of the tree, but a
 # SIGTERM it gets once the target has ended stops the wait: it writes the
 # profiles, the target's exit status is its own, and the process still

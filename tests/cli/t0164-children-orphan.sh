@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # --children: a target that forks and ends at once, as a daemon does,
 # leaves a child that may not have asked for its ring yet when heapprof
 # sees the target end (HEAPPROF_TEST_SLOW_ANSWER makes sure it has not):

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # A plugin loaded again after dlclose, usually at the same address, and a
 # copy of it of the same name in another directory loaded last: the
 # profile is written (symbolizing used to crash in libdw), and each load's

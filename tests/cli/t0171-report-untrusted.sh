@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Strings in a profile are not trusted to be printable: a command line
 # holding an escape sequence, BEL and CR/LF is shown escaped by the text
 # report and by the DHAT JSON; a start time out of range for a date is

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Where report reads from: a pipe (as /dev/stdin or "-") and a FIFO are
 # read to their end; a FIFO no one writes to is refused at once instead
 # of waited for; a large file that is no profile is refused from its

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The program gets exactly the signal dispositions, signal mask and
 # file-size limit heapprof was given, and heapprof keeps them too: an
 # ignored SIGHUP (nohup) stays ignored; a low `ulimit -f` neither kills

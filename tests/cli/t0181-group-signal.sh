@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # A signal sent to the process group heapprof was started in reaches the
 # program once, not a second time forwarded by heapprof; one sent to
 # heapprof alone is forwarded.  As in CI: no terminal, heapprof in a group

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # A profile is written whole, then put in place: when the old one cannot
 # be moved aside, or the disk is full, no profile the user had is lost,
 # and the error says where the new one is.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Whole-process budgets: each exactly at basic's truth passes, one below
 # fails with its line, the sites that contribute most, and the budget
 # status; the program's own failure wins; --keep decides the file; -o

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Budgets per code path: the tier table with exact actual numbers, PASS
 # and FAIL where they belong, the sites that break a budget, the status;
 # a budgets file; the same verdict from report on the saved profile; a

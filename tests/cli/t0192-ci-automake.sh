@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The man page's automake recipe: heapprof as LOG_COMPILER fails the test
 # that leaks, passes the one that does not, and keeps the profile of the
 # failing test only.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # report --format=markdown: the Heap Profile document, whole for a golden
 # profile; for a fresh profile of tests/progs/basic (totals in basic.exp)
 # the exact summary and site rows, --sort, --top and --bytes honoured;

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # report --format=markdown with a command line that is Markdown and
 # terminal control: it stays one table cell, in a code span, with the
 # control characters escaped as the text report escapes them.

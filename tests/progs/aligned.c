@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * aligned.c - the aligned allocators and reallocarray.
  *

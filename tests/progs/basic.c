@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * basic.c - malloc, calloc and free at two sites; no stdio, so libc adds
  * no blocks of its own.

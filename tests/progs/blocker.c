@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * blocker.c - allocates, says "ready" into the file named by its argument
  * (a fifo the test reads), and waits in pause() for a signal:

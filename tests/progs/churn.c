@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * churn.c - many short-lived blocks of known sizes: block i has 1 + i % 100
  * bytes and is freed before the next is made.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * claimer.c - ask a `heapprof run --children` session for a ring the way
  * a stranger would: claimer NAME PID.  NAME is the abstract socket ("-":

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cxx-vector.cc - C++ allocations through operator new, a class template
  * and std::vector's growth, so that the report's names are C++ names:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * daemon.c - starts like a daemon: closes every fd but 0-2, empties the
  * environment and sets a variable of its own, lowers RLIMIT_NOFILE to 3

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * dlopen-again.c - loads the plugin argv[1] (plugin.c), calls it and
  * unloads it; loads it again without calling it; then argv[3] times loads

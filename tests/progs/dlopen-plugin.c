@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * dlopen-plugin.c - loads the plugin named by argv[1] after start, calls
  * its plugin_alloc() (one malloc(77), leaked) and unloads it before the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * errnokeep.c - errno after each malloc-family call is what the real call
  * left: unchanged by a successful call (the agent's attach, its unwinder

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * exitcode.c - frees a 100-byte block after leaking a 4096-byte one, then
  * ends as told:

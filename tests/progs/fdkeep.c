@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fdkeep.c - a daemon-like program that closes every descriptor it did
  * not open, opens its own files, and allocates through frames without

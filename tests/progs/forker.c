@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * forker.c - a process tree: the parent allocates, forks a child that
  * frees an inherited block, allocates, and posix_spawn()s `CHURN 100`.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fsizefork.c - lowers its file-size limit (RLIMIT_FSIZE) to 1 MiB, less
  * than a ring, and forks; the child allocates and exits 7.  Exits 0 when

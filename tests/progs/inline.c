@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * inline.c - allocations inside functions inlined at -O2, so that one
  * return address stands for two or three source functions:

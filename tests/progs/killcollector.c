@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * killcollector.c - heapprof killed with SIGKILL and left unreaped must not
  * hang the program it profiles.

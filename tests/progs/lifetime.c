@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * lifetime.c - one block held across a sleep of known length, so that a
  * profile's lifetime can be checked against the program's own clock.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * lingerer.c - a target that waits to be told to go: lingerer SAY GO
  * [fork].  It writes a line into the fifo SAY: the name of heapprof's

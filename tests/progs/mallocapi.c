@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mallocapi.c - glibc's malloc extensions (malloc_usable_size, mallinfo2,
  * mallopt, malloc_trim) keep working when the malloc family is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * newdelete.cc - every form of operator new and delete, each block made
  * and freed in main():

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * newfail.cc - aligned operator new that fails, in every form, then that
  * succeeds, with and without a new_handler.  The blocks counted are made in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * nocfi.c - functions without unwind information (built with
  * -fno-asynchronous-unwind-tables -fno-unwind-tables), for the tests that

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #ifndef NOCFI_H
 #define NOCFI_H
 #include <stddef.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * peak.c - the global peak is in the middle, not at the end.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * plugin.c - a shared object that test program dlopen-plugin loads with
  * dlopen, calls, and unloads with dlclose before it exits.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * preloadexec.c - run with the user's libuserpre.so in LD_PRELOAD, leaks
  * 123 bytes and execs itself as "preloadexec check", which must find the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * procs.c - the ways a program starts others, none of which may touch its
  * profile.  It keeps a 1000-byte block live across:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * prodcons.c - blocks cross threads both ways.  producer() mallocs COUNT
  * (default 20000) blocks of 16 + i % 200 bytes and queues them;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * raiser.c - libraiser.so, a malloc and free that sigreal links with,
  * found after the agent's: the real allocator as the agent sees it (its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * replace-self.c - allocates in keep_one() (one malloc(33), leaked), then
  * changes its own executable file before it exits:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * runpath-lib.c - plugins loaded by runpath-main through the program's
  * RUNPATH, and unloaded before the program ends.  Each allocates in its

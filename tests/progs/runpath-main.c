@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * runpath-main.c - dlopen()s two plugins by bare name, found only through
  * this program's DT_RUNPATH ($ORIGIN/.libs): glibc picks the RUNPATH from

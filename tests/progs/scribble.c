@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * scribble.c - a program that overwrites heapprof's event ring, as a buggy
  * or hostile program may: 1000 blocks of 32 bytes, each freed at once, from

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * secure.c - prints "AT_SECURE=N": 1 when the kernel ran this program in
  * secure-execution mode (a set-id bit took effect), where ld.so ignores

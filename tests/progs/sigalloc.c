@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sigalloc.c - a signal handler that allocates, landing inside the
  * agent's recording of an allocation on the same thread.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sigcount.c - counts the SIGINTs it is sent, for the test that a signal
  * reaches a program under heapprof as often as it was sent.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sigreal.c - a signal handler that allocates, running while the thread
  * is inside the real allocator under the agent.  Linked with libraiser.so

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * static.c - built with -static: no PT_INTERP, so no dynamic loader and
  * no LD_PRELOAD.  Used as a program and as a script interpreter; prints

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * threads.c - THREADS threads (default 32) each make EVENTS (default
  * 100000) malloc, calloc, realloc and free calls at once, on 16 slots of

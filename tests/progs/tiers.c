@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * tiers.c - code paths with known allocation counts, for budgets per path:
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * wrapper.c - an allocation wrapper called from two places, and from one
  * of them by two calls on different lines:

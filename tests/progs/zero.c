@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * zero.c - zero-byte blocks: malloc(0) (freed), realloc(NULL, 0) and
  * calloc(0, 4) (never freed).  glibc returns a block for each; valgrind's
