@@ -396,6 +396,8 @@ child_record(void *ctx, const struct hp_rec *rec)
 {
 	struct drain_ctx *d = ctx;
 
+	/* A forked child's collector starts as a copy of its parent's. */
+	d->p->c.ring = &d->p->ring;
 	return children_record(d->ch, &d->p->c, (uint32_t)d->p->pid, rec);
 }
 

@@ -699,6 +699,7 @@ session_run(const struct session_opts *o)
 		return EXIT_RUN_FAILED;
 	}
 	collector_init(&c);
+	c.ring = &ring;
 	install_handlers();
 	leave_callers_group();
 	start = time(NULL);
