@@ -37,10 +37,10 @@
  * version at offset 12, uncompressed.
  *
  * Example: a run with one site of one frame starts
- *   48 45 41 50 50 52 4f 46  03 00 00 00  01 00 00 00
+ *   48 45 41 50 50 52 4f 46  04 00 00 00  01 00 00 00
  *   (u64 body length)  (u64 stream length)  78 9c ...
  * and its body, inflated, starts
- *   07 00 00 00  01 00 00 00  00 00 00 00  80 00 00 00 00 00 00 00 ...
+ *   07 00 00 00  01 00 00 00  00 00 00 00  8c 00 00 00 00 00 00 00 ...
  * The reader reads the header alone first, so a file that is no profile
  * is refused from its first bytes, however large.  It checks the
  * header's lengths against the file (when it is a regular file, not a
