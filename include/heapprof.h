@@ -96,6 +96,11 @@ heapprof_running(void)
  * none made after it.  HEAPPROF_OK, or HEAPPROF_NOT_PROFILING (*s is
  * then all UINT64_MAX, which no real count can be), or HEAPPROF_BUSY.
  */
+#if defined(__cplusplus) && defined(__GNUC__)
+/* Named like its struct, as stat(2) is: C++'s -Wshadow need not say so. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wshadow"
+#endif
 static inline int
 heapprof_stats(struct heapprof_stats *s)
 {
@@ -109,6 +114,9 @@ heapprof_stats(struct heapprof_stats *s)
 	}
 	return rc;
 }
+#if defined(__cplusplus) && defined(__GNUC__)
+#pragma GCC diagnostic pop
+#endif
 
 /*
  * Count what the calling thread allocates (blocks, and their bytes; a
