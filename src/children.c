@@ -140,6 +140,18 @@ children_release(struct children *ch)
 	ch->listen_fd = -1;
 }
 
+uint64_t
+children_failed_asserts(const struct children *ch)
+{
+	uint64_t n = 0;
+	size_t i;
+
+	for (i = 0; i < ch->nprocs; i++)
+		if (ch->procs[i]->state == CHILD_ENDED)
+			n += ch->procs[i]->c.failed_asserts;
+	return n;
+}
+
 int
 children_record(struct children *ch, struct collector *c, uint32_t pid,
     const struct hp_rec *rec)

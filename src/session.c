@@ -751,7 +751,8 @@ session_run(const struct session_opts *o)
 	if (paths > 0)
 		exceeded += paths;
 	/* A failed HEAPPROF_ASSERT fails the run like a budget, kept always. */
-	asserted = p.failed_asserts > 0;
+	asserted = p.failed_asserts > 0 ||
+	    (ch != NULL && children_failed_asserts(ch) > 0);
 	failed = exceeded > 0 || paths == -1 || asserted ||
 	    !WIFEXITED(status) || WEXITSTATUS(status) != 0;
 	rc = 0;

@@ -4,7 +4,8 @@
 # first), heapprof's error status; the program's own failure still wins.
 . "$top_srcdir/tests/lib.sh"
 
-msg='tests/progs/api.c:68: heapprof assertion failed: r.blocks == 2: three() allocated 3 blocks'
+# __FILE__ is the path the compiler was given: build trees differ.
+msg='api.c:72: heapprof assertion failed: r.blocks == 2: three() allocated 3 blocks'
 
 run_status rc "$HP" run --keep=never -o a.data "$PROGS/api" assert
 expect_eq "heapprof exits with the budget status (3)" 3 "$rc"
@@ -15,7 +16,8 @@ expect_grep "the message, with file and line" "$msg" err
 "$HP" report a.data >report 2>&1 || fail "report a.data"
 expect_eq "report: the verdict first" "FAILED:   1 heapprof assertion" \
     "$(sed -n 1p report)"
-expect_eq "report: then the message" "  $msg" "$(sed -n 2p report)"
+expect_eq "report: then the message" "  $msg" \
+    "$(sed -n '2s/^  [^ ]*\(api\.c:\)/  \1/p' report)"
 expect_no_anomalies "assert" a.data
 
 run_status rc "$HP" run --keep=on-failure --error-exitcode=9 -o b.data \
@@ -32,7 +34,7 @@ run_status rc "$PROGS/api" assert
 expect_eq "without heapprof the program's status" "0 assert 0" \
     "$rc $(cat out)"
 expect_grep "without heapprof the message still" \
-    "tests/progs/api.c:68: heapprof assertion failed: r.blocks == 2: three() allocated 18446744073709551615 blocks" err
+    "api.c:72: heapprof assertion failed: r.blocks == 2: three() allocated 18446744073709551615 blocks" err
 
 # An assertion that holds changes nothing.
 run_status rc "$HP" run -o d.data "$PROGS/api" stats

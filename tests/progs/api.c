@@ -5,11 +5,15 @@
  *                    region's, around 3 blocks of 24 bytes
  *   api assert [N]   fail one HEAPPROF_ASSERT (then exit N, default 0)
  *   api cost N       time N heapprof_stats calls: "ns per call"
+ *   api fork         a forked child prints heapprof_stats' result and
+ *                    fails a HEAPPROF_ASSERT; the parent waits for it
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <heapprof.h>
 
@@ -81,6 +85,17 @@ main(int argc, char **argv)
 		    1e9 + (double)(b.tv_nsec - a.tv_nsec)) / n);
 		return 0;
 	}
-	fprintf(stderr, "usage: api stats | assert [N] | cost N\n");
+	if (argc >= 2 && strcmp(argv[1], "fork") == 0) {
+		fflush(stdout);
+		if (fork() == 0) {
+			rc = heapprof_stats(&s);
+			printf("child %d\n", rc);
+			HEAPPROF_ASSERT(rc > 0, "in the child");
+			return 0;
+		}
+		wait(NULL);
+		return 0;
+	}
+	fprintf(stderr, "usage: api stats | assert [N] | cost N | fork\n");
 	return 2;
 }
