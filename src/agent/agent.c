@@ -649,24 +649,25 @@ agent_query(uint64_t values[HP_STATS_N])
 int
 agent_assert_failed(const char *text)
 {
-	struct hp_rec_assert *rec;
+	_Alignas(8) unsigned char buf[sizeof(struct hp_rec_assert) +
+	    HP_ASSERT_MAX + 8];
+	struct hp_rec_assert *rec = (struct hp_rec_assert *)(void *)buf;
 	size_t n = strnlen(text, HP_ASSERT_MAX);
 	uint32_t len = (uint32_t)HP_ALIGN8(sizeof *rec + n);
 	int saved = hook_state;
 
 	if (!agent_attached())
 		return -1;
+	memset(buf, 0, len);
+	rec->hdr.len = len;
+	rec->hdr.type = HP_REC_ASSERT;
+	rec->text_len = (uint32_t)n;
+	memcpy(rec + 1, text, n);
+	/* Built aside and emitted: a signal handler may assert too. */
 	hook_state = HOOK_RECORD;
-	rec = reserve(len);
-	if (rec != NULL) {
-		rec->text_len = (uint32_t)n;
-		rec->pad = 0;
-		memset((char *)(rec + 1) + n, 0, len - sizeof *rec - n);
-		memcpy(rec + 1, text, n);
-		publish(rec, len, HP_REC_ASSERT, 0);
-	}
+	emit(&rec->hdr);
 	hook_state = saved;
-	return rec != NULL ? 0 : -1;
+	return agent_active() ? 0 : -1;
 }
 
 __attribute__((constructor)) static void
