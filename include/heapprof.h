@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * heapprof.h - ask heapprof about the heap from inside the program it
  * profiles: whole-process statistics, the allocations of one thread

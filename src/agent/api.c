@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * api.c - the entry points heapprof.h finds with dlsym: the one symbol
  * the agent exports besides those it interposes.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # heapprof.h in a Check test run under heapprof: the exact counts of a
 # function, whole-process and per thread (while another thread
 # allocates), and from C++; without heapprof both skip with status 77.

@@ -1,11 +1,12 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # A failed HEAPPROF_ASSERT: its message with file:line on stderr, the
 # profile kept whatever --keep says and marked failed (report shows it
 # first), heapprof's error status; the program's own failure still wins.
 . "$top_srcdir/tests/lib.sh"
 
 # __FILE__ is the path the compiler was given: build trees differ.
-msg='api.c:72: heapprof assertion failed: r.blocks == 2: three() allocated 3 blocks'
+msg='api.c:73: heapprof assertion failed: r.blocks == 2: three() allocated 3 blocks'
 
 run_status rc "$HP" run --keep=never -o a.data "$PROGS/api" assert
 expect_eq "heapprof exits with the budget status (3)" 3 "$rc"
@@ -34,7 +35,7 @@ run_status rc "$PROGS/api" assert
 expect_eq "without heapprof the program's status" "0 assert 0" \
     "$rc $(cat out)"
 expect_grep "without heapprof the message still" \
-    "api.c:72: heapprof assertion failed: r.blocks == 2: three() allocated 18446744073709551615 blocks" err
+    "api.c:73: heapprof assertion failed: r.blocks == 2: three() allocated 18446744073709551615 blocks" err
 
 # An assertion that holds changes nothing.
 run_status rc "$HP" run -o d.data "$PROGS/api" stats

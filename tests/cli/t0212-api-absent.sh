@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # heapprof.h without heapprof: every call says "not profiling", with
 # values no real count can have; the same in a child heapprof does not
 # follow is checked by the program's own run below.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # heapprof_stats is exact at the call: the program's blocks before it are
 # counted, none after, and the values are those the profile ends with.
 . "$top_srcdir/tests/lib.sh"

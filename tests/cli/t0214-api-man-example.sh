@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # heapprof.h(3)'s Check example, cut from the page, compiles against the
 # source tree's header, passes under heapprof and skips without it; made
 # to expect one block too many, it fails the run and keeps the profile.

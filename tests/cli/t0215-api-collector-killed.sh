@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # heapprof_stats while heapprof is dead (SIGKILL) but not reaped: the call
 # does not wait for an answer that cannot come, it says "not profiling"
 # (the ring's robust futex tells the agent).  killcollector.c is the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # heapprof.h in a forked child: not profiled without --children (the
 # assertion only prints); with it, answered from the child's own ring,
 # and a failed assertion there fails the run and marks the child's profile.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * api-check.c - a Check test that uses heapprof.h as heapprof.h(3)
  * shows: exact counts of a function, whole-process and per thread, the

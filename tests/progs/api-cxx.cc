@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // api-cxx.cc - heapprof.h from C++: exit 0 if a vector's reserve is
 // counted as one block of its size, 77 without heapprof.
 #include <cstdio>
