@@ -140,6 +140,18 @@ children_release(struct children *ch)
 	ch->listen_fd = -1;
 }
 
+uint64_t
+children_failed_asserts(const struct children *ch)
+{
+	uint64_t n = 0;
+	size_t i;
+
+	for (i = 0; i < ch->nprocs; i++)
+		if (ch->procs[i]->state == CHILD_ENDED)
+			n += ch->procs[i]->c.failed_asserts;
+	return n;
+}
+
 int
 children_record(struct children *ch, struct collector *c, uint32_t pid,
     const struct hp_rec *rec)
@@ -396,6 +408,8 @@ child_record(void *ctx, const struct hp_rec *rec)
 {
 	struct drain_ctx *d = ctx;
 
+	/* A forked child's collector starts as a copy of its parent's. */
+	d->p->c.ring = &d->p->ring;
 	return children_record(d->ch, &d->p->c, (uint32_t)d->p->pid, rec);
 }
 

@@ -78,6 +78,9 @@ struct children {
 int children_listen(struct children *ch);
 void children_release(struct children *ch);
 
+/* Failed HEAPPROF_ASSERTs in the processes that ended: they fail the run. */
+uint64_t children_failed_asserts(const struct children *ch);
+
 /*
  * Account a record from process pid's ring into c: like collector_record
  * (and its result), and at an HP_REC_FORK keep a copy of c for the child.

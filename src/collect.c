@@ -34,6 +34,9 @@ collector_release(struct collector *c)
 	for (i = 0; i < c->nmodules; i++)
 		free(c->modules[i].path);
 	free(c->modules);
+	for (i = 0; i < c->nfailures; i++)
+		free(c->failures[i]);
+	free(c->failures);
 	free(c->moving);
 	free(c->sites);
 	free(c->id_sites);
@@ -60,6 +63,10 @@ collector_copy(struct collector *dst, const struct collector *src)
 	dst->moving = xmemdup(src->moving, src->nmoving * sizeof *src->moving);
 	dst->id_sites = xmemdup(src->id_sites,
 	    src->id_sites_cap * sizeof *src->id_sites);
+	/* The parent's failed assertions are the parent's verdict. */
+	dst->failed_asserts = 0;
+	dst->failures = NULL;
+	dst->nfailures = 0;
 }
 
 /*
@@ -368,6 +375,7 @@ record_ok(const struct collector *c, const struct hp_rec *rec)
 	const struct hp_rec_alloc *a;
 	const struct hp_rec_realloc *re;
 	const struct hp_rec_stack *st;
+	const struct hp_rec_assert *as;
 
 	switch (rec->type) {
 	case HP_REC_HELLO:
@@ -388,6 +396,13 @@ record_ok(const struct collector *c, const struct hp_rec *rec)
 		    frames_ok(c, rec, sizeof *re, re->nframes, re->stack);
 	case HP_REC_FORK:
 		return rec->len == sizeof(struct hp_rec_fork);
+	case HP_REC_QUERY:
+		return rec->len == sizeof(struct hp_rec_query);
+	case HP_REC_ASSERT:
+		as = (const struct hp_rec_assert *)rec;
+		return rec->len >= sizeof *as &&
+		    as->text_len <= HP_ASSERT_MAX &&
+		    rec->len == HP_ALIGN8(sizeof *as + as->text_len);
 	case HP_REC_STACK:
 		st = (const struct hp_rec_stack *)rec;
 		return rec->len >= sizeof *st && st->id != 0 &&
@@ -400,6 +415,43 @@ record_ok(const struct collector *c, const struct hp_rec *rec)
 	return 0;
 }
 
+/* heapprof_stats(3): everything before the query is counted, nothing after. */
+static void
+on_query(struct collector *c, const struct hp_rec_query *q)
+{
+	uint64_t v[HP_STATS_N];
+
+	if (c->ring == NULL)
+		return;
+	v[HP_STAT_TOTAL_BLOCKS] = c->total_blocks;
+	v[HP_STAT_TOTAL_BYTES] = c->total_bytes;
+	v[HP_STAT_CURR_BLOCKS] = c->curr_blocks;
+	v[HP_STAT_CURR_BYTES] = c->curr_bytes;
+	v[HP_STAT_MAX_BLOCKS] = c->peak_blocks;
+	v[HP_STAT_MAX_BYTES] = c->peak_bytes;
+	ring_answer(c->ring, q->slot, q->token, v);
+}
+
+/* The program's text, kept printable: it goes to terminals. */
+static void
+on_assert(struct collector *c, const struct hp_rec_assert *as)
+{
+	const unsigned char *text = (const unsigned char *)(as + 1);
+	char *s;
+	uint32_t i;
+
+	c->failed_asserts++;
+	if (c->nfailures == COLLECT_MAX_FAILURES)
+		return;
+	s = xmalloc((size_t)as->text_len + 1);
+	for (i = 0; i < as->text_len; i++)
+		s[i] = text[i] >= 0x20 && text[i] < 0x7f ? (char)text[i] : '?';
+	s[i] = '\0';
+	c->failures = xrealloc(c->failures, (c->nfailures + 1) *
+	    sizeof *c->failures);
+	c->failures[c->nfailures++] = s;
+}
+
 int
 collector_record(void *collector, const struct hp_rec *rec)
 {
@@ -409,6 +461,15 @@ collector_record(void *collector, const struct hp_rec *rec)
 
 	if (!record_ok(c, rec))
 		return -1;
+	/* Requests, not events: they change no statistic. */
+	if (rec->type == HP_REC_QUERY) {
+		on_query(c, (const struct hp_rec_query *)rec);
+		return 0;
+	}
+	if (rec->type == HP_REC_ASSERT) {
+		on_assert(c, (const struct hp_rec_assert *)rec);
+		return 0;
+	}
 	c->events++;
 	switch (rec->type) {
 	case HP_REC_HELLO:

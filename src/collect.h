@@ -57,6 +57,9 @@ struct anomalies {
 	uint64_t bad_record;		/* malformed ring record */
 };
 
+#define COLLECT_MAX_FAILURES	64
+
+struct ring;
 struct collector {
 	struct stacktab stacks;		/* site id == stack id */
 	struct site *sites;
@@ -77,6 +80,15 @@ struct collector {
 	uint64_t peak_epoch;		/* bumped at each new maximum */
 	uint64_t end_bytes, end_blocks, end_time;
 	struct anomalies anomalies;
+	/*
+	 * Failed HEAPPROF_ASSERTs: how many, and the text of the first
+	 * COLLECT_MAX_FAILURES, made printable.
+	 */
+	uint64_t failed_asserts;
+	char **failures;
+	size_t nfailures;
+	/* Where heapprof_stats queries are answered; NULL: nowhere. */
+	struct ring *ring;
 	int finished;
 	int ring_lost;			/* the ring was overwritten: said so */
 	/* Moved reallocs between their two records: the DHAT site to charge. */
@@ -107,7 +119,6 @@ int collector_record(void *collector, const struct hp_rec *rec);
  * Once r's stream is broken (see ring_drain): say so on stderr, once, and
  * count it as a malformed event.
  */
-struct ring;
 void collector_check_ring(struct collector *c, const struct ring *r);
 
 /*

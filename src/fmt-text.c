@@ -33,12 +33,26 @@ print_header(FILE *out, const struct profile *p, const struct report_opts *o,
     size_t shown, size_t nsites)
 {
 	char total[32], peak[32], end[32], dur[32], when[48];
+	size_t i;
 
 	size_col(total, sizeof total, p->total_bytes, o);
 	size_col(peak, sizeof peak, p->peak_bytes, o);
 	size_col(end, sizeof end, p->end_bytes, o);
 	format_duration(dur, sizeof dur, p->duration);
 	format_time(when, sizeof when, p->start_time, 0);
+	/* The verdict first: what a failing test run is looked at for. */
+	if (p->failed_asserts > 0) {
+		fprintf(out, "FAILED:   %" PRIu64 " heapprof assertion%s\n",
+		    p->failed_asserts, p->failed_asserts == 1 ? "" : "s");
+		for (i = 0; i < p->nfailures; i++) {
+			fputs("  ", out);
+			put_text(out, profile_str(p, p->failures[i]));
+			fputc('\n', out);
+		}
+		if (p->failed_asserts > p->nfailures)
+			fprintf(out, "  (%" PRIu64 " more)\n",
+			    p->failed_asserts - p->nfailures);
+	}
 	fputs("command:  ", out);
 	put_text(out, profile_str(p, p->command));
 	fputc('\n', out);

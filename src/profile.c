@@ -20,7 +20,9 @@
  *                i32 exit_code, i32 exit_signal, u64 total_bytes,
  *                total_blocks, peak_bytes, peak_blocks, peak_time,
  *                end_bytes, end_blocks, events, unknown_free,
- *                unknown_realloc, live_realloc, bad_record
+ *                unknown_realloc, live_realloc, bad_record; from
+ *                version 4: u64 failed_asserts, u32 n, n x u32 string
+ *                (the first failed assertions' texts)
  *     2 STRINGS  u32 n, n x (u32 len, bytes); string 0 is ""
  *     3 MODULES  u32 n, n x (u32 path string, u32 flags PROF_MODULE_*);
  *                version 1 files have no flags
@@ -35,10 +37,10 @@
  * version at offset 12, uncompressed.
  *
  * Example: a run with one site of one frame starts
- *   48 45 41 50 50 52 4f 46  03 00 00 00  01 00 00 00
+ *   48 45 41 50 50 52 4f 46  04 00 00 00  01 00 00 00
  *   (u64 body length)  (u64 stream length)  78 9c ...
  * and its body, inflated, starts
- *   07 00 00 00  01 00 00 00  00 00 00 00  80 00 00 00 00 00 00 00 ...
+ *   07 00 00 00  01 00 00 00  00 00 00 00  8c 00 00 00 00 00 00 00 ...
  * The reader reads the header alone first, so a file that is no profile
  * is refused from its first bytes, however large.  It checks the
  * header's lengths against the file (when it is a regular file, not a
@@ -126,6 +128,7 @@ profile_release(struct profile *p)
 	free(p->frames);
 	free(p->stack_frames);
 	free(p->sites);
+	free(p->failures);
 	if (p->index != NULL)
 		free(p->index->slots);
 	free(p->index);
@@ -284,6 +287,10 @@ encode_body(const struct profile *p, struct wbuf *b)
 	put64(b, p->anomalies.unknown_realloc);
 	put64(b, p->anomalies.live_realloc);
 	put64(b, p->anomalies.bad_record);
+	put64(b, p->failed_asserts);
+	put32(b, (uint32_t)p->nfailures);
+	for (i = 0; i < p->nfailures; i++)
+		put32(b, p->failures[i]);
 	section_end(b, s);
 
 	s = section_begin(b, SEC_STRINGS);
@@ -369,6 +376,18 @@ encode(const struct profile *p, struct wbuf *b)
 	zlen = dlen;
 	memcpy(b->data + HEADER_LEN - 8, &zlen, 8);
 	return 0;
+}
+
+void
+profile_set_failures(struct profile *p, const struct collector *c)
+{
+	size_t i;
+
+	p->failed_asserts = c->failed_asserts;
+	p->failures = xcalloc(c->nfailures + 1, sizeof *p->failures);
+	for (i = 0; i < c->nfailures; i++)
+		p->failures[i] = profile_string(p, c->failures[i]);
+	p->nfailures = c->nfailures;
 }
 
 char *
@@ -974,6 +993,14 @@ decode(struct profile *p, struct rbuf *r, uint32_t version)
 	p->anomalies.unknown_realloc = get64(r);
 	p->anomalies.live_realloc = get64(r);
 	p->anomalies.bad_record = get64(r);
+	if (version >= 4) {
+		p->failed_asserts = get64(r);
+		n = get_count(r, 4);
+		p->failures = xcalloc(n + 1, sizeof *p->failures);
+		for (i = 0; i < n && !r->failed; i++)
+			p->failures[i] = get32(r);
+		p->nfailures = n;
+	}
 	section_done(r, end);
 
 	section(r, SEC_STRINGS, &end);
@@ -997,6 +1024,8 @@ decode(struct profile *p, struct rbuf *r, uint32_t version)
 	if (!r->failed && p->nstrings == 0)
 		rfail(r, "corrupt profile (no string table)");
 	check_index(r, p->command, p->nstrings, "string");
+	for (i = 0; i < p->nfailures; i++)
+		check_index(r, p->failures[i], p->nstrings, "string");
 
 	section(r, SEC_MODULES, &end);
 	n = get_count(r, version >= 2 ? 8 : 4);

@@ -16,8 +16,9 @@
  * Bump when the file layout changes; older versions must keep loading.
  * 2: MODULES records carry flags (PROF_MODULE_*).
  * 3: everything after a fixed header is compressed with zlib.
+ * 4: META ends with the failed HEAPPROF_ASSERTs.
  */
-#define PROFILE_VERSION	3
+#define PROFILE_VERSION	4
 
 struct prof_stats {
 	uint64_t tb, tbk, tl, mb, mbk, gb, gbk, eb, ebk;
@@ -60,6 +61,13 @@ struct profile {
 	uint64_t end_bytes, end_blocks;
 	uint64_t events;
 	struct anomalies anomalies;
+	/*
+	 * HEAPPROF_ASSERTs that failed: how many, and the texts of the first
+	 * ones (string ids).  Any makes the run a failure.
+	 */
+	uint64_t failed_asserts;
+	uint32_t *failures;
+	size_t nfailures;
 
 	char **strings;			/* strings[0] == "" */
 	uint32_t *string_lens;
@@ -85,6 +93,9 @@ void profile_release(struct profile *p);
 /* Intern a string while building; returns its id. */
 uint32_t profile_string(struct profile *p, const char *s);
 const char *profile_str(const struct profile *p, uint32_t id);
+
+/* Copy c's failed assertions into p, which is being built. */
+void profile_set_failures(struct profile *p, const struct collector *c);
 
 /*
  * Write to path (via a temporary file renamed into place, so a failed

@@ -649,3 +649,85 @@ ring_wake_consumer(struct ring *r)
 	__atomic_add_fetch(&r->hdr->consumer_wake, 1, __ATOMIC_SEQ_CST);
 	futex(&r->hdr->consumer_wake, FUTEX_WAKE, 1, NULL);
 }
+
+int
+ring_claim_slot(struct ring *r)
+{
+	uint32_t expected;
+	unsigned spins = 0;
+	int i;
+
+	for (;;) {
+		for (i = 0; i < HP_ANSWER_SLOTS; i++) {
+			expected = 0;
+			if (__atomic_compare_exchange_n(&r->hdr->answers[i].busy,
+			    &expected, 1, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+				return i;
+		}
+		/* More threads ask at once than there are slots. */
+		if (++spins % 64 == 0 && consumer_gone(r))
+			return -1;
+		sched_yield();
+	}
+}
+
+void
+ring_release_slot(struct ring *r, int slot)
+{
+	STORE(&r->hdr->answers[slot].busy, 0, __ATOMIC_RELEASE);
+}
+
+int
+ring_await_answer(struct ring *r, int slot, uint64_t token,
+    uint64_t values[HP_STATS_N])
+{
+	struct hp_answer *a = &r->hdr->answers[slot];
+	struct timespec ts = { 0, 50 * 1000 * 1000 };
+	uint32_t seq;
+	int i, saved = errno;
+
+	/*
+	 * The collector usually answers within microseconds of being woken:
+	 * spin a little on a second CPU before sleeping.
+	 */
+	for (i = 0; i < 2000; i++) {
+		if (LOAD(&a->token, __ATOMIC_ACQUIRE) == token)
+			goto answered;
+#if defined(__x86_64__) || defined(__i386__)
+		__builtin_ia32_pause();
+#endif
+	}
+	for (;;) {
+		seq = LOAD(&r->hdr->answer_seq, __ATOMIC_ACQUIRE);
+		if (LOAD(&a->token, __ATOMIC_ACQUIRE) == token)
+			break;
+		/* Bounded, so that a collector that died is noticed. */
+		if (consumer_gone(r)) {
+			errno = saved;
+			return -1;
+		}
+		futex(&r->hdr->answer_seq, FUTEX_WAIT, seq, &ts);
+	}
+answered:
+	for (i = 0; i < HP_STATS_N; i++)
+		values[i] = a->values[i];
+	errno = saved;
+	return 0;
+}
+
+void
+ring_answer(struct ring *r, uint32_t slot, uint64_t token,
+    const uint64_t values[HP_STATS_N])
+{
+	struct hp_answer *a;
+	int i;
+
+	if (slot >= HP_ANSWER_SLOTS)
+		return;
+	a = &r->hdr->answers[slot];
+	for (i = 0; i < HP_STATS_N; i++)
+		a->values[i] = values[i];
+	STORE(&a->token, token, __ATOMIC_RELEASE);
+	__atomic_add_fetch(&r->hdr->answer_seq, 1, __ATOMIC_SEQ_CST);
+	futex(&r->hdr->answer_seq, FUTEX_WAKE, INT_MAX, NULL);
+}

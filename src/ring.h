@@ -160,4 +160,25 @@ void ring_wait(struct ring *r, int timeout_ms, volatile int *cancel);
 /* Async-signal-safe: end a ring_wait() early (a full ring, SIGCHLD). */
 void ring_wake_consumer(struct ring *r);
 
+/*
+ * Producer, for heapprof_stats(3): claim a free answer slot, waiting
+ * while all are taken.  Returns its index, or -1 if the consumer is gone.
+ * ring_release_slot gives it back.
+ */
+int ring_claim_slot(struct ring *r);
+void ring_release_slot(struct ring *r, int slot);
+
+/*
+ * Producer: wait until the consumer has answered query `token` in slot
+ * (and copy the answer to values), or has gone.  The wait has no other
+ * end: a live collector answers as soon as it reaches the query.  Returns
+ * 0, or -1 if the consumer is gone.
+ */
+int ring_await_answer(struct ring *r, int slot, uint64_t token,
+    uint64_t values[HP_STATS_N]);
+
+/* Consumer: answer query token in slot (range-checked) with values. */
+void ring_answer(struct ring *r, uint32_t slot, uint64_t token,
+    const uint64_t values[HP_STATS_N]);
+
 #endif

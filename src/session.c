@@ -493,6 +493,7 @@ fill_meta(struct profile *p, const struct collector *c, const char *command,
 	p->end_blocks = c->end_blocks;
 	p->events = c->events;
 	p->anomalies = c->anomalies;
+	profile_set_failures(p, c);
 }
 
 /* Symbolize one process's events into p, which the caller releases. */
@@ -655,7 +656,7 @@ session_run(const struct session_opts *o)
 	struct collector c;
 	struct profile p;
 	unsigned symflags, capacity;
-	int errpipe[2], err = 0, status, rc, exceeded, failed, paths;
+	int errpipe[2], err = 0, status, rc, exceeded, failed, paths, asserted;
 	time_t start;
 	char *agent, *command, *output;
 	ssize_t n;
@@ -699,6 +700,7 @@ session_run(const struct session_opts *o)
 		return EXIT_RUN_FAILED;
 	}
 	collector_init(&c);
+	c.ring = &ring;
 	install_handlers();
 	leave_callers_group();
 	start = time(NULL);
@@ -748,10 +750,14 @@ session_run(const struct session_opts *o)
 	paths = tiers_check(&o->tiers, &p, stderr);
 	if (paths > 0)
 		exceeded += paths;
-	failed = exceeded > 0 || paths == -1 || !WIFEXITED(status) ||
-	    WEXITSTATUS(status) != 0;
+	/* A failed HEAPPROF_ASSERT fails the run like a budget, kept always. */
+	asserted = p.failed_asserts > 0 ||
+	    (ch != NULL && children_failed_asserts(ch) > 0);
+	failed = exceeded > 0 || paths == -1 || asserted ||
+	    !WIFEXITED(status) || WEXITSTATUS(status) != 0;
 	rc = 0;
-	if (o->keep == KEEP_ALWAYS || (o->keep == KEEP_ON_FAILURE && failed)) {
+	if (o->keep == KEEP_ALWAYS || asserted ||
+	    (o->keep == KEEP_ON_FAILURE && failed)) {
 		rc = save_profile(&p, &c, output, "");
 		if (ch != NULL && write_children(ch, o->output, o->argv[0],
 		    output, symflags) == -1)
@@ -775,5 +781,5 @@ session_run(const struct session_opts *o)
 		return WEXITSTATUS(status);
 	if (paths == -1)
 		return EXIT_RUN_FAILED;
-	return exceeded > 0 ? o->error_exitcode : EXIT_OK;
+	return exceeded > 0 || asserted ? o->error_exitcode : EXIT_OK;
 }

@@ -31,7 +31,7 @@
 #include <stdint.h>
 
 #define HP_WIRE_MAGIC	0x48505257u	/* "HPRW" */
-#define HP_WIRE_VERSION	4
+#define HP_WIRE_VERSION	5
 
 /* Environment variable through which the CLI hands the ring's fd to the agent. */
 #define HP_ENV_RING_FD	"HEAPPROF_RING_FD"
@@ -79,6 +79,13 @@ struct hp_child_ring {
  */
 enum hp_clock { HP_CLOCK_MONOTONIC, HP_CLOCK_TSC };
 
+/* The values of an answer, in heapprof.h's struct heapprof_stats order. */
+enum hp_stat {
+	HP_STAT_TOTAL_BLOCKS, HP_STAT_TOTAL_BYTES, HP_STAT_CURR_BLOCKS,
+	HP_STAT_CURR_BYTES, HP_STAT_MAX_BLOCKS, HP_STAT_MAX_BYTES, HP_STATS_N
+};
+#define HP_ANSWER_SLOTS	16	/* threads asking at once; more wait */
+
 struct hp_ring_header {
 	uint32_t magic;
 	uint32_t version;
@@ -103,7 +110,24 @@ struct hp_ring_header {
 	_Alignas(64) uint32_t consumer_wake;	/* futex word, bumped to wake the consumer */
 	uint32_t pad1;
 	uint64_t full_waits;		/* times a producer found it full */
+	/*
+	 * heapprof_stats(3): a thread claims a free slot (busy 0 -> 1),
+	 * publishes an HP_REC_QUERY naming it, and waits on answer_seq; the
+	 * collector, having counted everything before the query, writes the
+	 * values, then the query's token, and bumps answer_seq.
+	 */
+	_Alignas(64) uint32_t answer_seq;	/* futex word */
+	uint32_t pad2;
+	struct hp_answer {
+		uint32_t busy;		/* producer: the slot is taken */
+		uint32_t pad;
+		uint64_t token;		/* consumer: the query answered */
+		uint64_t values[HP_STATS_N];	/* enum hp_stat */
+	} answers[HP_ANSWER_SLOTS];
 };
+
+_Static_assert(sizeof(struct hp_ring_header) <= HP_RING_HEADER_SIZE,
+    "the ring header fits its page");
 
 enum hp_rec_type {
 	HP_REC_PAD = 1,		/* filler up to the end of the data area */
@@ -114,7 +138,9 @@ enum hp_rec_type {
 	HP_REC_REALLOC,		/* struct hp_rec_realloc + frames */
 	HP_REC_FORK,		/* struct hp_rec_fork: about to fork (--children) */
 	HP_REC_STACK,		/* struct hp_rec_stack + frames: a stack's id */
-	HP_REC_LAST = HP_REC_STACK
+	HP_REC_QUERY,		/* struct hp_rec_query: heapprof_stats(3) */
+	HP_REC_ASSERT,		/* struct hp_rec_assert + text: HEAPPROF_ASSERT */
+	HP_REC_LAST = HP_REC_ASSERT
 };
 
 /*
@@ -208,6 +234,26 @@ struct hp_rec_realloc {
 	uint32_t nframes;
 	uint32_t stack;		/* as in struct hp_rec_alloc */
 	/* uint64_t frames[nframes] */
+};
+
+/*
+ * heapprof_stats(3): answer in answers[slot] with the statistics as of
+ * this point in the stream, and token.
+ */
+struct hp_rec_query {
+	struct hp_rec hdr;
+	uint32_t slot;		/* below HP_ANSWER_SLOTS */
+	uint32_t pad;
+	uint64_t token;		/* unique within the process, never 0 */
+};
+
+/* A failed HEAPPROF_ASSERT: "FILE:LINE: ...", the profile's verdict. */
+#define HP_ASSERT_MAX	1024	/* bytes of text at most */
+struct hp_rec_assert {
+	struct hp_rec hdr;
+	uint32_t text_len;	/* bytes that follow, no NUL */
+	uint32_t pad;
+	/* char text[text_len], padded to 8 */
 };
 
 #define HP_RECF_FAILED		0x2	/* realloc returned NULL, old block kept */

@@ -878,6 +878,106 @@ START_TEST(test_refused_ends_stream)
 	collector_release(&c);
 }
 END_TEST
+/* heapprof_stats(3): answered at the query's place in the stream. */
+static void
+query_rec(struct collector *c, uint32_t slot, uint64_t token)
+{
+	struct hp_rec_query *q = (struct hp_rec_query *)(void *)recbuf;
+
+	memset(recbuf, 0, sizeof recbuf);
+	q->hdr.len = sizeof *q;
+	q->hdr.type = HP_REC_QUERY;
+	q->slot = slot;
+	q->token = token;
+	ck_assert_int_eq(collector_record(c, &q->hdr), 0);
+}
+
+START_TEST(test_query_answered)
+{
+	struct hp_answer *a;
+	struct collector c;
+	struct ring r;
+	uint64_t events;
+
+	ck_assert_int_eq(ring_create(&r, 65536), 0);
+	collector_init(&c);
+	/* No ring to answer into: nothing happens. */
+	query_rec(&c, 0, 1);
+	c.ring = &r;
+	ck_assert_int_eq(alloc_rec(&c, 0x1000, 100, 1, stack_a, NF(stack_a),
+	    0, 0), 0);
+	ck_assert_int_eq(alloc_rec(&c, 0x2000, 50, 2, stack_b, NF(stack_b),
+	    0, 0), 0);
+	ck_assert_int_eq(free_rec(&c, 0x1000, 3), 0);
+	events = c.events;
+	query_rec(&c, 3, 7);
+	/* Later events change nothing already answered. */
+	ck_assert_int_eq(alloc_rec(&c, 0x3000, 10, 4, stack_a, NF(stack_a),
+	    0, 0), 0);
+	a = &r.hdr->answers[3];
+	ck_assert_uint_eq(a->token, 7);
+	ck_assert_uint_eq(a->values[HP_STAT_TOTAL_BLOCKS], 2);
+	ck_assert_uint_eq(a->values[HP_STAT_TOTAL_BYTES], 150);
+	ck_assert_uint_eq(a->values[HP_STAT_CURR_BLOCKS], 1);
+	ck_assert_uint_eq(a->values[HP_STAT_CURR_BYTES], 50);
+	ck_assert_uint_eq(a->values[HP_STAT_MAX_BLOCKS], 2);
+	ck_assert_uint_eq(a->values[HP_STAT_MAX_BYTES], 150);
+	ck_assert_uint_eq(r.hdr->answer_seq, 1);
+	/* A query is no event; a slot out of range is not written. */
+	ck_assert_uint_eq(c.events, events + 1);
+	query_rec(&c, HP_ANSWER_SLOTS, 8);
+	ck_assert_uint_eq(r.hdr->answer_seq, 1);
+	collector_release(&c);
+	ring_unmap(&r);
+}
+END_TEST
+
+static int
+assert_rec(struct collector *c, const char *text, uint32_t claimed)
+{
+	struct hp_rec_assert *as = (struct hp_rec_assert *)(void *)recbuf;
+	size_t n = strlen(text);
+
+	memset(recbuf, 0, sizeof recbuf);
+	as->hdr.len = (uint32_t)HP_ALIGN8(sizeof *as + n);
+	as->hdr.type = HP_REC_ASSERT;
+	as->text_len = claimed;
+	memcpy(as + 1, text, n);
+	return collector_record(c, &as->hdr);
+}
+
+START_TEST(test_assert_texts)
+{
+	struct collector c, copy;
+	int i;
+
+	collector_init(&c);
+	ck_assert_int_eq(assert_rec(&c, "t.c:1: x", 8), 0);
+	/* Control characters from the program are not passed on. */
+	ck_assert_int_eq(assert_rec(&c, "t.c:2: \033[2J\n", 12), 0);
+	ck_assert_uint_eq(c.failed_asserts, 2);
+	ck_assert_uint_eq(c.nfailures, 2);
+	ck_assert_str_eq(c.failures[0], "t.c:1: x");
+	ck_assert_str_eq(c.failures[1], "t.c:2: ?[2J?");
+	ck_assert_uint_eq(c.events, 0);
+	/* A length the record does not hold is refused. */
+	ck_assert_int_eq(assert_rec(&c, "abc", 9), -1);
+	ck_assert_int_eq(assert_rec(&c, "abc", HP_ASSERT_MAX + 1), -1);
+	ck_assert_uint_eq(c.failed_asserts, 2);
+	/* Counted all, kept the first ones. */
+	for (i = 0; i < COLLECT_MAX_FAILURES + 5; i++)
+		ck_assert_int_eq(assert_rec(&c, "more", 4), 0);
+	ck_assert_uint_eq(c.failed_asserts, COLLECT_MAX_FAILURES + 7);
+	ck_assert_uint_eq(c.nfailures, COLLECT_MAX_FAILURES);
+	/* A forked child's profile does not inherit its parent's verdict. */
+	collector_copy(&copy, &c);
+	ck_assert_uint_eq(copy.failed_asserts, 0);
+	ck_assert_uint_eq(copy.nfailures, 0);
+	collector_release(&copy);
+	collector_release(&c);
+}
+END_TEST
+
 
 Suite *
 make_collect_suite(void)
@@ -908,6 +1008,8 @@ make_collect_suite(void)
 	tcase_add_test(tc, test_unknown_realloc);
 	tcase_add_test(tc, test_bad_records);
 	tcase_add_test(tc, test_refused_ends_stream);
+	tcase_add_test(tc, test_query_answered);
+	tcase_add_test(tc, test_assert_texts);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1055,6 +1055,62 @@ START_TEST(test_attach_checks_header)
 }
 END_TEST
 
+/* heapprof_stats(3): slots, answers, and a consumer that went away. */
+struct awaiter {
+	struct ring *r;
+	int slot, rc;
+	uint64_t token, values[HP_STATS_N];
+};
+
+static void *
+await_thread(void *arg)
+{
+	struct awaiter *a = arg;
+
+	a->rc = ring_await_answer(a->r, a->slot, a->token, a->values);
+	return NULL;
+}
+
+START_TEST(test_answer_slots)
+{
+	uint64_t vals[HP_STATS_N] = { 1, 2, 3, 4, 5, 6 }, got[HP_STATS_N];
+	struct awaiter a;
+	struct ring r;
+	pthread_t t;
+	int i;
+
+	ck_assert_int_eq(ring_create(&r, 65536), 0);
+	ck_assert_int_eq(ring_own(&r), 0);
+	ck_assert_int_eq(ring_claim_slot(&r), 0);
+	ck_assert_int_eq(ring_claim_slot(&r), 1);
+	ring_release_slot(&r, 0);
+	ck_assert_int_eq(ring_claim_slot(&r), 0);
+
+	/* A waiter sleeps until its own token is answered. */
+	memset(&a, 0, sizeof a);
+	a.r = &r;
+	a.slot = 1;
+	a.token = 42;
+	ck_assert_int_eq(pthread_create(&t, NULL, await_thread, &a), 0);
+	ring_answer(&r, 1, 42, vals);
+	ck_assert_int_eq(pthread_join(t, NULL), 0);
+	ck_assert_int_eq(a.rc, 0);
+	ck_assert_mem_eq(a.values, vals, sizeof vals);
+	/* Out of range: nothing written anywhere. */
+	ring_answer(&r, HP_ANSWER_SLOTS, 43, vals);
+	ck_assert_uint_eq(r.hdr->answer_seq, 1);
+
+	/* The consumer died: no answer is waited for, no slot either. */
+	__atomic_store_n(&r.hdr->consumer_lock,
+	    r.hdr->consumer_lock | FUTEX_OWNER_DIED, __ATOMIC_RELEASE);
+	ck_assert_int_eq(ring_await_answer(&r, 0, 7, got), -1);
+	for (i = 2; i < HP_ANSWER_SLOTS; i++)
+		ck_assert_int_eq(ring_claim_slot(&r), i);
+	ck_assert_int_eq(ring_claim_slot(&r), -1);
+	ring_unmap(&r);
+}
+END_TEST
+
 Suite *
 make_ring_suite(void)
 {
@@ -1068,6 +1124,7 @@ make_ring_suite(void)
 	tcase_add_test(tc, test_abandoned_records_skipped);
 	tcase_add_test(tc, test_wait_returns_early);
 	tcase_add_test(tc, test_attach_shares_ring);
+	tcase_add_test(tc, test_answer_slots);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("Limits");

@@ -43,6 +43,8 @@ static __thread uint64_t fork_token TLS_IE;	/* of this thread's fork */
 /* This thread reserved a record it has not yet published. */
 static __thread int holding TLS_IE;
 
+__thread struct agent_region agent_region TLS_IE;
+
 /* Records of interrupting signal handlers, to publish after the held one. */
 #define DEFERRED_BYTES	4096
 #define DEFERRED_FREES	32
@@ -437,6 +439,7 @@ agent_nested_alloc(void *p, size_t size)
 
 	if (!agent_attached())
 		return;
+	REGION_COUNT(size);
 	build_with_stack(buf, sizeof *a, &nframes);
 	a->hdr.type = HP_REC_ALLOC;
 	a->addr = (uint64_t)(uintptr_t)p;
@@ -454,6 +457,7 @@ agent_alloc(void *p, size_t size, void **frames, int n)
 	uint32_t len, nframes, stack;
 	uint16_t flags;
 
+	REGION_COUNT(size);
 	rec = (struct hp_rec_alloc *)(void *)reserve_with_stack(sizeof *rec,
 	    frames, n, &len, &nframes, &stack, &flags);
 	if (rec == NULL)
@@ -542,6 +546,8 @@ agent_realloc_end(void *token, uint32_t len, void *old, void *new,
 
 	if (rec == NULL)
 		return;
+	if (new != NULL)
+		REGION_COUNT(size);
 	rec->old_addr = (uint64_t)(uintptr_t)old;
 	rec->new_addr = (uint64_t)(uintptr_t)new;
 	rec->size = size;
@@ -583,6 +589,8 @@ agent_nested_realloc(void *old, void *new, size_t size)
 
 	if (!agent_attached())
 		return;
+	if (new != NULL)
+		REGION_COUNT(size);
 	build_with_stack(buf, sizeof *r, &nframes);
 	r->hdr.type = HP_REC_REALLOC;
 	r->hdr.flags = realloc_flags(r->hdr.flags, new, size);
@@ -593,6 +601,73 @@ agent_nested_realloc(void *old, void *new, size_t size)
 	r->nframes = nframes;
 	r->stack = 0;
 	emit(&r->hdr);
+}
+
+int
+agent_query(uint64_t values[HP_STATS_N])
+{
+	static uint64_t tokens;
+	struct hp_rec_query *rec;
+	uint64_t token;
+	int slot, rc;
+
+	if (!agent_attached())
+		return -1;
+	/* Waiting here would wait for the record this thread holds. */
+	if (holding || hook_state != HOOK_IDLE)
+		return -2;
+	slot = ring_claim_slot(&agent_ring);
+	if (slot == -1) {
+		ring_gone();
+		return -1;
+	}
+	token = __atomic_add_fetch(&tokens, 1, __ATOMIC_RELAXED);
+	hook_state = HOOK_RECORD;
+	rec = reserve(sizeof *rec);
+	if (rec != NULL) {
+		rec->slot = (uint32_t)slot;
+		rec->pad = 0;
+		rec->token = token;
+		publish(rec, sizeof *rec, HP_REC_QUERY, 0);
+	}
+	hook_state = HOOK_IDLE;
+	if (rec == NULL) {
+		ring_release_slot(&agent_ring, slot);
+		return -1;
+	}
+	/* The collector polls; the caller is waiting for it now. */
+	ring_wake_consumer(&agent_ring);
+	rc = ring_await_answer(&agent_ring, slot, token, values);
+	ring_release_slot(&agent_ring, slot);
+	if (rc == -1) {
+		ring_gone();
+		return -1;
+	}
+	return 0;
+}
+
+int
+agent_assert_failed(const char *text)
+{
+	_Alignas(8) unsigned char buf[sizeof(struct hp_rec_assert) +
+	    HP_ASSERT_MAX + 8];
+	struct hp_rec_assert *rec = (struct hp_rec_assert *)(void *)buf;
+	size_t n = strnlen(text, HP_ASSERT_MAX);
+	uint32_t len = (uint32_t)HP_ALIGN8(sizeof *rec + n);
+	int saved = hook_state;
+
+	if (!agent_attached())
+		return -1;
+	memset(buf, 0, len);
+	rec->hdr.len = len;
+	rec->hdr.type = HP_REC_ASSERT;
+	rec->text_len = (uint32_t)n;
+	memcpy(rec + 1, text, n);
+	/* Built aside and emitted: a signal handler may assert too. */
+	hook_state = HOOK_RECORD;
+	emit(&rec->hdr);
+	hook_state = saved;
+	return agent_active() ? 0 : -1;
 }
 
 __attribute__((constructor)) static void

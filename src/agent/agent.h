@@ -77,6 +77,33 @@ HIDDEN void agent_realloc_end(void *token, uint32_t len, void *old, void *new,
     size_t size);
 HIDDEN void agent_nested_realloc(void *old, void *new, size_t size);
 
+/*
+ * heapprof_stats(3): ask the collector for the process's statistics as of
+ * now (enum hp_stat order).  0, -1 if not profiling, -2 if this thread
+ * holds a record (a signal handler interrupted the agent).
+ */
+HIDDEN int agent_query(uint64_t values[HP_STATS_N]);
+/* HEAPPROF_ASSERT failed: send its text.  0, or -1 if not profiling. */
+HIDDEN int agent_assert_failed(const char *text);
+
+/*
+ * heapprof_region_begin(3): while a region is open on a thread, what it
+ * allocates is counted here.  Off the hot path while none is: one
+ * thread-local load and a branch taken the same way every time.
+ */
+struct agent_region {
+	unsigned depth;
+	uint64_t blocks, bytes;
+};
+extern HIDDEN __thread struct agent_region agent_region TLS_IE;
+#define REGION_COUNT(size)						\
+	do {								\
+		if (__builtin_expect(agent_region.depth != 0, 0)) {	\
+			agent_region.blocks++;				\
+			agent_region.bytes += (size);			\
+		}							\
+	} while (0)
+
 /* Room for HP_MAX_FRAMES, the agent's own frames, and one to see overflow. */
 #define HP_CAPTURE_SLOTS	(HP_MAX_FRAMES + 8)
 

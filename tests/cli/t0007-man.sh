@@ -4,7 +4,8 @@
 . "$top_srcdir/tests/lib.sh"
 [ -n "${MANDOC:-}" ] && [ -x "$MANDOC" ] || skip "mandoc not installed"
 
-for page in "$top_srcdir/man/heapprof.1" "$top_srcdir/man/heapprof-data.5"; do
+for page in "$top_srcdir/man/heapprof.1" "$top_srcdir/man/heapprof-data.5" \
+    "$top_srcdir/man/heapprof.h.3"; do
 	"$MANDOC" -Tlint -Wwarning "$page" >lint.txt 2>&1
 	expect_eq "mandoc -Tlint $(basename "$page")" "" "$(cat lint.txt)"
 done

@@ -39,8 +39,9 @@ d = open(sys.argv[1], "rb").read()
 body = bytearray(zlib.decompress(d[32:]))
 body[35] = 0x01
 z = zlib.compress(bytes(body))
-open(sys.argv[2], "wb").write(struct.pack("<8sIIQQ", b"HEAPPROF", 3, 1,
-    len(body), len(z)) + z)
+version = struct.unpack_from("<I", d, 8)[0]
+open(sys.argv[2], "wb").write(struct.pack("<8sIIQQ", b"HEAPPROF", version,
+    1, len(body), len(z)) + z)
 END
 	start=$(python3 -c '
 import struct, zlib

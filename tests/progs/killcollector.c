@@ -10,6 +10,10 @@
  * reaped), and sends the byte.  The target then makes 500,000 blocks,
  * enough to fill the ring many times over, and says "done".  Exits 0 if
  * "done" comes within 20 s, 1 if not (then the target is killed).
+ *
+ * usage: killcollector HEAPPROF SELF DATA stats
+ * the same, but the target asks heapprof_stats(3) instead of allocating:
+ * answered before the kill, HEAPPROF_NOT_PROFILING after it ("done").
  */
 #include <errno.h>
 #include <poll.h>
@@ -20,6 +24,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <heapprof.h>
 
 #define BOUND_MS	20000
 
@@ -32,19 +38,31 @@ churn(void)
 }
 
 static int
-target(void)
+target(int stats)
 {
+	struct heapprof_stats s;
 	char go;
 	long i;
+	int rc;
 
 	for (i = 0; i < 1000; i++)
 		churn();
+	if (stats && (rc = heapprof_stats(&s)) != HEAPPROF_OK) {
+		printf("heapprof_stats: %d before the kill\n", rc);
+		return 1;
+	}
 	printf("started %ld\n", (long)getpid());
 	fflush(stdout);
 	if (read(0, &go, 1) != 1)
 		return 2;
-	for (i = 0; i < 500000; i++)
-		churn();
+	if (stats) {
+		rc = heapprof_stats(&s);
+		if (rc != HEAPPROF_NOT_PROFILING || s.total_blocks != UINT64_MAX)
+			printf("heapprof_stats: %d after the kill\n", rc);
+	} else {
+		for (i = 0; i < 500000; i++)
+			churn();
+	}
 	printf("done\n");
 	fflush(stdout);
 	return 0;
@@ -97,8 +115,10 @@ main(int argc, char **argv)
 	pid_t cli;
 
 	if (argc == 2 && strcmp(argv[1], "target") == 0)
-		return target();
-	if (argc != 4)
+		return target(0);
+	if (argc == 2 && strcmp(argv[1], "target-stats") == 0)
+		return target(1);
+	if (argc != 4 && argc != 5)
 		return 2;
 	if (pipe(in) == -1 || pipe(out) == -1)
 		return 2;
@@ -113,7 +133,7 @@ main(int argc, char **argv)
 		close(out[0]);
 		close(out[1]);
 		execl(argv[1], argv[1], "run", "-o", argv[3], "--", argv[2],
-		    "target", (char *)NULL);
+		    argc == 5 ? "target-stats" : "target", (char *)NULL);
 		_exit(127);
 	}
 	close(in[0]);
