@@ -184,6 +184,9 @@ cmd_report(int argc, char **argv)
 		fflush(stdout);
 		tiers_check(&a.tiers, &p, verdict);
 	}
+	/* The verdict run gave: a failed HEAPPROF_ASSERT fails it too. */
+	if (failed == 0 && a.tiers.n > 0 && p.failed_asserts > 0)
+		failed = 1;
 	rc = failed == -1 ? EXIT_ERROR : failed > 0 ? EXIT_BUDGET : EXIT_OK;
 	profile_release(&p);
 	free(a.ignore_fn);

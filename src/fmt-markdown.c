@@ -192,7 +192,22 @@ fmt_markdown(FILE *out, const struct profile *p, const struct report_opts *o)
 	res = tiered ? tiers_measure(o->tiers, &v) : NULL;
 	shown = o->top && o->top < v.nrows ? o->top : v.nrows;
 	format_time(when, sizeof when, p->start_time, 1);
-	fputs("# Heap Profile\n\n## Environment\n\n"
+	fputs("# Heap Profile\n\n", out);
+	/* The verdict first, as in the text report. */
+	if (p->failed_asserts > 0) {
+		fprintf(out, "**FAILED:** %" PRIu64 " heapprof assertion%s\n\n",
+		    p->failed_asserts, p->failed_asserts == 1 ? "" : "s");
+		for (i = 0; i < p->nfailures; i++) {
+			fputs("- ", out);
+			put_code(out, profile_str(p, p->failures[i]));
+			fputc('\n', out);
+		}
+		if (p->failed_asserts > p->nfailures)
+			fprintf(out, "- (%" PRIu64 " more)\n",
+			    p->failed_asserts - p->nfailures);
+		fputc('\n', out);
+	}
+	fputs("## Environment\n\n"
 	    "| Property | Value |\n|---|---|\n| Mode | heap |\n| Command | ", out);
 	put_code(out, profile_str(p, p->command));
 	fprintf(out, " |\n| Date | %s |\n| heapprof | %s |\n\n", when,

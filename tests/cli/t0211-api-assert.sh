@@ -20,6 +20,15 @@ expect_eq "report: the verdict first" "FAILED:   1 heapprof assertion" \
 expect_eq "report: then the message" "  $msg" \
     "$(sed -n '2s/^  [^ ]*\(api\.c:\)/  \1/p' report)"
 expect_no_anomalies "assert" a.data
+run_status rc "$HP" report --budget='main:blocks<1000' a.data
+expect_eq "report --budget on a failed profile: the run's status" 3 "$rc"
+"$HP" report --format=markdown a.data >report.md 2>&1 ||
+	fail "report --format=markdown a.data"
+expect_eq "markdown: the verdict first" "**FAILED:** 1 heapprof assertion" \
+    "$(sed -n 3p report.md)"
+expect_match "markdown: the message" \
+    '^- `[^`]*api\.c:73: heapprof assertion failed: r\.blocks == 2: three\(\) allocated 3 blocks`$' \
+    report.md
 
 run_status rc "$HP" run --keep=on-failure --error-exitcode=9 -o b.data \
     "$PROGS/api" assert
