@@ -14,6 +14,9 @@
 
 #include <stdint.h>
 
+#define UNW_LOCAL_ONLY
+#include <libunwind.h>
+
 #include "agent.h"
 #include "heapprof.h"
 
@@ -66,6 +69,25 @@ api_assert_failed(const char *message)
 	agent_assert_failed(message);
 }
 
+/*
+ * The stack is captured here, in the entry point's own frame, as a malloc
+ * hook captures it: the agent's frames are trimmed and heapprof.h's
+ * always-inline caller leaves the program's frame innermost.
+ */
+static int
+api_ad_hoc(uint64_t weight)
+{
+	void *frames[HP_CAPTURE_SLOTS];
+
+	if (!agent_attached())
+		return HEAPPROF_NOT_PROFILING;
+	if (hook_state != HOOK_IDLE)
+		return agent_ad_hoc(weight, NULL, 0) == 0 ? HEAPPROF_OK :
+		    HEAPPROF_NOT_PROFILING;
+	return agent_ad_hoc(weight, frames, UNWIND_HERE(frames)) == 0 ?
+	    HEAPPROF_OK : HEAPPROF_NOT_PROFILING;
+}
+
 EXPORT const struct heapprof_agent_v1 heapprof_agent_v1 = {
 	.version = 1,
 	.size = sizeof(struct heapprof_agent_v1),
@@ -73,4 +95,5 @@ EXPORT const struct heapprof_agent_v1 heapprof_agent_v1 = {
 	.stats = api_stats,
 	.region = api_region,
 	.assert_failed = api_assert_failed,
+	.ad_hoc = api_ad_hoc,
 };

@@ -27,7 +27,7 @@ for v in 1 2 3; do
 	expect_report "version $v: dhat report" "$GOLDEN/basic-v$v.dhat.json"
 done
 
-# A profile written now is compressed (format 4), and reports the same
+# A profile written now is compressed (format 5), and reports the same
 # totals as the golden one of the same program.
 "$HP" run -o new.data "$PROGS/basic" 2>/dev/null || fail "run basic"
 expect_eq "new profile: format version" 4 \
