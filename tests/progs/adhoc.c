@@ -3,7 +3,9 @@
  * Ad-hoc events of known weights at two sites, beside a few blocks:
  * site_a 3 events weighing 10 + 20 + 30, site_b 4 events of 5.  Built
  * with valgrind's dhat.h, each event is DHAT's too, so that valgrind
- * --tool=dhat --mode=ad-hoc can check the totals.
+ * --tool=dhat --mode=ad-hoc can check the totals.  Prints the result of
+ * heapprof_ad_hoc, whether DHAT's events were built in, and the blocks
+ * heapprof_stats counted (none under --mode=ad-hoc).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,7 +17,10 @@
 #include <valgrind/dhat.h>
 #endif
 #endif
-#ifndef DHAT_AD_HOC_EVENT
+#ifdef DHAT_AD_HOC_EVENT
+#define HAVE_DHAT	1
+#else
+#define HAVE_DHAT	0
 #define DHAT_AD_HOC_EVENT(w)	((void)(w))
 #endif
 
@@ -39,6 +44,7 @@ int
 main(void)
 {
 	void *volatile p[3];
+	struct heapprof_stats st;
 	int i;
 
 	for (i = 0; i < 3; i++)
@@ -50,6 +56,8 @@ main(void)
 		site_b();
 	for (i = 0; i < 3; i++)
 		free(p[i]);
-	printf("ad-hoc %d\n", rc);
+	if (heapprof_stats(&st) == HEAPPROF_OK)
+		printf("blocks %llu\n", (unsigned long long)st.total_blocks);
+	printf("ad-hoc %d\ndhat %d\n", rc, HAVE_DHAT);
 	return 0;
 }
