@@ -22,8 +22,8 @@ char *__cxa_demangle(const char *mangled, char *buf, size_t *len,
     int *status);
 
 const char report_sort_keys[] =
-    "bytes, blocks, lifetime, peak, leaked, max, avg-size; of an ad-hoc "
-    "profile: weight, events, avg-weight";
+    "bytes, blocks, lifetime, peak, leaked, max, avg-size, weight, events, "
+    "avg-weight";
 
 static const char *const sort_names[] = {
 	[SORT_BYTES] = "bytes", [SORT_BLOCKS] = "blocks",

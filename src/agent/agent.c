@@ -612,22 +612,16 @@ agent_nested_realloc(void *old, void *new, size_t size)
 }
 
 int
-agent_ad_hoc(uint64_t weight, void **frames, int n)
+agent_ad_hoc(uint64_t weight, void **frames, int n, int outer)
 {
+	_Alignas(8) unsigned char buf[NESTED_BUF];
 	struct hp_rec_ad_hoc *rec;
 	uint32_t len, nframes, stack;
 	uint16_t flags;
-	int saved = hook_state;
 
-	if (!agent_attached())
-		return -1;
-	/* A signal handler that interrupted the agent: build it aside. */
-	if (holding || saved != HOOK_IDLE) {
-		_Alignas(8) unsigned char buf[sizeof *rec +
-		    HP_CAPTURE_SLOTS * sizeof(uint64_t)];
-
+	if (holding || outer != HOOK_IDLE) {
+		/* Built aside: the interrupted record may be unpublished. */
 		rec = (struct hp_rec_ad_hoc *)(void *)buf;
-		hook_state = HOOK_RECORD;
 		build_with_stack(buf, sizeof *rec, &nframes);
 		rec->hdr.type = HP_REC_AD_HOC;
 		rec->weight = weight;
@@ -635,21 +629,18 @@ agent_ad_hoc(uint64_t weight, void **frames, int n)
 		rec->nframes = nframes;
 		rec->stack = 0;
 		emit(&rec->hdr);
-		hook_state = saved;
 		return agent_active() ? 0 : -1;
 	}
-	hook_state = HOOK_RECORD;
 	rec = (struct hp_rec_ad_hoc *)(void *)reserve_with_stack(sizeof *rec,
 	    frames, n, &len, &nframes, &stack, &flags);
-	if (rec != NULL) {
-		rec->weight = weight;
-		rec->time = agent_now();
-		rec->nframes = nframes;
-		rec->stack = stack;
-		publish(rec, len, HP_REC_AD_HOC, flags);
-	}
-	hook_state = saved;
-	return rec != NULL ? 0 : -1;
+	if (rec == NULL)
+		return -1;
+	rec->weight = weight;
+	rec->time = agent_now();
+	rec->nframes = nframes;
+	rec->stack = stack;
+	publish(rec, len, HP_REC_AD_HOC, flags);
+	return 0;
 }
 
 int

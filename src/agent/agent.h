@@ -87,9 +87,12 @@ HIDDEN void agent_nested_realloc(void *old, void *new, size_t size);
 HIDDEN int agent_query(uint64_t values[HP_STATS_N]);
 /*
  * heapprof_ad_hoc(3): an event of the given weight at the stack the entry
- * point captured (UNWIND_HERE).  0, or -1 if not profiling.
+ * point captured (UNWIND_HERE) in HOOK_RECORD, having found the thread in
+ * state `outer`; from a signal handler that interrupted the agent (outer
+ * is not HOOK_IDLE) the stack is captured here.  0, or -1 if not
+ * profiling.
  */
-HIDDEN int agent_ad_hoc(uint64_t weight, void **frames, int n);
+HIDDEN int agent_ad_hoc(uint64_t weight, void **frames, int n, int outer);
 /* HEAPPROF_ASSERT failed: send its text.  0, or -1 if not profiling. */
 HIDDEN int agent_assert_failed(const char *text);
 

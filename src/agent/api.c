@@ -78,14 +78,18 @@ static int
 api_ad_hoc(uint64_t weight)
 {
 	void *frames[HP_CAPTURE_SLOTS];
+	int outer = hook_state, rc;
 
 	if (!agent_attached())
 		return HEAPPROF_NOT_PROFILING;
-	if (hook_state != HOOK_IDLE)
-		return agent_ad_hoc(weight, NULL, 0) == 0 ? HEAPPROF_OK :
-		    HEAPPROF_NOT_PROFILING;
-	return agent_ad_hoc(weight, frames, UNWIND_HERE(frames)) == 0 ?
-	    HEAPPROF_OK : HEAPPROF_NOT_PROFILING;
+	/* As a malloc hook: a signal handler's allocation now is nested. */
+	hook_state = HOOK_RECORD;
+	if (outer != HOOK_IDLE)
+		rc = agent_ad_hoc(weight, NULL, 0, outer);
+	else
+		rc = agent_ad_hoc(weight, frames, UNWIND_HERE(frames), outer);
+	hook_state = outer;
+	return rc == 0 ? HEAPPROF_OK : HEAPPROF_NOT_PROFILING;
 }
 
 EXPORT const struct heapprof_agent_v1 heapprof_agent_v1 = {
