@@ -62,7 +62,13 @@ struct heapprof_agent_v1 {
 	int (*stats)(struct heapprof_stats *);
 	int (*region)(int open, uint64_t *blocks, uint64_t *bytes);
 	void (*assert_failed)(const char *message);
+	int (*ad_hoc)(uint64_t weight);
 };
+
+/* The agent has the entry point named by field f (an older one may not). */
+#define HEAPPROF_HAS_(a, f)						\
+	((a)->size >= __builtin_offsetof(struct heapprof_agent_v1, f) +	\
+	    sizeof((a)->f))
 
 static inline const struct heapprof_agent_v1 *
 heapprof_agent_(void)
@@ -158,6 +164,24 @@ heapprof_region_end(struct heapprof_region *r)
 	r->blocks = blocks - r->start_blocks;
 	r->bytes = bytes - r->start_bytes;
 	return HEAPPROF_OK;
+}
+
+/*
+ * Record an ad-hoc event, valgrind DHAT's DHAT_AD_HOC_EVENT: the calling
+ * function's stack and a weight of the program's choosing (bytes sent, a
+ * cost, 1 for a count).  `heapprof report` shows per call site how many
+ * events and how much weight.  Always inlined, so the event's innermost
+ * frame is the caller's, at any optimisation level.  HEAPPROF_OK, or
+ * HEAPPROF_NOT_PROFILING.
+ */
+static inline __attribute__((always_inline)) int
+heapprof_ad_hoc(uint64_t weight)
+{
+	const struct heapprof_agent_v1 *a = heapprof_agent_();
+
+	if (a == NULL || !HEAPPROF_HAS_(a, ad_hoc))
+		return HEAPPROF_NOT_PROFILING;
+	return a->ad_hoc(weight);
 }
 
 /*

@@ -328,8 +328,12 @@ answer(struct children *ch, int conn)
 	p = xcalloc(1, sizeof *p);
 	p->ring.fd = -1;
 	p->pidfd = pidfd;
-	if (ring_create(&p->ring, HP_CHILD_RING_SIZE) == -1 ||
-	    send_ring(conn, p->ring.fd) == -1) {
+	if (ring_create(&p->ring, HP_CHILD_RING_SIZE) == -1) {
+		free_proc(p);
+		return;
+	}
+	p->ring.hdr->mode = ch->mode;
+	if (send_ring(conn, p->ring.fd) == -1) {
 		free_proc(p);
 		return;
 	}

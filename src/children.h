@@ -51,6 +51,7 @@ struct children {
 	uint32_t main_pid;	/* the target, whose stream the session drains */
 	int main_ended;		/* ... and has drained to its end */
 	char env[64];		/* the HEAPPROF_CHILDREN value */
+	uint32_t mode;		/* enum hp_mode, for every ring */
 	struct child_proc **procs;
 	size_t nprocs, procs_cap;
 	struct fork_copy *copies;

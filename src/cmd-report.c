@@ -19,7 +19,7 @@
 
 enum { OPT_SORT = 0x100, OPT_TOP, OPT_DEPTH, OPT_FORMAT, OPT_BYTES,
     OPT_NO_DEMANGLE, OPT_FULL_PATHS, OPT_SHOW_ALLOC, OPT_IGNORE_FN,
-    OPT_BUDGET, OPT_BUDGETS };
+    OPT_BUDGET, OPT_BUDGETS, OPT_AD_HOC };
 
 struct report_args {
 	struct report_opts opts;
@@ -27,12 +27,16 @@ struct report_args {
 	const char **ignore_fn;	/* --ignore-fn patterns, in order */
 	size_t nignore_fn, ignore_fn_cap;
 	struct tiers tiers;	/* --budget, --budgets */
+	int sort_given;		/* --sort */
 };
 
 static const struct argp_option report_options[] = {
 	{ NULL, 0, NULL, 0, "Selection:", 1 },
 	{ "sort", OPT_SORT, "KEY", 0, "order sites by KEY: bytes (default), "
-	    "blocks, lifetime, peak, leaked, max, avg-size", 0 },
+	    "blocks, lifetime, peak, leaked, max, avg-size; ad-hoc events by "
+	    "weight (default), events, avg-weight", 0 },
+	{ "ad-hoc", OPT_AD_HOC, NULL, 0, "show the heapprof_ad_hoc(3) events "
+	    "of a heap profile (an ad-hoc profile shows nothing else)", 0 },
 	{ "top", OPT_TOP, "N", 0, "show the first N sites (default 10, 0 = "
 	    "all)", 0 },
 	{ NULL, 0, NULL, 0, "Output:", 2 },
@@ -84,6 +88,10 @@ report_parse(int key, char *arg, struct argp_state *state)
 		if (report_parse_sort(arg, &a->opts.sort) == -1)
 			argp_error(state, "invalid sort key '%s' (valid keys: %s)",
 			    arg, report_sort_keys);
+		a->sort_given = 1;
+		break;
+	case OPT_AD_HOC:
+		a->opts.ad_hoc = 1;
 		break;
 	case OPT_TOP:
 		a->opts.top = parse_count(state, "--top", arg);
@@ -165,6 +173,32 @@ cmd_report(int argc, char **argv)
 		error(0, 0, "%s", err);
 		free(a.ignore_fn);
 		return EXIT_ERROR;
+	}
+	if (p.mode == PROF_MODE_AD_HOC)
+		a.opts.ad_hoc = 1;
+	if (a.opts.ad_hoc && !a.sort_given)
+		a.opts.sort = SORT_WEIGHT;
+	if (a.opts.ad_hoc != SORT_IS_AD_HOC(a.opts.sort) ||
+	    (a.opts.ad_hoc && (a.tiers.n > 0 ||
+	    strcmp(a.format->name, "markdown") == 0))) {
+		if (a.opts.ad_hoc && a.tiers.n > 0)
+			error(0, 0, "budgets need the heap: '%s' has ad-hoc "
+			    "events only", a.opts.file);
+		else if (a.opts.ad_hoc && !SORT_IS_AD_HOC(a.opts.sort))
+			error(0, 0, "cannot sort ad-hoc events by %s (weight, "
+			    "events or avg-weight)",
+			    report_sort_name(a.opts.sort));
+		else if (a.opts.ad_hoc)
+			error(0, 0, "the markdown report has no ad-hoc events: "
+			    "use text or dhat");
+		else
+			error(0, 0, "cannot sort heap sites by %s (it sorts "
+			    "ad-hoc events, with --ad-hoc)",
+			    report_sort_name(a.opts.sort));
+		profile_release(&p);
+		free(a.ignore_fn);
+		tiers_release(&a.tiers);
+		return EXIT_USAGE;
 	}
 	report_module_warnings(&p);
 	/*

@@ -13,10 +13,11 @@
 #include "exitcode.h"
 #include "session.h"
 #include "units.h"
+#include "wire.h"
 
 enum {
 	OPT_CHILDREN = 0x100, OPT_DEBUGINFOD, OPT_KEEP, OPT_ERROR_EXITCODE,
-	OPT_BUDGET, OPT_BUDGETS,
+	OPT_BUDGET, OPT_BUDGETS, OPT_MODE,
 	/* --max-*: OPT_MAX + enum budget_metric */
 	OPT_MAX = 0x200,
 };
@@ -27,6 +28,10 @@ static const struct argp_option run_options[] = {
 	    "write the profile to FILE (default heapprof.data; an existing "
 	    "one is kept as FILE.old); %p in FILE is the program's pid, %n "
 	    "its base name", 0 },
+	{ "mode", OPT_MODE, "MODE", 0,
+	    "heap (the default): record the heap, and heapprof_ad_hoc(3) "
+	    "events beside it; ad-hoc: record only heapprof_ad_hoc(3) "
+	    "events, the allocator is left alone", 0 },
 	{ "keep", OPT_KEEP, "WHEN", 0,
 	    "write the profile always (the default), on-failure (only when "
 	    "a budget was exceeded or the program failed) or never", 0 },
@@ -81,6 +86,15 @@ run_parse(int key, char *arg, struct argp_state *state)
 			    "takes p, n or %%", arg);
 		o->output = arg;
 		break;
+	case OPT_MODE:
+		if (strcmp(arg, "heap") == 0)
+			o->mode = HP_MODE_HEAP;
+		else if (strcmp(arg, "ad-hoc") == 0)
+			o->mode = HP_MODE_AD_HOC;
+		else
+			argp_error(state, "invalid --mode '%s': heap or ad-hoc",
+			    arg);
+		break;
 	case OPT_KEEP:
 		if (strcmp(arg, "always") == 0)
 			o->keep = KEEP_ALWAYS;
@@ -123,6 +137,10 @@ run_parse(int key, char *arg, struct argp_state *state)
 	case ARGP_KEY_END:
 		if (o->argv == NULL)
 			argp_error(state, "no program to run");
+		/* Nothing would be counted: every budget would pass. */
+		if (o->mode == HP_MODE_AD_HOC &&
+		    (o->budgets.set != 0 || o->tiers.n > 0))
+			argp_error(state, "budgets need --mode=heap");
 		break;
 	default:
 		if (key >= OPT_MAX && key < OPT_MAX + BUDGET_N) {

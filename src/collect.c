@@ -288,6 +288,19 @@ on_alloc(struct collector *c, const struct hp_rec_alloc *a)
 	block_birth(c, a->addr, a->size, a->time, site, site);
 }
 
+/* Weights add up modulo 2^64, as in valgrind DHAT. */
+static void
+on_ad_hoc(struct collector *c, const struct hp_rec_ad_hoc *e)
+{
+	uint32_t site = event_site(c, &e->hdr, sizeof *e, e->nframes,
+	    e->stack);
+
+	c->sites[site].ad_events++;
+	c->sites[site].ad_weight += e->weight;
+	c->ad_events++;
+	c->ad_weight += e->weight;
+}
+
 static void
 on_free(struct collector *c, const struct hp_rec_free *f)
 {
@@ -376,6 +389,7 @@ record_ok(const struct collector *c, const struct hp_rec *rec)
 	const struct hp_rec_realloc *re;
 	const struct hp_rec_stack *st;
 	const struct hp_rec_assert *as;
+	const struct hp_rec_ad_hoc *ah;
 
 	switch (rec->type) {
 	case HP_REC_HELLO:
@@ -394,6 +408,10 @@ record_ok(const struct collector *c, const struct hp_rec *rec)
 		re = (const struct hp_rec_realloc *)rec;
 		return rec->len >= sizeof *re &&
 		    frames_ok(c, rec, sizeof *re, re->nframes, re->stack);
+	case HP_REC_AD_HOC:
+		ah = (const struct hp_rec_ad_hoc *)rec;
+		return rec->len >= sizeof *ah &&
+		    frames_ok(c, rec, sizeof *ah, ah->nframes, ah->stack);
 	case HP_REC_FORK:
 		return rec->len == sizeof(struct hp_rec_fork);
 	case HP_REC_QUERY:
@@ -492,6 +510,10 @@ collector_record(void *collector, const struct hp_rec *rec)
 	case HP_REC_REALLOC:
 		on_realloc(c, (const struct hp_rec_realloc *)rec);
 		c->last_time = ((const struct hp_rec_realloc *)rec)->time;
+		break;
+	case HP_REC_AD_HOC:
+		on_ad_hoc(c, (const struct hp_rec_ad_hoc *)rec);
+		c->last_time = ((const struct hp_rec_ad_hoc *)rec)->time;
 		break;
 	case HP_REC_FORK:
 		/* The session copies the collector here (--children). */

@@ -36,6 +36,7 @@ enum { STATS_OWN, STATS_DHAT, STATS_N };
 
 struct site {
 	struct site_stats st[STATS_N];
+	uint64_t ad_events, ad_weight;	/* heapprof_ad_hoc(3) events here */
 	uint64_t first_event;	/* events counted when the stack was first seen */
 };
 
@@ -79,6 +80,7 @@ struct collector {
 	uint64_t peak_bytes, peak_blocks, peak_time;
 	uint64_t peak_epoch;		/* bumped at each new maximum */
 	uint64_t end_bytes, end_blocks, end_time;
+	uint64_t ad_events, ad_weight;	/* heapprof_ad_hoc(3), in all */
 	struct anomalies anomalies;
 	/*
 	 * Failed HEAPPROF_ASSERTs: how many, and the text of the first

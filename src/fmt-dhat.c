@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * fmt-dhat.c - JSON in valgrind DHAT's file format (dhatFileVersion 2,
- * heap mode; "File format notes" in valgrind's dhat/dh_main.c), so that a
+ * heap or ad-hoc mode; "File format notes" in valgrind's dhat/dh_main.c), so that a
  * profile opens in DHAT's viewer (dh_view.html) and can be compared with
  * `valgrind --tool=dhat`.  It uses the DHAT realloc convention's numbers.
  * Times are nanoseconds where DHAT counts instructions; access counts are
  * not collected, so "bkacc" is false and no rb/wb fields are written.
+ * Ad-hoc events are written as DHAT's --mode=ad-hoc writes them: tb is
+ * the weight, tbk the events, and there are no block lifetimes ("bklt"
+ * false, no t-gmax and no mb..ebk).
  */
 #include "config.h"
 
@@ -87,22 +90,35 @@ fmt_dhat(FILE *out, const struct profile *p, const struct report_opts *o)
 	const struct prof_stats *st;
 	const struct prof_frame *f;
 
-	report_view_init(&v, p, o, STATS_DHAT);
-	fprintf(out, "{\"dhatFileVersion\":2,\"mode\":\"heap\","
-	    "\"verb\":\"Allocated\",\"bklt\":true,\"bkacc\":false,"
-	    "\"tu\":\"ns\",\"Mtu\":\"ms\",\"tuth\":1000,\"cmd\":");
+	report_view_init(&v, p, o, o->ad_hoc ? STATS_AD_HOC : STATS_DHAT);
+	if (o->ad_hoc)
+		fprintf(out, "{\"dhatFileVersion\":2,\"mode\":\"ad-hoc\","
+		    "\"verb\":\"Occurred\",\"bklt\":false,\"bkacc\":false,"
+		    "\"bu\":\"unit\",\"bsu\":\"units\",\"bksu\":\"events\","
+		    "\"tu\":\"ns\",\"Mtu\":\"ms\",\"cmd\":");
+	else
+		fprintf(out, "{\"dhatFileVersion\":2,\"mode\":\"heap\","
+		    "\"verb\":\"Allocated\",\"bklt\":true,\"bkacc\":false,"
+		    "\"tu\":\"ns\",\"Mtu\":\"ms\",\"tuth\":1000,\"cmd\":");
 	json_string(out, profile_str(p, p->command));
-	fprintf(out, ",\"pid\":%" PRIu32 ",\"te\":%" PRIu64 ",\"tg\":%" PRIu64
-	    ",\n\"pps\":[", p->pid, p->duration, p->peak_time);
+	fprintf(out, ",\"pid\":%" PRIu32 ",\"te\":%" PRIu64, p->pid,
+	    p->duration);
+	if (!o->ad_hoc)
+		fprintf(out, ",\"tg\":%" PRIu64, p->peak_time);
+	fprintf(out, ",\n\"pps\":[");
 	for (i = 0; i < v.nrows; i++) {
 		r = &v.rows[i];
 		st = &r->st;
-		fprintf(out, "%s\n{\"tb\":%" PRIu64 ",\"tbk\":%" PRIu64
-		    ",\"tl\":%" PRIu64 ",\"mb\":%" PRIu64 ",\"mbk\":%" PRIu64
-		    ",\"gb\":%" PRIu64 ",\"gbk\":%" PRIu64 ",\"eb\":%" PRIu64
-		    ",\"ebk\":%" PRIu64 ",\"fs\":[", i ? "," : "", st->tb,
-		    st->tbk, st->tl, st->mb, st->mbk, st->gb, st->gbk, st->eb,
-		    st->ebk);
+		if (o->ad_hoc)
+			fprintf(out, "%s\n{\"tb\":%" PRIu64 ",\"tbk\":%" PRIu64
+			    ",\"fs\":[", i ? "," : "", st->tb, st->tbk);
+		else
+			fprintf(out, "%s\n{\"tb\":%" PRIu64 ",\"tbk\":%" PRIu64
+			    ",\"tl\":%" PRIu64 ",\"mb\":%" PRIu64 ",\"mbk\":%"
+			    PRIu64 ",\"gb\":%" PRIu64 ",\"gbk\":%" PRIu64
+			    ",\"eb\":%" PRIu64 ",\"ebk\":%" PRIu64 ",\"fs\":[",
+			    i ? "," : "", st->tb, st->tbk, st->tl, st->mb,
+			    st->mbk, st->gb, st->gbk, st->eb, st->ebk);
 		for (j = 0; j < r->nlines; j++) {
 			l = &v.lines[r->first + j];
 			f = &p->frames[l->frame];

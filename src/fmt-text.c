@@ -64,6 +64,16 @@ print_header(FILE *out, const struct profile *p, const struct report_opts *o,
 		fprintf(out, "exit status %d\n", p->exit_code);
 	else	/* a --children process: not heapprof's child to wait for */
 		fprintf(out, "exit status unknown\n");
+	if (o->ad_hoc) {
+		fprintf(out, "mode:     %s\n", p->mode == PROF_MODE_AD_HOC ?
+		    "ad-hoc" : "heap");
+		fprintf(out, "events:   %" PRIu64 ", weight %" PRIu64 "\n",
+		    p->ad_events, p->ad_weight);
+		report_anomalies(out, p, "anomalies: ");
+		fprintf(out, "sites:    %zu, showing %zu by %s\n\n", nsites,
+		    shown, report_sort_name(o->sort));
+		return;
+	}
 	fprintf(out, "total:    %s in %" PRIu64 " blocks\n", total,
 	    p->total_blocks);
 	format_duration(dur, sizeof dur, p->peak_time);
@@ -71,6 +81,10 @@ print_header(FILE *out, const struct profile *p, const struct report_opts *o,
 	    p->peak_blocks, dur);
 	fprintf(out, "at exit:  %s in %" PRIu64 " blocks\n", end,
 	    p->end_blocks);
+	/* Kept beside the heap: --ad-hoc shows them. */
+	if (p->ad_events != 0)
+		fprintf(out, "ad-hoc:   %" PRIu64 " events, weight %" PRIu64
+		    "\n", p->ad_events, p->ad_weight);
 	report_anomalies(out, p, "anomalies: ");
 	fprintf(out, "sites:    %zu, showing %zu by %s\n\n", nsites, shown,
 	    report_sort_name(o->sort));
@@ -125,6 +139,46 @@ print_stack(FILE *out, struct report_view *v, const struct report_row *r,
 		fprintf(out, "    ... (stack truncated)\n");
 }
 
+/* The average weight to a tenth: weights are often small counts. */
+static void
+avg_weight(char *buf, size_t len, const struct prof_stats *st)
+{
+	unsigned __int128 tenths;
+
+	if (st->tbk == 0) {
+		snprintf(buf, len, "0");
+		return;
+	}
+	tenths = ((unsigned __int128)st->tb * 10 + st->tbk / 2) / st->tbk;
+	snprintf(buf, len, "%" PRIu64 ".%u", (uint64_t)(tenths / 10),
+	    (unsigned)(tenths % 10));
+}
+
+/* Ad-hoc events: DHAT's ad-hoc mode, where tb is weight and tbk events. */
+static void
+fmt_text_ad_hoc(FILE *out, const struct profile *p,
+    const struct report_opts *o)
+{
+	char c[3][48];
+	const struct prof_stats *st;
+	struct report_view v;
+	size_t shown, i;
+
+	report_view_init(&v, p, o, STATS_AD_HOC);
+	shown = o->top && o->top < v.nrows ? o->top : v.nrows;
+	print_header(out, p, o, shown, v.nrows);
+	fprintf(out, "%12s %20s %14s\n", "events", "weight", "avg weight");
+	for (i = 0; i < shown; i++) {
+		st = &v.rows[i].st;
+		snprintf(c[0], sizeof c[0], "%" PRIu64, st->tbk);
+		snprintf(c[1], sizeof c[1], "%" PRIu64, st->tb);
+		avg_weight(c[2], sizeof c[2], st);
+		fprintf(out, "%12s %20s %14s\n", c[0], c[1], c[2]);
+		print_stack(out, &v, &v.rows[i], o->depth);
+	}
+	report_view_release(&v);
+}
+
 void
 fmt_text(FILE *out, const struct profile *p, const struct report_opts *o)
 {
@@ -133,6 +187,10 @@ fmt_text(FILE *out, const struct profile *p, const struct report_opts *o)
 	struct report_view v;
 	size_t shown, i;
 
+	if (o->ad_hoc) {
+		fmt_text_ad_hoc(out, p, o);
+		return;
+	}
 	report_view_init(&v, p, o, STATS_OWN);
 	shown = o->top && o->top < v.nrows ? o->top : v.nrows;
 	print_header(out, p, o, shown, v.nrows);

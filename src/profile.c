@@ -22,7 +22,9 @@
  *                end_bytes, end_blocks, events, unknown_free,
  *                unknown_realloc, live_realloc, bad_record; from
  *                version 4: u64 failed_asserts, u32 n, n x u32 string
- *                (the first failed assertions' texts)
+ *                (the first failed assertions' texts); from version 5:
+ *                u32 mode (0 heap, 1 ad-hoc), u32 reserved (0),
+ *                u64 ad_events, u64 ad_weight
  *     2 STRINGS  u32 n, n x (u32 len, bytes); string 0 is ""
  *     3 MODULES  u32 n, n x (u32 path string, u32 flags PROF_MODULE_*);
  *                version 1 files have no flags
@@ -31,7 +33,8 @@
  *                u32 nlocs)
  *     6 STACKS   u32 n, n x u32 frame index
  *     7 SITES    u32 n, n x (u32 first, u32 nframes, u32 flags,
- *                2 x 9 x u64: tb tbk tl mb mbk gb gbk eb ebk, own then dhat)
+ *                2 x 9 x u64: tb tbk tl mb mbk gb gbk eb ebk, own then dhat;
+ *                from version 5: u64 ad_events, u64 ad_weight)
  *
  * Versions 1 and 2 have no compression fields: the body follows the
  * version at offset 12, uncompressed.
@@ -291,6 +294,10 @@ encode_body(const struct profile *p, struct wbuf *b)
 	put32(b, (uint32_t)p->nfailures);
 	for (i = 0; i < p->nfailures; i++)
 		put32(b, p->failures[i]);
+	put32(b, p->mode);
+	put32(b, 0);
+	put64(b, p->ad_events);
+	put64(b, p->ad_weight);
 	section_end(b, s);
 
 	s = section_begin(b, SEC_STRINGS);
@@ -342,6 +349,8 @@ encode_body(const struct profile *p, struct wbuf *b)
 		put32(b, p->sites[i].flags);
 		put_stats(b, &p->sites[i].st[STATS_OWN]);
 		put_stats(b, &p->sites[i].st[STATS_DHAT]);
+		put64(b, p->sites[i].ad_events);
+		put64(b, p->sites[i].ad_weight);
 	}
 	section_end(b, s);
 }
@@ -1001,6 +1010,14 @@ decode(struct profile *p, struct rbuf *r, uint32_t version)
 			p->failures[i] = get32(r);
 		p->nfailures = n;
 	}
+	if (version >= 5) {
+		p->mode = get32(r);
+		(void)get32(r);
+		p->ad_events = get64(r);
+		p->ad_weight = get64(r);
+		if (!r->failed && p->mode > PROF_MODE_AD_HOC)
+			rfail(r, "corrupt profile (mode %u)", p->mode);
+	}
 	section_done(r, end);
 
 	section(r, SEC_STRINGS, &end);
@@ -1081,7 +1098,7 @@ decode(struct profile *p, struct rbuf *r, uint32_t version)
 	section_done(r, end);
 
 	section(r, SEC_SITES, &end);
-	n = get_count(r, 12 + 2 * 9 * 8);
+	n = get_count(r, 12 + 2 * 9 * 8 + (version >= 5 ? 16 : 0));
 	p->sites = xcalloc(n + 1, sizeof *p->sites);
 	for (i = 0; i < n && !r->failed; i++) {
 		p->sites[i].first = get32(r);
@@ -1089,6 +1106,10 @@ decode(struct profile *p, struct rbuf *r, uint32_t version)
 		p->sites[i].flags = get32(r);
 		get_stats(r, &p->sites[i].st[STATS_OWN]);
 		get_stats(r, &p->sites[i].st[STATS_DHAT]);
+		if (version >= 5) {
+			p->sites[i].ad_events = get64(r);
+			p->sites[i].ad_weight = get64(r);
+		}
 		if ((uint64_t)p->sites[i].first + p->sites[i].nframes >
 		    p->nstack_frames)
 			rfail(r, "corrupt profile (site %zu's stack out of range)",

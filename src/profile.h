@@ -17,8 +17,14 @@
  * 2: MODULES records carry flags (PROF_MODULE_*).
  * 3: everything after a fixed header is compressed with zlib.
  * 4: META ends with the failed HEAPPROF_ASSERTs.
+ * 5: META ends with the mode and the ad-hoc totals, each site with its
+ *    ad-hoc events and weight.
  */
-#define PROFILE_VERSION	4
+#define PROFILE_VERSION	5
+
+/* What the run recorded (heapprof run --mode). */
+#define PROF_MODE_HEAP		0
+#define PROF_MODE_AD_HOC	1
 
 struct prof_stats {
 	uint64_t tb, tbk, tl, mb, mbk, gb, gbk, eb, ebk;
@@ -47,6 +53,7 @@ struct prof_site {
 	uint32_t first, nframes;	/* into stack_frames */
 	uint32_t flags;
 	struct prof_stats st[STATS_N];	/* STATS_OWN, STATS_DHAT */
+	uint64_t ad_events, ad_weight;	/* heapprof_ad_hoc(3) */
 };
 
 struct profile {
@@ -68,6 +75,8 @@ struct profile {
 	uint64_t failed_asserts;
 	uint32_t *failures;
 	size_t nfailures;
+	uint32_t mode;			/* PROF_MODE_* */
+	uint64_t ad_events, ad_weight;	/* heapprof_ad_hoc(3), in all */
 
 	char **strings;			/* strings[0] == "" */
 	uint32_t *string_lens;

@@ -22,13 +22,15 @@ char *__cxa_demangle(const char *mangled, char *buf, size_t *len,
     int *status);
 
 const char report_sort_keys[] =
-    "bytes, blocks, lifetime, peak, leaked, max, avg-size";
+    "bytes, blocks, lifetime, peak, leaked, max, avg-size, weight, events, "
+    "avg-weight";
 
 static const char *const sort_names[] = {
 	[SORT_BYTES] = "bytes", [SORT_BLOCKS] = "blocks",
 	[SORT_LIFETIME] = "lifetime", [SORT_PEAK] = "peak",
 	[SORT_LEAKED] = "leaked", [SORT_MAX] = "max",
-	[SORT_AVG_SIZE] = "avg-size",
+	[SORT_AVG_SIZE] = "avg-size", [SORT_WEIGHT] = "weight",
+	[SORT_EVENTS] = "events", [SORT_AVG_WEIGHT] = "avg-weight",
 };
 
 const struct formatter formatters[] = {
@@ -79,6 +81,9 @@ sort_value(const struct prof_stats *s, enum sort_key key)
 	case SORT_LEAKED:	return s->eb;
 	case SORT_MAX:		return s->mb;
 	case SORT_AVG_SIZE:	return s->tbk ? s->tb / s->tbk : 0;
+	case SORT_WEIGHT:	return s->tb;
+	case SORT_EVENTS:	return s->tbk;
+	case SORT_AVG_WEIGHT:	return s->tbk ? s->tb / s->tbk : 0;
 	}
 	return 0;
 }
@@ -91,6 +96,19 @@ struct sort_ctx {
 
 /* qsort has no context argument; the sort runs once per report. */
 static struct sort_ctx sort_ctx;
+
+/* Site i's statistics in convention `stats`; tmp holds STATS_AD_HOC's. */
+static const struct prof_stats *
+site_stats(const struct profile *p, size_t i, int stats,
+    struct prof_stats *tmp)
+{
+	if (stats != STATS_AD_HOC)
+		return &p->sites[i].st[stats];
+	memset(tmp, 0, sizeof *tmp);
+	tmp->tb = p->sites[i].ad_weight;
+	tmp->tbk = p->sites[i].ad_events;
+	return tmp;
+}
 
 /* Best first by key, ties by total bytes, then by site index. */
 static int
@@ -110,9 +128,10 @@ static int
 site_cmp(const void *a, const void *b)
 {
 	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+	struct prof_stats x, y;
 
-	return stats_cmp(&sort_ctx.p->sites[i].st[sort_ctx.stats], i,
-	    &sort_ctx.p->sites[j].st[sort_ctx.stats], j, sort_ctx.key);
+	return stats_cmp(site_stats(sort_ctx.p, i, sort_ctx.stats, &x), i,
+	    site_stats(sort_ctx.p, j, sort_ctx.stats, &y), j, sort_ctx.key);
 }
 
 static int
@@ -128,10 +147,11 @@ report_order(const struct profile *p, int stats, enum sort_key key,
     size_t *n)
 {
 	size_t *order = xcalloc(p->nsites + 1, sizeof *order), i;
+	struct prof_stats tmp;
 
 	*n = 0;
 	for (i = 0; i < p->nsites; i++)
-		if (p->sites[i].st[stats].tbk != 0)
+		if (site_stats(p, i, stats, &tmp)->tbk != 0)
 			order[(*n)++] = i;
 	sort_ctx.p = p;
 	sort_ctx.stats = stats;
@@ -288,6 +308,7 @@ bare_name(const char *d, char *out, size_t len)
 static const char *const malloc_family[] = {
 	"malloc", "calloc", "realloc", "reallocarray", "free",
 	"aligned_alloc", "posix_memalign", "memalign", "valloc", "pvalloc",
+	"heapprof_ad_hoc",	/* heapprof.h's, inlined into its caller */
 };
 
 int
@@ -491,6 +512,8 @@ report_view_init(struct report_view *v, const struct profile *p,
 	size_t key_cap = 0, drop_cap = 0, rows_cap = 0, i, j, first, n,
 	    keep, hidden, klen;
 	uint32_t id, dropped_frame;
+	struct prof_stats tmp;
+	const struct prof_stats *st;
 	char buf[4096];
 
 	memset(v, 0, sizeof *v);
@@ -501,7 +524,8 @@ report_view_init(struct report_view *v, const struct profile *p,
 		v->cwd = xstrdup(buf);
 	stacktab_init(&keys);
 	for (i = 0; i < p->nsites; i++) {
-		if (p->sites[i].st[stats].tbk == 0)
+		st = site_stats(p, i, stats, &tmp);
+		if (st->tbk == 0)
 			continue;
 		first = v->nlines;
 		site_lines(v, &p->sites[i]);
@@ -536,7 +560,7 @@ report_view_init(struct report_view *v, const struct profile *p,
 		if (id < v->nrows) {
 			/* Same stack as an earlier row: merge, drop the lines. */
 			r = &v->rows[id];
-			add_stats(&r->st, &p->sites[i].st[stats]);
+			add_stats(&r->st, st);
 			r->flags |= p->sites[i].flags;
 			r->nsites++;
 			v->nlines = first;
@@ -550,7 +574,7 @@ report_view_init(struct report_view *v, const struct profile *p,
 		    sizeof *v->rows);
 		r = &v->rows[v->nrows++];
 		memset(r, 0, sizeof *r);
-		r->st = p->sites[i].st[stats];
+		r->st = *st;
 		r->flags = p->sites[i].flags;
 		r->first = first + hidden;
 		r->nlines = keep - hidden;

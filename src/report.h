@@ -16,7 +16,19 @@ struct tiers;
 enum sort_key {
 	SORT_BYTES, SORT_BLOCKS, SORT_LIFETIME, SORT_PEAK, SORT_LEAKED,
 	SORT_MAX, SORT_AVG_SIZE,
+	/* Of ad-hoc events (STATS_AD_HOC). */
+	SORT_WEIGHT, SORT_EVENTS, SORT_AVG_WEIGHT,
 };
+
+/*
+ * The view of the heapprof_ad_hoc(3) events, beside STATS_OWN and
+ * STATS_DHAT: a row's tb is its weight and tbk its events, as valgrind
+ * DHAT's ad-hoc mode has them; its other statistics are 0.
+ */
+#define STATS_AD_HOC	STATS_N
+
+/* Is the key one of ad-hoc events (SORT_WEIGHT and after)? */
+#define SORT_IS_AD_HOC(key)	((key) >= SORT_WEIGHT)
 
 struct report_opts {
 	enum sort_key sort;
@@ -30,6 +42,7 @@ struct report_opts {
 	const char *const *ignore_fn;	/* fnmatch patterns, folded away */
 	size_t nignore_fn;
 	const struct tiers *tiers;	/* budgets per path; NULL: none */
+	int ad_hoc;		/* show the ad-hoc events (STATS_AD_HOC) */
 };
 
 /* "bytes|blocks|..." for messages. */

@@ -52,6 +52,7 @@ static volatile int child_changed;
 static volatile sig_atomic_t give_up;
 /* The dispositions, mask and limits heapprof was given. */
 static struct inherit given;
+static int run_mode;		/* enum hp_mode, for every profile written */
 
 static const int forwarded_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
 
@@ -457,10 +458,18 @@ print_summary(const struct collector *c, const char *who, const char *output)
 	format_size(total, sizeof total, c->total_bytes, 0);
 	format_size(peak, sizeof peak, c->peak_bytes, 0);
 	format_size(end, sizeof end, c->end_bytes, 0);
-	fprintf(stderr, "heapprof: %s%llu blocks, %s total, %s at peak, "
-	    "%s in %llu blocks at exit", who,
-	    (unsigned long long)c->total_blocks, total, peak, end,
-	    (unsigned long long)c->end_blocks);
+	if (run_mode == HP_MODE_AD_HOC)
+		fprintf(stderr, "heapprof: %s%llu ad-hoc events, weight %llu",
+		    who, (unsigned long long)c->ad_events,
+		    (unsigned long long)c->ad_weight);
+	else
+		fprintf(stderr, "heapprof: %s%llu blocks, %s total, %s at "
+		    "peak, %s in %llu blocks at exit", who,
+		    (unsigned long long)c->total_blocks, total, peak, end,
+		    (unsigned long long)c->end_blocks);
+	if (run_mode == HP_MODE_HEAP && c->ad_events != 0)
+		fprintf(stderr, ", %llu ad-hoc events", (unsigned long long)
+		    c->ad_events);
 	if (c->anomalies.bad_record != 0)
 		fprintf(stderr, ", %llu malformed event%s",
 		    (unsigned long long)c->anomalies.bad_record,
@@ -493,6 +502,9 @@ fill_meta(struct profile *p, const struct collector *c, const char *command,
 	p->end_blocks = c->end_blocks;
 	p->events = c->events;
 	p->anomalies = c->anomalies;
+	p->mode = (uint32_t)run_mode;
+	p->ad_events = c->ad_events;
+	p->ad_weight = c->ad_weight;
 	profile_set_failures(p, c);
 }
 
@@ -686,12 +698,15 @@ session_run(const struct session_opts *o)
 		return EXIT_RUN_FAILED;
 	}
 	ring_own(&ring);
+	run_mode = o->mode;
+	ring.hdr->mode = (uint32_t)o->mode;
 	if (o->children) {
 		if (children_listen(&children) == -1) {
 			error(0, errno, "cannot listen for child processes");
 			free(agent);
 			return EXIT_RUN_FAILED;
 		}
+		children.mode = (uint32_t)o->mode;
 		ch = &children;
 	}
 	if (pipe2(errpipe, O_CLOEXEC) == -1) {

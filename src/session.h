@@ -20,6 +20,7 @@ struct session_opts {
 	struct tiers tiers;	/* --budget, --budgets: per code path */
 	int error_exitcode;	/* heapprof's status when a budget failed */
 	enum keep keep;
+	int mode;		/* enum hp_mode: --mode=heap or ad-hoc */
 };
 
 /* -1 if the -o template has a % other than %p, %n or %%. */

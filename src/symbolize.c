@@ -840,7 +840,8 @@ symbolize(struct profile *p, const struct collector *c, unsigned flags)
 	for (i = 0; i < c->stacks.nstacks; i++) {
 		const struct site *s = &c->sites[i];
 
-		if (s->st[STATS_OWN].tbk == 0 && s->st[STATS_DHAT].tbk == 0)
+		if (s->st[STATS_OWN].tbk == 0 && s->st[STATS_DHAT].tbk == 0 &&
+		    s->ad_events == 0)
 			continue;
 		frames = stacktab_frames(&c->stacks, (uint32_t)i, &n);
 		p->sites = xgrow(p->sites, &p->sites_cap, p->nsites + 1,
@@ -852,6 +853,8 @@ symbolize(struct profile *p, const struct collector *c, unsigned flags)
 		ps->flags = c->stacks.stacks[i].truncated ? PROF_SITE_TRUNCATED : 0;
 		for (k = 0; k < STATS_N; k++)
 			add_stats(&ps->st[k], &s->st[k]);
+		ps->ad_events = s->ad_events;
+		ps->ad_weight = s->ad_weight;
 		for (j = 0; j < n; j++) {
 			m = collector_module_at(c, frames[j], s->first_event,
 			    &mi);

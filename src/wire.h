@@ -31,7 +31,7 @@
 #include <stdint.h>
 
 #define HP_WIRE_MAGIC	0x48505257u	/* "HPRW" */
-#define HP_WIRE_VERSION	5
+#define HP_WIRE_VERSION	6
 
 /* Environment variable through which the CLI hands the ring's fd to the agent. */
 #define HP_ENV_RING_FD	"HEAPPROF_RING_FD"
@@ -102,7 +102,7 @@ struct hp_ring_header {
 	 * ring of a --children process, until the CLI takes it).
 	 */
 	uint32_t consumer_lock;
-	uint32_t pad0;
+	uint32_t mode;			/* enum hp_mode, set by the CLI */
 	_Alignas(64) uint64_t head;	/* producers: next byte to reserve */
 	_Alignas(64) uint64_t tail;	/* consumer: everything before is free */
 	uint32_t tail_seq;		/* futex word, bumped when space is freed */
@@ -129,6 +129,13 @@ struct hp_ring_header {
 _Static_assert(sizeof(struct hp_ring_header) <= HP_RING_HEADER_SIZE,
     "the ring header fits its page");
 
+/*
+ * What the agent records: in HP_MODE_AD_HOC (`run --mode=ad-hoc`) the
+ * malloc hooks pass straight through and only heapprof_ad_hoc(3) events
+ * are sent.
+ */
+enum hp_mode { HP_MODE_HEAP, HP_MODE_AD_HOC };
+
 enum hp_rec_type {
 	HP_REC_PAD = 1,		/* filler up to the end of the data area */
 	HP_REC_HELLO,		/* struct hp_rec_hello: the agent attached */
@@ -140,7 +147,8 @@ enum hp_rec_type {
 	HP_REC_STACK,		/* struct hp_rec_stack + frames: a stack's id */
 	HP_REC_QUERY,		/* struct hp_rec_query: heapprof_stats(3) */
 	HP_REC_ASSERT,		/* struct hp_rec_assert + text: HEAPPROF_ASSERT */
-	HP_REC_LAST = HP_REC_ASSERT
+	HP_REC_AD_HOC,		/* struct hp_rec_ad_hoc + frames: heapprof_ad_hoc */
+	HP_REC_LAST = HP_REC_AD_HOC
 };
 
 /*
@@ -245,6 +253,19 @@ struct hp_rec_query {
 	uint32_t slot;		/* below HP_ANSWER_SLOTS */
 	uint32_t pad;
 	uint64_t token;		/* unique within the process, never 0 */
+};
+
+/*
+ * heapprof_ad_hoc(3): an event of the program's own with a weight, at the
+ * caller's stack (frames or a stack id, as in struct hp_rec_alloc).
+ */
+struct hp_rec_ad_hoc {
+	struct hp_rec hdr;
+	uint64_t weight;
+	uint64_t time;
+	uint32_t nframes;
+	uint32_t stack;		/* with HP_RECF_STACK_ID, else 0 */
+	/* uint64_t frames[nframes] */
 };
 
 /* A failed HEAPPROF_ASSERT: "FILE:LINE: ...", the profile's verdict. */

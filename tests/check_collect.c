@@ -978,6 +978,58 @@ START_TEST(test_assert_texts)
 }
 END_TEST
 
+/* heapprof_ad_hoc(3): frames inline, or a stack id, as for an allocation. */
+static int
+ad_hoc_rec(struct collector *c, uint64_t weight, const uint64_t *frames,
+    uint32_t n, uint16_t flags, uint32_t stack, uint32_t len_extra)
+{
+	struct hp_rec_ad_hoc *e = (struct hp_rec_ad_hoc *)(void *)recbuf;
+
+	memset(recbuf, 0, sizeof recbuf);
+	e->hdr.len = (uint32_t)(sizeof *e + n * sizeof *frames) + len_extra;
+	e->hdr.type = HP_REC_AD_HOC;
+	e->hdr.flags = flags;
+	e->weight = weight;
+	e->time = 5;
+	e->nframes = n;
+	e->stack = stack;
+	if (n > 0)
+		memcpy(e + 1, frames, n * sizeof *frames);
+	return collector_record(c, &e->hdr);
+}
+
+START_TEST(test_ad_hoc_events)
+{
+	struct collector c;
+
+	collector_init(&c);
+	ALLOC(&c, 0x100, 10, 1, stack_a);			/* site 0 */
+	ck_assert_int_eq(ad_hoc_rec(&c, 7, stack_a, NF(stack_a), 0, 0, 0), 0);
+	ck_assert_int_eq(ad_hoc_rec(&c, 0, stack_b, NF(stack_b), 0, 0, 0), 0);
+	stack_rec(&c, 4, stack_b, NF(stack_b));
+	ck_assert_int_eq(ad_hoc_rec(&c, UINT64_MAX, NULL, 0,
+	    HP_RECF_STACK_ID, 4, 0), 0);
+	/* An undefined id, or frames the length does not hold: refused. */
+	ck_assert_int_eq(ad_hoc_rec(&c, 1, NULL, 0, HP_RECF_STACK_ID, 9, 0),
+	    -1);
+	ck_assert_int_eq(ad_hoc_rec(&c, 1, stack_a, NF(stack_a), 0, 0, 8), -1);
+	collector_finish(&c, 10);
+
+	ck_assert_uint_eq(c.stacks.nstacks, 2);
+	ck_assert_uint_eq(c.sites[0].ad_events, 1);
+	ck_assert_uint_eq(c.sites[0].ad_weight, 7);
+	ck_assert_uint_eq(c.sites[1].ad_events, 2);
+	ck_assert_uint_eq(c.sites[1].ad_weight, UINT64_MAX);
+	ck_assert_uint_eq(c.ad_events, 3);
+	/* Weights add up modulo 2^64, as in DHAT. */
+	ck_assert_uint_eq(c.ad_weight, 6);
+	/* Beside the heap, which they do not change. */
+	ck_assert_uint_eq(c.total_blocks, 1);
+	ck_assert_uint_eq(c.total_bytes, 10);
+	ck_assert_uint_eq(c.sites[1].st[STATS_OWN].tbk, 0);
+	collector_release(&c);
+}
+END_TEST
 
 Suite *
 make_collect_suite(void)
@@ -1010,6 +1062,7 @@ make_collect_suite(void)
 	tcase_add_test(tc, test_refused_ends_stream);
 	tcase_add_test(tc, test_query_answered);
 	tcase_add_test(tc, test_assert_texts);
+	tcase_add_test(tc, test_ad_hoc_events);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -224,6 +224,9 @@ build_profile(struct profile *p)
 	p->failures = xmalloc(p->nfailures * sizeof *p->failures);
 	p->failures[0] = profile_string(p, "t.c:9: heapprof assertion failed");
 	p->failures[1] = file_h;
+	p->mode = PROF_MODE_AD_HOC;
+	p->ad_events = 0x200000005ULL;
+	p->ad_weight = 0xfedcba9876543210ULL;
 
 	p->nmodules = 2;
 	p->modules = xmalloc(p->nmodules * sizeof *p->modules);
@@ -279,6 +282,8 @@ build_profile(struct profile *p)
 			s->eb = base + 8;
 			s->ebk = base + 9;
 		}
+		p->sites[i].ad_events = ((uint64_t)i << 36) + 10;
+		p->sites[i].ad_weight = ((uint64_t)i << 52) + 11;
 	}
 }
 
@@ -357,7 +362,12 @@ expect_same(const struct profile *a, const struct profile *b)
 			ck_assert_uint_eq(x->eb, y->eb);
 			ck_assert_uint_eq(x->ebk, y->ebk);
 		}
+		ck_assert_uint_eq(a->sites[i].ad_events, b->sites[i].ad_events);
+		ck_assert_uint_eq(a->sites[i].ad_weight, b->sites[i].ad_weight);
 	}
+	ck_assert_uint_eq(a->mode, b->mode);
+	ck_assert_uint_eq(a->ad_events, b->ad_events);
+	ck_assert_uint_eq(a->ad_weight, b->ad_weight);
 }
 
 /* Write the standard profile; its bytes are returned for corrupting. */
@@ -482,7 +492,7 @@ START_TEST(test_file_header)
 	static const unsigned char head[] = { 'H', 'E', 'A', 'P', 'P', 'R',
 	    'O', 'F', PROFILE_VERSION, 0, 0, 0, 1, 0, 0, 0 };
 	static const unsigned char body_head[] = { 7, 0, 0, 0, 1, 0, 0, 0,
-	    0, 0, 0, 0, 148, 0, 0, 0, 0, 0, 0, 0 };
+	    0, 0, 0, 0, 172, 0, 0, 0, 0, 0, 0, 0 };
 	unsigned char *data, *body;
 	size_t len, blen;
 	const char *path = scratch_path("header.hp");
@@ -506,6 +516,35 @@ END_TEST
 
 static size_t section_payload(const unsigned char *data, size_t len,
     uint32_t tag);
+
+/*
+ * A body as versions before 5 have it: META without the mode and the
+ * ad-hoc totals at its end, sites without their ad-hoc values.  p loses
+ * them too.
+ */
+static void
+strip_ad_hoc(unsigned char *body, size_t *blen, struct profile *p)
+{
+	size_t meta = section_payload(body, *blen, 1), sites, cut, i, n;
+	uint64_t mlen = get_le64(body + meta - 8);
+
+	cut = meta + (size_t)mlen - 24;
+	memmove(body + cut, body + cut + 24, *blen - cut - 24);
+	*blen -= 24;
+	put_le64(body + meta - 8, mlen - 24);
+	sites = section_payload(body, *blen, 7);
+	n = get_le32(body + sites);
+	for (i = n; i-- > 0;) {
+		cut = sites + 4 + i * (12 + 144 + 16) + 12 + 144;
+		memmove(body + cut, body + cut + 16, *blen - cut - 16);
+		*blen -= 16;
+	}
+	put_le64(body + sites - 8, get_le64(body + sites - 8) - 16 * n);
+	p->mode = PROF_MODE_HEAP;
+	p->ad_events = p->ad_weight = 0;
+	for (i = 0; i < p->nsites; i++)
+		p->sites[i].ad_events = p->sites[i].ad_weight = 0;
+}
 
 /*
  * A body as versions before 4 have it: without the failed assertions at
@@ -541,6 +580,7 @@ START_TEST(test_read_uncompressed_body)
 	data = standard_file(path, &len);
 	body = body_of(data, len, &blen);
 	build_profile(&p);
+	strip_ad_hoc(body, &blen, &p);
 	strip_failures(body, &blen, &p);
 	v2 = file_of(2, body, blen, &v2len);
 	write_file(path, v2, v2len);
@@ -1062,8 +1102,10 @@ START_TEST(test_read_bad_index)
 	}
 	/* Just past the end is as wrong as far past it. */
 	expect_refused(bad, data, len, stacks + 4, 4, "stack frame");
-	expect_refused(bad, data, len, sites + 4 + 2 * (12 + 144) + 4, 1,
+	expect_refused(bad, data, len, sites + 4 + 2 * (12 + 144 + 16) + 4, 1,
 	    "last site nframes");
+	/* After META's 128 bytes, the two failures, then the mode. */
+	expect_refused(bad, data, len, meta + 128 + 12 + 8, 2, "mode");
 	free(data);
 	unlink(good);
 	unlink(bad);

@@ -32,6 +32,9 @@ static const struct {
 	{ "leaked", SORT_LEAKED },
 	{ "max", SORT_MAX },
 	{ "avg-size", SORT_AVG_SIZE },
+	{ "weight", SORT_WEIGHT },
+	{ "events", SORT_EVENTS },
+	{ "avg-weight", SORT_AVG_WEIGHT },
 };
 
 #define NSORT	(sizeof sort_table / sizeof sort_table[0])

@@ -36,6 +36,7 @@ struct ring agent_ring = { .fd = -1 };
 enum attach_state { ATTACH_NONE, ATTACH_BUSY, ATTACH_READY, ATTACH_OFF };
 
 static int attach_state;
+static int ad_hoc_only;		/* run --mode=ad-hoc: the hooks record nothing */
 static struct agent_clock ring_clock;
 static int children;		/* run --children: follow forks and execs */
 static __thread uint64_t fork_token TLS_IE;	/* of this thread's fork */
@@ -208,6 +209,7 @@ attach(void)
 		return ATTACH_OFF;
 	}
 	clock_of_ring(&agent_ring);
+	ad_hoc_only = agent_ring.hdr->mode == HP_MODE_AD_HOC;
 	/* With --children, exec'd programs must find the agent again. */
 	if (!children && dladdr((void *)&attach, &self) != 0 &&
 	    self.dli_fname != NULL)
@@ -247,6 +249,12 @@ agent_attached(void)
 	    ATTACH_BUSY)
 		sched_yield();
 	return state == ATTACH_READY;
+}
+
+int
+agent_heap(void)
+{
+	return agent_attached() && !ad_hoc_only;
 }
 
 int
@@ -437,7 +445,7 @@ agent_nested_alloc(void *p, size_t size)
 	struct hp_rec_alloc *a = (struct hp_rec_alloc *)(void *)buf;
 	uint32_t nframes;
 
-	if (!agent_attached())
+	if (!agent_heap())
 		return;
 	REGION_COUNT(size);
 	build_with_stack(buf, sizeof *a, &nframes);
@@ -475,7 +483,7 @@ agent_free(void *p)
 {
 	struct hp_rec_free *rec;
 
-	if (!agent_attached())
+	if (!agent_heap())
 		return;
 	rec = reserve(sizeof *rec);
 	if (rec == NULL)
@@ -491,7 +499,7 @@ agent_nested_free(void *p, void (*real_free)(void *))
 	struct hp_rec_free f;
 	int keep;
 
-	if (!agent_attached())
+	if (!agent_heap())
 		return 0;
 	memset(&f, 0, sizeof f);
 	f.hdr.len = sizeof f;
@@ -587,7 +595,7 @@ agent_nested_realloc(void *old, void *new, size_t size)
 	struct hp_rec_realloc *r = (struct hp_rec_realloc *)(void *)buf;
 	uint32_t nframes;
 
-	if (!agent_attached())
+	if (!agent_heap())
 		return;
 	if (new != NULL)
 		REGION_COUNT(size);
@@ -601,6 +609,38 @@ agent_nested_realloc(void *old, void *new, size_t size)
 	r->nframes = nframes;
 	r->stack = 0;
 	emit(&r->hdr);
+}
+
+int
+agent_ad_hoc(uint64_t weight, void **frames, int n, int outer)
+{
+	_Alignas(8) unsigned char buf[NESTED_BUF];
+	struct hp_rec_ad_hoc *rec;
+	uint32_t len, nframes, stack;
+	uint16_t flags;
+
+	if (holding || outer != HOOK_IDLE) {
+		/* Built aside: the interrupted record may be unpublished. */
+		rec = (struct hp_rec_ad_hoc *)(void *)buf;
+		build_with_stack(buf, sizeof *rec, &nframes);
+		rec->hdr.type = HP_REC_AD_HOC;
+		rec->weight = weight;
+		rec->time = agent_now();
+		rec->nframes = nframes;
+		rec->stack = 0;
+		emit(&rec->hdr);
+		return agent_active() ? 0 : -1;
+	}
+	rec = (struct hp_rec_ad_hoc *)(void *)reserve_with_stack(sizeof *rec,
+	    frames, n, &len, &nframes, &stack, &flags);
+	if (rec == NULL)
+		return -1;
+	rec->weight = weight;
+	rec->time = agent_now();
+	rec->nframes = nframes;
+	rec->stack = stack;
+	publish(rec, len, HP_REC_AD_HOC, flags);
+	return 0;
 }
 
 int

@@ -48,6 +48,8 @@ struct agent_clock {
 
 /* 1 once attached to a live session, attaching first if need be. */
 HIDDEN int agent_attached(void);
+/* The same, and the session records the heap (not --mode=ad-hoc). */
+HIDDEN int agent_heap(void);
 
 /*
  * Report a block the real allocator returned (p is never NULL), with the
@@ -83,6 +85,14 @@ HIDDEN void agent_nested_realloc(void *old, void *new, size_t size);
  * holds a record (a signal handler interrupted the agent).
  */
 HIDDEN int agent_query(uint64_t values[HP_STATS_N]);
+/*
+ * heapprof_ad_hoc(3): an event of the given weight at the stack the entry
+ * point captured (UNWIND_HERE) in HOOK_RECORD, having found the thread in
+ * state `outer`; from a signal handler that interrupted the agent (outer
+ * is not HOOK_IDLE) the stack is captured here.  0, or -1 if not
+ * profiling.
+ */
+HIDDEN int agent_ad_hoc(uint64_t weight, void **frames, int n, int outer);
 /* HEAPPROF_ASSERT failed: send its text.  0, or -1 if not profiling. */
 HIDDEN int agent_assert_failed(const char *text);
 
@@ -111,7 +121,7 @@ extern HIDDEN __thread struct agent_region agent_region TLS_IE;
  * Fill buf[HP_CAPTURE_SLOTS] with return addresses, innermost first, and
  * return how many.  A hook unwinds from its own frame, never from a deeper
  * agent function: each frame costs about 9 ns, and the agent's are thrown
- * away.  Only hooks.c includes libunwind.h.
+ * away.  Only hooks.c and api.c include libunwind.h.
  */
 #define UNWIND_HERE(buf)	unw_backtrace((buf), HP_CAPTURE_SLOTS)
 

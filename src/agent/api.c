@@ -14,6 +14,9 @@
 
 #include <stdint.h>
 
+#define UNW_LOCAL_ONLY
+#include <libunwind.h>
+
 #include "agent.h"
 #include "heapprof.h"
 
@@ -66,6 +69,29 @@ api_assert_failed(const char *message)
 	agent_assert_failed(message);
 }
 
+/*
+ * The stack is captured here, in the entry point's own frame, as a malloc
+ * hook captures it: the agent's frames are trimmed and heapprof.h's
+ * always-inline caller leaves the program's frame innermost.
+ */
+static int
+api_ad_hoc(uint64_t weight)
+{
+	void *frames[HP_CAPTURE_SLOTS];
+	int outer = hook_state, rc;
+
+	if (!agent_attached())
+		return HEAPPROF_NOT_PROFILING;
+	/* As a malloc hook: a signal handler's allocation now is nested. */
+	hook_state = HOOK_RECORD;
+	if (outer != HOOK_IDLE)
+		rc = agent_ad_hoc(weight, NULL, 0, outer);
+	else
+		rc = agent_ad_hoc(weight, frames, UNWIND_HERE(frames), outer);
+	hook_state = outer;
+	return rc == 0 ? HEAPPROF_OK : HEAPPROF_NOT_PROFILING;
+}
+
 EXPORT const struct heapprof_agent_v1 heapprof_agent_v1 = {
 	.version = 1,
 	.size = sizeof(struct heapprof_agent_v1),
@@ -73,4 +99,5 @@ EXPORT const struct heapprof_agent_v1 heapprof_agent_v1 = {
 	.stats = api_stats,
 	.region = api_region,
 	.assert_failed = api_assert_failed,
+	.ad_hoc = api_ad_hoc,
 };

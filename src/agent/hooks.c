@@ -225,7 +225,7 @@ from_handler(int outer)
 		hook_state = HOOK_RECORD;				\
 		if (outer_ != HOOK_IDLE)				\
 			agent_nested_alloc((p), (size));		\
-		else if (agent_attached())				\
+		else if (agent_heap())					\
 			agent_alloc((p), (size), frames_,		\
 			    UNWIND_HERE(frames_));			\
 		hook_state = outer_;					\
@@ -345,7 +345,7 @@ realloc(void *old, size_t size)
 	}
 	saved_errno = errno;
 	hook_state = HOOK_RECORD;
-	if (agent_attached())
+	if (agent_heap())
 		token = agent_realloc_begin(&len, frames, UNWIND_HERE(frames));
 	errno = saved_errno;
 	hook_state = HOOK_REAL;
