@@ -13,13 +13,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "names.h"
 #include "report.h"
 #include "stacktab.h"
 #include "xmalloc.h"
-
-/* libstdc++'s demangler (the C++ ABI's), declared in <cxxabi.h> for C++. */
-char *__cxa_demangle(const char *mangled, char *buf, size_t *len,
-    int *status);
 
 const char report_sort_keys[] =
     "bytes, blocks, lifetime, peak, leaked, max, avg-size, weight, events, "
@@ -251,55 +248,6 @@ report_frame_raw(const struct profile *p, const struct prof_frame *f,
 
 /* --- names ---------------------------------------------------------------- */
 
-char *
-report_demangle(const char *name)
-{
-	int status = -1;
-	char *d;
-
-	if (strncmp(name, "_Z", 2) != 0)
-		return NULL;
-	d = __cxa_demangle(name, NULL, NULL, &status);
-	if (status != 0) {
-		free(d);
-		return NULL;
-	}
-	return d;
-}
-
-/*
- * The qualified name without return type, template arguments and
- * parameters: "void std::swap<int>(int&, int&)" gives "std::swap",
- * "operator new[](unsigned long)" gives "operator new[]".
- */
-static void
-bare_name(const char *d, char *out, size_t len)
-{
-	size_t n = 0, depth = 0;
-
-	for (; *d != '\0' && n + 1 < len; d++) {
-		if (*d == '<' || *d == '{' || (*d == '(' && depth > 0)) {
-			depth++;
-			continue;
-		}
-		if ((*d == '>' || *d == '}' || *d == ')') && depth > 0) {
-			depth--;
-			continue;
-		}
-		if (depth > 0)
-			continue;
-		if (*d == '(')
-			break;
-		if (*d == ' ' && !(n >= 8 && memcmp(out + n - 8, "operator",
-		    8) == 0)) {
-			n = 0;	/* what came before was the return type */
-			continue;
-		}
-		out[n++] = *d;
-	}
-	out[n] = '\0';
-}
-
 /*
  * The malloc family by name: the agent's frames are never recorded, but
  * glibc's dynamic loader calls malloc through inline wrappers of the same
@@ -318,7 +266,7 @@ report_is_alloc_fn(const char *demangled)
 	const char *last, *cls, *p;
 	size_t i;
 
-	bare_name(demangled, bare, sizeof bare);
+	name_bare(demangled, bare, sizeof bare);
 	if (strcmp(bare, "operator new") == 0 ||
 	    strcmp(bare, "operator new[]") == 0)
 		return 1;
@@ -349,7 +297,7 @@ static const char *
 demangled(struct report_view *v, uint32_t id)
 {
 	if (v->names[id] == NULL) {
-		v->names[id] = report_demangle(profile_str(v->p, id));
+		v->names[id] = name_demangle(profile_str(v->p, id));
 		if (v->names[id] == NULL)
 			v->names[id] = xstrdup(profile_str(v->p, id));
 	}
@@ -386,7 +334,7 @@ report_name_matches(const char *pattern, const char *raw,
 	if (fnmatch(pattern, raw, 0) == 0 ||
 	    fnmatch(pattern, demangled_name, 0) == 0)
 		return 1;
-	bare_name(demangled_name, bare, sizeof bare);
+	name_bare(demangled_name, bare, sizeof bare);
 	return fnmatch(pattern, bare, 0) == 0;
 }
 

@@ -139,12 +139,6 @@ const char *report_function(struct report_view *v, uint32_t string_id);
 const char *report_path(const struct report_view *v, uint32_t string_id);
 
 /*
- * name demangled with the toolchain's __cxa_demangle, or NULL when it is
- * not a C++ linkage name.  Caller frees.
- */
-char *report_demangle(const char *name);
-
-/*
  * Is this (demangled) function allocator plumbing that the table hides:
  * operator new or new[], a malloc-family function, or a standard-library
  * allocation helper (heapprof(1), SYMBOLS, has the rule)?
