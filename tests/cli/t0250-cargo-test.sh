@@ -32,6 +32,12 @@ cp -R "$top_srcdir/tests/rust/engine" engine && chmod -R u+w engine &&
     cd engine || exit 1
 cmp -s "$top_srcdir/tests/rust/engine/.cargo/config.toml" .cargo/config.toml ||
     fail "the recipe is copied as it is"
+# And it is the one the documentation gives.
+grep -v '^#' .cargo/config.toml >recipe.txt
+while IFS= read -r l; do
+	expect_grep "README.md: $l" "$l" "$top_srcdir/README.md"
+	expect_grep "heapprof(1): $l" "$l" "$top_srcdir/man/heapprof.1"
+done <recipe.txt
 
 run_status rc "$CARGO" --offline test
 expect_eq "cargo test passes under heapprof" 0 "$rc"
