@@ -18,13 +18,16 @@ else
 	skip "cargo not found on PATH or in ~/.cargo/bin"
 fi
 PATH=$top_builddir/src:$PATH
-# Only the recipe's runner, the crate's own target directory, no network;
-# a panic's message without the backtrace, which costs a symbolization.
+# Only the recipe's runner; the crate's own target directory and cargo's
+# own home (its locks and caches) in the build tree, no network; a panic's
+# message without the backtrace, which costs a symbolization.
 unset CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_RUNNER CARGO_BUILD_TARGET \
     CARGO_BUILD_RUSTFLAGS RUSTFLAGS
-RUST_BACKTRACE=0 CARGO_NET_OFFLINE=true
+RUST_BACKTRACE=0 CARGO_NET_OFFLINE=true CARGO_INCREMENTAL=0
 CARGO_TARGET_DIR=$top_builddir/tests/cargo-target
-export PATH RUST_BACKTRACE CARGO_NET_OFFLINE CARGO_TARGET_DIR
+CARGO_HOME=$CARGO_TARGET_DIR/home
+export PATH RUST_BACKTRACE CARGO_NET_OFFLINE CARGO_INCREMENTAL CARGO_TARGET_DIR \
+    CARGO_HOME
 
 # A writable copy: cargo writes Cargo.lock beside Cargo.toml, and the
 # runner the profiles in the package's directory.
