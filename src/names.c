@@ -111,17 +111,6 @@ static const struct defaults {
 	    "std::allocator<$0>" } },
 	{ "std::basic_stringstream", { NULL, "std::char_traits<$0>",
 	    "std::allocator<$0>" } },
-	/* Function templates deduced from a string's type. */
-	{ "std::operator+", { NULL, "std::char_traits<$0>",
-	    "std::allocator<$0>" } },
-	{ "std::operator==", { NULL, "std::char_traits<$0>",
-	    "std::allocator<$0>" } },
-	{ "std::operator<<", { NULL, "std::char_traits<$0>",
-	    "std::allocator<$0>" } },
-	{ "std::operator>>", { NULL, "std::char_traits<$0>",
-	    "std::allocator<$0>" } },
-	{ "std::getline", { NULL, "std::char_traits<$0>",
-	    "std::allocator<$0>" } },
 };
 
 /* Of those, the ones left with one argument that have a typedef. */
@@ -427,6 +416,25 @@ strip(comp *c)
 	}
 }
 
+/*
+ * Is c a name in the C++ library, whose function templates' arguments are
+ * deduced from the call's (std::vector<int>::emplace_back<int>)?
+ */
+static int
+in_library(const comp *c)
+{
+	char *s = print(c);
+	int in = s != NULL && (strncmp(s, "std::", 5) == 0 ||
+	    strncmp(s, "__gnu_cxx::", 11) == 0);
+
+	free(s);
+	return in;
+}
+
+/*
+ * Without the function's own template arguments when they are reserved
+ * or the function is the library's.
+ */
 static char *
 cxx_short(const char *raw)
 {
@@ -444,8 +452,8 @@ cxx_short(const char *raw)
 	c = cplus_demangle_v3_components(raw, DMGL_PARAMS | DMGL_ANSI, &mem);
 	if (c != NULL) {
 		c = strip(c);
-		/* A function template's own arguments, when reserved: none. */
-		if (c->type == DEMANGLE_COMPONENT_TEMPLATE && reserved(c))
+		if (c->type == DEMANGLE_COMPONENT_TEMPLATE && (reserved(c) ||
+		    in_library(c->u.s_binary.left)))
 			c = c->u.s_binary.left;
 		shorten(&sh, c);
 		s = print(c);
