@@ -7,7 +7,6 @@
 
 #include <errno.h>
 #include <error.h>
-#include <fnmatch.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -304,12 +303,26 @@ demangled(struct report_view *v, uint32_t id)
 	return v->names[id];
 }
 
+/* The short name when there is one, else the raw name; cached. */
+static const char *
+short_name(struct report_view *v, uint32_t id)
+{
+	if (v->shorts[id] == NULL) {
+		v->shorts[id] = name_short(profile_str(v->p, id));
+		if (v->shorts[id] == NULL)
+			v->shorts[id] = xstrdup(profile_str(v->p, id));
+	}
+	return v->shorts[id];
+}
+
 const char *
 report_function(struct report_view *v, uint32_t id)
 {
 	if (id == 0)
 		return "??";
-	return v->o->raw_names ? profile_str(v->p, id) : demangled(v, id);
+	if (v->o->raw_names)
+		return profile_str(v->p, id);
+	return v->o->full_names ? demangled(v, id) : short_name(v, id);
 }
 
 const char *
@@ -326,24 +339,11 @@ report_path(const struct report_view *v, uint32_t id)
 /* --- the view ------------------------------------------------------------- */
 
 int
-report_name_matches(const char *pattern, const char *raw,
-    const char *demangled_name)
-{
-	char bare[512];
-
-	if (fnmatch(pattern, raw, 0) == 0 ||
-	    fnmatch(pattern, demangled_name, 0) == 0)
-		return 1;
-	name_bare(demangled_name, bare, sizeof bare);
-	return fnmatch(pattern, bare, 0) == 0;
-}
-
-int
 report_function_matches(struct report_view *v, uint32_t id,
     const char *pattern)
 {
-	return id != 0 && report_name_matches(pattern, profile_str(v->p, id),
-	    demangled(v, id));
+	return id != 0 && name_matches(pattern, profile_str(v->p, id),
+	    demangled(v, id), short_name(v, id));
 }
 
 static int
@@ -468,6 +468,7 @@ report_view_init(struct report_view *v, const struct profile *p,
 	v->p = p;
 	v->o = o;
 	v->names = xcalloc(p->nstrings + 1, sizeof *v->names);
+	v->shorts = xcalloc(p->nstrings + 1, sizeof *v->shorts);
 	if (!o->full_paths && getcwd(buf, sizeof buf) != NULL)
 		v->cwd = xstrdup(buf);
 	stacktab_init(&keys);
@@ -626,9 +627,12 @@ report_view_release(struct report_view *v)
 {
 	size_t i;
 
-	for (i = 0; v->names != NULL && i < v->p->nstrings; i++)
+	for (i = 0; v->names != NULL && i < v->p->nstrings; i++) {
 		free(v->names[i]);
+		free(v->shorts[i]);
+	}
 	free(v->names);
+	free(v->shorts);
 	free(v->rows);
 	free(v->lines);
 	free(v->cwd);
