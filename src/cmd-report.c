@@ -49,8 +49,8 @@ static const struct argp_option report_options[] = {
 	    "(default 4, 0 = all)", 0 },
 	{ "bytes", OPT_BYTES, NULL, 0, "print sizes as exact byte counts", 0 },
 	{ NULL, 0, NULL, 0, "Symbols:", 3 },
-	{ "no-demangle", OPT_NO_DEMANGLE, NULL, 0, "show C++ names as the "
-	    "linker sees them (_ZNSt6vector...)", 0 },
+	{ "no-demangle", OPT_NO_DEMANGLE, NULL, 0, "show C++ and Rust "
+	    "names as the linker sees them (_ZNSt6vector...)", 0 },
 	{ "full-paths", OPT_FULL_PATHS, NULL, 0, "show source paths whole, "
 	    "not relative to the working directory", 0 },
 	{ "show-alloc-frames", OPT_SHOW_ALLOC, NULL, 0, "show the allocator "

@@ -14,13 +14,10 @@
 #include <unistd.h>
 
 #include "frames.h"
+#include "names.h"
 #include "report.h"
 #include "stacktab.h"
 #include "xmalloc.h"
-
-/* libstdc++'s demangler (the C++ ABI's), declared in <cxxabi.h> for C++. */
-char *__cxa_demangle(const char *mangled, char *buf, size_t *len,
-    int *status);
 
 const char report_sort_keys[] =
     "bytes, blocks, lifetime, peak, leaked, max, avg-size, weight, events, "
@@ -252,61 +249,13 @@ report_frame_raw(const struct profile *p, const struct prof_frame *f,
 
 /* --- names ---------------------------------------------------------------- */
 
-char *
-report_demangle(const char *name)
-{
-	int status = -1;
-	char *d;
-
-	if (strncmp(name, "_Z", 2) != 0)
-		return NULL;
-	d = __cxa_demangle(name, NULL, NULL, &status);
-	if (status != 0) {
-		free(d);
-		return NULL;
-	}
-	return d;
-}
-
-/*
- * The qualified name without return type, template arguments and
- * parameters: "void std::swap<int>(int&, int&)" gives "std::swap",
- * "operator new[](unsigned long)" gives "operator new[]".
- */
-static void
-bare_name(const char *d, char *out, size_t len)
-{
-	size_t n = 0, depth = 0;
-
-	for (; *d != '\0' && n + 1 < len; d++) {
-		if (*d == '<' || *d == '{' || (*d == '(' && depth > 0)) {
-			depth++;
-			continue;
-		}
-		if ((*d == '>' || *d == '}' || *d == ')') && depth > 0) {
-			depth--;
-			continue;
-		}
-		if (depth > 0)
-			continue;
-		if (*d == '(')
-			break;
-		if (*d == ' ' && !(n >= 8 && memcmp(out + n - 8, "operator",
-		    8) == 0)) {
-			n = 0;	/* what came before was the return type */
-			continue;
-		}
-		out[n++] = *d;
-	}
-	out[n] = '\0';
-}
 
 int
 report_is_alloc_fn(const char *demangled)
 {
 	char bare[512];
 
-	bare_name(demangled, bare, sizeof bare);
+	name_bare(demangled, bare, sizeof bare);
 	return frames_name_class(demangled, bare) == FRAME_PLUMBING;
 }
 
@@ -315,7 +264,7 @@ static const char *
 demangled(struct report_view *v, uint32_t id)
 {
 	if (v->names[id] == NULL) {
-		v->names[id] = report_demangle(profile_str(v->p, id));
+		v->names[id] = name_demangle(profile_str(v->p, id));
 		if (v->names[id] == NULL)
 			v->names[id] = xstrdup(profile_str(v->p, id));
 	}
@@ -352,7 +301,7 @@ report_name_matches(const char *pattern, const char *raw,
 	if (fnmatch(pattern, raw, 0) == 0 ||
 	    fnmatch(pattern, demangled_name, 0) == 0)
 		return 1;
-	bare_name(demangled_name, bare, sizeof bare);
+	name_bare(demangled_name, bare, sizeof bare);
 	return fnmatch(pattern, bare, 0) == 0;
 }
 
@@ -403,7 +352,7 @@ report_line_class(struct report_view *v, const struct report_line *l)
 		return (enum frame_class)(v->classes[slot] - 1);
 	if (l->loc != NO_LOC && p->locs[l->loc].function != 0) {
 		d = demangled(v, p->locs[l->loc].function);
-		bare_name(d, bare, sizeof bare);
+		name_bare(d, bare, sizeof bare);
 		c = frames_name_class(d, bare);
 	}
 	if (c == FRAME_USER && report_line_system(v, l) != NULL)

@@ -171,12 +171,6 @@ const char *report_function(struct report_view *v, uint32_t string_id);
 const char *report_path(const struct report_view *v, uint32_t string_id);
 
 /*
- * name demangled with the toolchain's __cxa_demangle, or NULL when it is
- * not a C++ linkage name.  Caller frees.
- */
-char *report_demangle(const char *name);
-
-/*
  * Is this (demangled) function allocator plumbing, FRAME_PLUMBING by
  * frames.c's rule table (heapprof(1), SYMBOLS, lists the rules)?
  */

@@ -455,23 +455,6 @@ END_TEST
 
 /* --- symbols ------------------------------------------------------------ */
 
-START_TEST(test_demangle)
-{
-	char *d;
-
-	d = report_demangle("_ZN6shapes4PoolIiE4growEi");
-	ck_assert_str_eq(d, "shapes::Pool<int>::grow(int)");
-	free(d);
-	d = report_demangle("_Znwm");
-	ck_assert_str_eq(d, "operator new(unsigned long)");
-	free(d);
-	ck_assert_ptr_null(report_demangle("main"));
-	ck_assert_ptr_null(report_demangle("_Z"));
-	ck_assert_ptr_null(report_demangle("_Zgarbage!"));
-	ck_assert_ptr_null(report_demangle(""));
-}
-END_TEST
-
 START_TEST(test_alloc_fn_rule)
 {
 	static const struct {
@@ -1030,7 +1013,6 @@ make_report_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("Symbols");
-	tcase_add_test(tc, test_demangle);
 	tcase_add_test(tc, test_alloc_fn_rule);
 	tcase_add_test(tc, test_join_path);
 	tcase_add_test(tc, test_view_plain);
