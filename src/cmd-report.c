@@ -188,6 +188,15 @@ cmd_report(int argc, char **argv)
 	a.opts.nignore_fn = a.nignore_fn;
 	if (a.format == NULL)
 		a.format = formatter_find("text");
+	/* Markdown's budget columns measure call stacks, not functions. */
+	if (a.opts.group_by == GROUP_FUNCTION && a.tiers.n > 0 &&
+	    strcmp(a.format->name, "markdown") == 0) {
+		error(0, 0, "the markdown report checks budgets on call "
+		    "stacks: use --group-by=stack, or text or dhat");
+		free(a.ignore_fn);
+		tiers_release(&a.tiers);
+		return EXIT_USAGE;
+	}
 	if (profile_read(&p, a.opts.file, err, sizeof err) == -1) {
 		error(0, 0, "%s", err);
 		free(a.ignore_fn);

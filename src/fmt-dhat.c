@@ -51,7 +51,10 @@ json_string(FILE *out, const char *s)
 	fputc('"', out);
 }
 
-/* One ftbl entry per location, inline frames included, DHAT's spelling. */
+/*
+ * One ftbl entry per location, inline frames included, DHAT's spelling;
+ * with --group-by=function a function, "fn (file)", as the text report.
+ */
 static void
 frame_entry(FILE *out, struct report_view *v, const struct prof_frame *f,
     const struct prof_loc *l)
@@ -65,7 +68,10 @@ frame_entry(FILE *out, struct report_view *v, const struct prof_frame *f,
 		    (unsigned long long)f->offset, raw);
 	} else {
 		fn = l->function ? report_function(v, l->function) : "???";
-		if (l->file)
+		if (l->file && v->o->group_by == GROUP_FUNCTION)
+			snprintf(buf, sizeof buf, "%s (%s)", fn,
+			    report_path(v, l->file));
+		else if (l->file)
 			snprintf(buf, sizeof buf, "0x%llx: %s (%s:%" PRIu32 ")",
 			    (unsigned long long)f->offset, fn,
 			    report_path(v, l->file), l->line);

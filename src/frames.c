@@ -98,6 +98,8 @@ const struct frame_rule frame_rules[] = {
 	{ "alloc::*", FRAME_PLUMBING },
 	{ "<alloc::*", FRAME_PLUMBING },
 	{ "<* as alloc::*", FRAME_PLUMBING },
+	{ "core::alloc::*", FRAME_PLUMBING },
+	{ "<core::alloc::*", FRAME_PLUMBING },
 	{ "std::alloc::*", FRAME_PLUMBING },
 	{ "<std::alloc::*", FRAME_PLUMBING },
 	{ "std::sys::alloc::*", FRAME_PLUMBING },
