@@ -18,7 +18,7 @@ srcdir=$(cd "$top_srcdir" && pwd -P)
 grep -A4 '^ *1020 *8 ' r.txt | tail -n 4 >got
 expect_match "vector growth first" '^    void std::vector<int, std::allocator<int> >::_M_realloc_insert<int>\(__gnu_cxx::__normal_iterator<int\*, std::vector<int, std::allocator<int> > >, int&&\) \(/usr/include/c\+\+/[0-9]+/bits/vector\.tcc:[0-9]+\)$' got
 expect_match "push_back inlined" '^    std::vector<int, std::allocator<int> >::push_back\(int&&\) \(/usr/include/c\+\+/[0-9]+/bits/stl_vector\.h:[0-9]+\) \[inlined\]$' got
-expect_grep "template member function" "    shapes::Pool<int>::grow(int) ($src:$(at push_back))" got
+expect_grep "template member function, marked as where the program called in" "  > shapes::Pool<int>::grow(int) ($src:$(at push_back))" got
 grep -A2 '^ *24 *1 ' r.txt | tail -n 2 >got
 expect_eq "new Widget" "    shapes::make_widget() ($src:$(at 'new Widget'))
     main ($src:$(grep -n 'make_widget();' "$top_srcdir/$src" | cut -d: -f1))" "$(cat got)"
@@ -37,7 +37,7 @@ grep -A1 '^ *1000 B *1 ' all.txt | tail -n 1 >got
 expect_match "--show-alloc-frames: new[]'s frame" '^    operator new\(unsigned long\) \(libstdc\+\+\.so\.6\+0x[0-9a-f]+\)$' got
 
 "$HP" report --no-demangle --depth=0 --top=0 >raw.txt
-expect_grep "--no-demangle" "    _ZN6shapes4PoolIiE4growEi (" raw.txt
+expect_grep "--no-demangle" "  > _ZN6shapes4PoolIiE4growEi (" raw.txt
 expect_grep "--no-demangle: plain C names unchanged" "    main (" raw.txt
 
 "$HP" report --format=dhat >r.json
