@@ -53,7 +53,8 @@ json_string(FILE *out, const char *s)
 
 /*
  * One ftbl entry per location, inline frames included, DHAT's spelling;
- * with --group-by=function a function, "fn (file)", as the text report.
+ * with --group-by=function a function, "0x1a2b: fn (file)", as the text
+ * report has it.
  */
 static void
 frame_entry(FILE *out, struct report_view *v, const struct prof_frame *f,
@@ -69,7 +70,8 @@ frame_entry(FILE *out, struct report_view *v, const struct prof_frame *f,
 	} else {
 		fn = l->function ? report_function(v, l->function) : "???";
 		if (l->file && v->o->group_by == GROUP_FUNCTION)
-			snprintf(buf, sizeof buf, "%s (%s)", fn,
+			snprintf(buf, sizeof buf, "0x%llx: %s (%s)",
+			    (unsigned long long)f->offset, fn,
 			    report_path(v, l->file));
 		else if (l->file)
 			snprintf(buf, sizeof buf, "0x%llx: %s (%s:%" PRIu32 ")",
