@@ -155,7 +155,8 @@ print_elided(FILE *out, struct report_view *v, size_t from, size_t to)
 	for (i = from; i < to; i++) {
 		name = report_line_system(v, &v->lines[i]);
 		if (name == NULL)
-			name = "the program";
+			name = report_line_class(v, &v->lines[i]) ==
+			    FRAME_PLUMBING ? "the allocator" : "the program";
 		for (k = 0; k < nseen && strcmp(seen[k], name) != 0; k++)
 			;
 		if (k == nseen && nseen < 3)
