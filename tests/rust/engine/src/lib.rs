@@ -72,7 +72,8 @@ pub mod codec {
 mod tests {
     use super::*;
 
-    // 3 checkpoints of 4096 words: 3 blocks, 98304 bytes.
+    // Engine::new's state: 1 block of 32768 bytes, zeroed; at its line
+    // in checkpoint, 3 copies of it: 3 blocks, 98304 bytes.
     #[test]
     fn checkpoints_are_copies() {
         let mut engine = Engine::new(4096);
@@ -87,7 +88,7 @@ mod tests {
         assert!(engine.snapshot("fourth").is_none());
     }
 
-    // 1024 words: 1 block of 16384 bytes.
+    // encode: 1 block of 1024 * 16 = 16384 bytes.
     #[test]
     fn encode_is_hex() {
         let words: Vec<u64> = (0..1024).collect();
@@ -97,6 +98,7 @@ mod tests {
         assert_eq!(&hex[16368..], "00000000000003ff");
     }
 
+    // page: 2 blocks of 4096 bytes.
     #[test]
     fn pages_are_filled() {
         let pages: Vec<Box<[u8; 4096]>> = (0..2).map(codec::page).collect();
