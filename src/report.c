@@ -291,28 +291,32 @@ report_is_alloc_fn(const char *demangled)
 	return 0;
 }
 
-/* The demangled name when there is one, else the raw name; cached. */
+/*
+ * cache[id]: the name that fn makes of the raw name with string id `id`,
+ * or the raw name when fn makes none (not a mangled name).
+ */
+static const char *
+cached(struct report_view *v, char **cache, uint32_t id,
+    char *(*fn)(const char *))
+{
+	if (cache[id] == NULL) {
+		cache[id] = fn(profile_str(v->p, id));
+		if (cache[id] == NULL)
+			cache[id] = xstrdup(profile_str(v->p, id));
+	}
+	return cache[id];
+}
+
 static const char *
 demangled(struct report_view *v, uint32_t id)
 {
-	if (v->names[id] == NULL) {
-		v->names[id] = name_demangle(profile_str(v->p, id));
-		if (v->names[id] == NULL)
-			v->names[id] = xstrdup(profile_str(v->p, id));
-	}
-	return v->names[id];
+	return cached(v, v->names, id, name_demangle);
 }
 
-/* The short name when there is one, else the raw name; cached. */
 static const char *
 short_name(struct report_view *v, uint32_t id)
 {
-	if (v->shorts[id] == NULL) {
-		v->shorts[id] = name_short(profile_str(v->p, id));
-		if (v->shorts[id] == NULL)
-			v->shorts[id] = xstrdup(profile_str(v->p, id));
-	}
-	return v->shorts[id];
+	return cached(v, v->shorts, id, name_short);
 }
 
 const char *
