@@ -14,6 +14,7 @@ Suite *make_profile_suite(void);
 Suite *make_report_suite(void);
 Suite *make_preflight_suite(void);
 Suite *make_debugcache_suite(void);
+Suite *make_elfsyms_suite(void);
 
 /*
  * check_scratch.c: scratch_make (from a fixture) makes /tmp/check-SUITE.*
