@@ -63,10 +63,12 @@ have_valgrind() {
 	[ -n "${VALGRIND:-}" ] && [ -x "$VALGRIND" ]
 }
 
-# profile_totals DATA [FUNCTION]: DATA's totals as dhat-totals.sh prints
+# profile_totals DATA [FUNCTION]: DATA's totals in valgrind DHAT's convention
+# (--as-dhat, to compare with its .exp or with DHAT) as dhat-totals.sh prints
 # them; with FUNCTION (an ERE), of the sites with a frame in it only.
 profile_totals() {
-	"$HP" report --format=dhat "$1" >"$1.json" || fail "report --format=dhat $1"
+	"$HP" report --format=dhat --as-dhat "$1" >"$1.json" ||
+	    fail "report --format=dhat --as-dhat $1"
 	"$TOTALS" "$1.json" ${2+"$2"}
 }
 
