@@ -23,41 +23,20 @@ char *__cxa_demangle(const char *mangled, char *buf, size_t *len,
 
 /* --- sort keys and formats ------------------------------------------------ */
 
-static uint64_t
-by_tb(const struct prof_stats *s)
-{
-	return s->tb;
+/* A key's value that is one field of the statistics. */
+#define BY_FIELD(field)							\
+static uint64_t								\
+by_##field(const struct prof_stats *s)					\
+{									\
+	return s->field;						\
 }
 
-static uint64_t
-by_tbk(const struct prof_stats *s)
-{
-	return s->tbk;
-}
-
-static uint64_t
-by_tl(const struct prof_stats *s)
-{
-	return s->tl;
-}
-
-static uint64_t
-by_gb(const struct prof_stats *s)
-{
-	return s->gb;
-}
-
-static uint64_t
-by_eb(const struct prof_stats *s)
-{
-	return s->eb;
-}
-
-static uint64_t
-by_mb(const struct prof_stats *s)
-{
-	return s->mb;
-}
+BY_FIELD(tb)
+BY_FIELD(tbk)
+BY_FIELD(tl)
+BY_FIELD(gb)
+BY_FIELD(eb)
+BY_FIELD(mb)
 
 static uint64_t
 by_avg(const struct prof_stats *s)
