@@ -155,7 +155,6 @@ report_parse(int key, char *arg, struct argp_state *state)
 static char *
 report_help(int key, const char *text, void *input)
 {
-	(void)text;
 	(void)input;
 	if (key == ARGP_KEY_HELP_POST_DOC)
 		return report_help_lists();
