@@ -7,19 +7,15 @@
 
 #include <errno.h>
 #include <error.h>
-#include <fnmatch.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "names.h"
 #include "report.h"
 #include "stacktab.h"
 #include "xmalloc.h"
-
-/* libstdc++'s demangler (the C++ ABI's), declared in <cxxabi.h> for C++. */
-char *__cxa_demangle(const char *mangled, char *buf, size_t *len,
-    int *status);
 
 /* --- sort keys and formats ------------------------------------------------ */
 
@@ -300,55 +296,6 @@ report_frame_raw(const struct profile *p, const struct prof_frame *f,
 
 /* --- names ---------------------------------------------------------------- */
 
-char *
-report_demangle(const char *name)
-{
-	int status = -1;
-	char *d;
-
-	if (strncmp(name, "_Z", 2) != 0)
-		return NULL;
-	d = __cxa_demangle(name, NULL, NULL, &status);
-	if (status != 0) {
-		free(d);
-		return NULL;
-	}
-	return d;
-}
-
-/*
- * The qualified name without return type, template arguments and
- * parameters: "void std::swap<int>(int&, int&)" gives "std::swap",
- * "operator new[](unsigned long)" gives "operator new[]".
- */
-static void
-bare_name(const char *d, char *out, size_t len)
-{
-	size_t n = 0, depth = 0;
-
-	for (; *d != '\0' && n + 1 < len; d++) {
-		if (*d == '<' || *d == '{' || (*d == '(' && depth > 0)) {
-			depth++;
-			continue;
-		}
-		if ((*d == '>' || *d == '}' || *d == ')') && depth > 0) {
-			depth--;
-			continue;
-		}
-		if (depth > 0)
-			continue;
-		if (*d == '(')
-			break;
-		if (*d == ' ' && !(n >= 8 && memcmp(out + n - 8, "operator",
-		    8) == 0)) {
-			n = 0;	/* what came before was the return type */
-			continue;
-		}
-		out[n++] = *d;
-	}
-	out[n] = '\0';
-}
-
 /*
  * The malloc family by name: the agent's frames are never recorded, but
  * glibc's dynamic loader calls malloc through inline wrappers of the same
@@ -367,7 +314,7 @@ report_is_alloc_fn(const char *demangled)
 	const char *last, *cls, *p;
 	size_t i;
 
-	bare_name(demangled, bare, sizeof bare);
+	name_bare(demangled, bare, sizeof bare);
 	if (strcmp(bare, "operator new") == 0 ||
 	    strcmp(bare, "operator new[]") == 0)
 		return 1;
@@ -393,16 +340,32 @@ report_is_alloc_fn(const char *demangled)
 	return 0;
 }
 
-/* The demangled name when there is one, else the raw name; cached. */
+/*
+ * cache[id]: the name that fn makes of the raw name with string id `id`,
+ * or the raw name when fn makes none (not a mangled name).
+ */
+static const char *
+cached(struct report_view *v, char **cache, uint32_t id,
+    char *(*fn)(const char *))
+{
+	if (cache[id] == NULL) {
+		cache[id] = fn(profile_str(v->p, id));
+		if (cache[id] == NULL)
+			cache[id] = xstrdup(profile_str(v->p, id));
+	}
+	return cache[id];
+}
+
 static const char *
 demangled(struct report_view *v, uint32_t id)
 {
-	if (v->names[id] == NULL) {
-		v->names[id] = report_demangle(profile_str(v->p, id));
-		if (v->names[id] == NULL)
-			v->names[id] = xstrdup(profile_str(v->p, id));
-	}
-	return v->names[id];
+	return cached(v, v->names, id, name_demangle);
+}
+
+static const char *
+short_name(struct report_view *v, uint32_t id)
+{
+	return cached(v, v->shorts, id, name_short);
 }
 
 const char *
@@ -410,7 +373,9 @@ report_function(struct report_view *v, uint32_t id)
 {
 	if (id == 0)
 		return "??";
-	return v->o->raw_names ? profile_str(v->p, id) : demangled(v, id);
+	if (v->o->raw_names)
+		return profile_str(v->p, id);
+	return v->o->full_names ? demangled(v, id) : short_name(v, id);
 }
 
 const char *
@@ -427,24 +392,11 @@ report_path(const struct report_view *v, uint32_t id)
 /* --- the view ------------------------------------------------------------- */
 
 int
-report_name_matches(const char *pattern, const char *raw,
-    const char *demangled_name)
-{
-	char bare[512];
-
-	if (fnmatch(pattern, raw, 0) == 0 ||
-	    fnmatch(pattern, demangled_name, 0) == 0)
-		return 1;
-	bare_name(demangled_name, bare, sizeof bare);
-	return fnmatch(pattern, bare, 0) == 0;
-}
-
-int
 report_function_matches(struct report_view *v, uint32_t id,
     const char *pattern)
 {
-	return id != 0 && report_name_matches(pattern, profile_str(v->p, id),
-	    demangled(v, id));
+	return id != 0 && name_matches(pattern, profile_str(v->p, id),
+	    demangled(v, id), short_name(v, id));
 }
 
 static int
@@ -572,6 +524,7 @@ report_view_init(struct report_view *v, const struct profile *p,
 	v->p = p;
 	v->o = o;
 	v->names = xcalloc(p->nstrings + 1, sizeof *v->names);
+	v->shorts = xcalloc(p->nstrings + 1, sizeof *v->shorts);
 	if (!o->full_paths && getcwd(buf, sizeof buf) != NULL)
 		v->cwd = xstrdup(buf);
 	stacktab_init(&keys);
@@ -732,9 +685,12 @@ report_view_release(struct report_view *v)
 {
 	size_t i;
 
-	for (i = 0; v->names != NULL && i < v->p->nstrings; i++)
+	for (i = 0; v->names != NULL && i < v->p->nstrings; i++) {
 		free(v->names[i]);
+		free(v->shorts[i]);
+	}
 	free(v->names);
+	free(v->shorts);
 	free(v->rows);
 	free(v->lines);
 	free(v->cwd);

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "names.h"
 #include "report.h"
 #include "tiers.h"
 #include "units.h"
@@ -231,9 +232,9 @@ elf_has_function(Elf *elf, const char *pattern)
 			name = elf_strptr(elf, sh.sh_link, sym.st_name);
 			if (name == NULL || name[0] == '\0')
 				continue;
-			dem = report_demangle(name);
-			found = report_name_matches(pattern, name,
-			    dem != NULL ? dem : name);
+			dem = name_demangle(name);
+			found = name_matches(pattern, name,
+			    dem != NULL ? dem : name, NULL);
 			free(dem);
 		}
 	}
