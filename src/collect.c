@@ -96,36 +96,42 @@ site_of(struct collector *c, const uint64_t *frames, uint32_t n, int trunc)
 
 /* Save the site's values at the latest peak before they change. */
 static void
-stats_touch(struct site_stats *s, uint64_t epoch)
+stats_touch(struct prof_stats *s, struct site_live *l, uint64_t epoch)
 {
-	if (s->peak_epoch != epoch) {
-		s->gb = s->cb;
-		s->gbk = s->cbk;
-		s->peak_epoch = epoch;
+	if (l->peak_epoch != epoch) {
+		s->gb = l->cb;
+		s->gbk = l->cbk;
+		l->peak_epoch = epoch;
 	}
 }
 
 static void
-stats_birth(struct site_stats *s, uint64_t epoch, uint64_t size)
+stats_birth(struct site *site, int k, uint64_t epoch, uint64_t size)
 {
-	stats_touch(s, epoch);
+	struct prof_stats *s = &site->st[k];
+	struct site_live *l = &site->live[k];
+
+	stats_touch(s, l, epoch);
 	s->tb += size;
 	s->tbk++;
-	s->cb += size;
-	s->cbk++;
-	if (s->cb > s->mb) {
-		s->mb = s->cb;
-		s->mbk = s->cbk;
+	l->cb += size;
+	l->cbk++;
+	if (l->cb > s->mb) {
+		s->mb = l->cb;
+		s->mbk = l->cbk;
 	}
 }
 
 static void
-stats_death(struct site_stats *s, uint64_t epoch, uint64_t size,
+stats_death(struct site *site, int k, uint64_t epoch, uint64_t size,
     uint64_t lifetime)
 {
-	stats_touch(s, epoch);
-	s->cb -= size;
-	s->cbk--;
+	struct prof_stats *s = &site->st[k];
+	struct site_live *l = &site->live[k];
+
+	stats_touch(s, l, epoch);
+	l->cb -= size;
+	l->cbk--;
 	s->tl += lifetime;
 }
 
@@ -156,9 +162,9 @@ block_death(struct collector *c, uint64_t addr, uint64_t time,
 		return 0;
 	/* Another CPU's time-stamp counter may be a few ticks behind. */
 	lifetime = time > out->birth ? time - out->birth : 0;
-	stats_death(&c->sites[out->site].st[STATS_OWN], c->peak_epoch,
+	stats_death(&c->sites[out->site], STATS_OWN, c->peak_epoch,
 	    out->size, lifetime);
-	stats_death(&c->sites[out->dhat_site].st[STATS_DHAT], c->peak_epoch,
+	stats_death(&c->sites[out->dhat_site], STATS_DHAT, c->peak_epoch,
 	    DHAT_SIZE(out->size), lifetime);
 	c->curr_bytes -= out->size;
 	c->curr_blocks--;
@@ -176,8 +182,8 @@ block_birth(struct collector *c, uint64_t addr, uint64_t size,
 	if (block_death(c, addr, time, &old))
 		c->anomalies.live_realloc++;
 	livetab_insert(&c->live, &b);
-	stats_birth(&c->sites[site].st[STATS_OWN], c->peak_epoch, size);
-	stats_birth(&c->sites[dhat_site].st[STATS_DHAT], c->peak_epoch,
+	stats_birth(&c->sites[site], STATS_OWN, c->peak_epoch, size);
+	stats_birth(&c->sites[dhat_site], STATS_DHAT, c->peak_epoch,
 	    DHAT_SIZE(size));
 	global_birth(c, size, time);
 }
@@ -542,7 +548,7 @@ void
 collector_finish(struct collector *c, uint64_t end_time)
 {
 	struct live_block *b;
-	struct site_stats *s;
+	struct site *s;
 	size_t i, k;
 
 	if (c->finished)
@@ -554,11 +560,11 @@ collector_finish(struct collector *c, uint64_t end_time)
 	c->end_bytes = c->curr_bytes;
 	c->end_blocks = c->curr_blocks;
 	for (i = 0; i < c->stacks.nstacks; i++) {
+		s = &c->sites[i];
 		for (k = 0; k < STATS_N; k++) {
-			s = &c->sites[i].st[k];
-			stats_touch(s, c->peak_epoch);
-			s->eb = s->cb;
-			s->ebk = s->cbk;
+			stats_touch(&s->st[k], &s->live[k], c->peak_epoch);
+			s->st[k].eb = s->live[k].cb;
+			s->st[k].ebk = s->live[k].cbk;
 		}
 	}
 	LIVETAB_FOREACH(&c->live, b) {

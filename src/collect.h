@@ -20,22 +20,18 @@
 
 #include "livetab.h"
 #include "stacktab.h"
+#include "stats.h"
 #include "wire.h"
 
-struct site_stats {
-	uint64_t tb, tbk;	/* total bytes, blocks */
-	uint64_t tl;		/* total lifetime (live ones up to the end) */
-	uint64_t mb, mbk;	/* the site's own maximum live bytes, and blocks then */
-	uint64_t gb, gbk;	/* live at t-gmax */
-	uint64_t eb, ebk;	/* live at the end */
-	uint64_t cb, cbk;	/* live now (while collecting) */
+/* A site's state while collecting, per convention; not kept. */
+struct site_live {
+	uint64_t cb, cbk;	/* live now */
 	uint64_t peak_epoch;	/* see collect.c: when gb/gbk were saved */
 };
 
-enum { STATS_OWN, STATS_DHAT, STATS_N };
-
 struct site {
-	struct site_stats st[STATS_N];
+	struct prof_stats st[STATS_N];	/* what the profile keeps */
+	struct site_live live[STATS_N];
 	uint64_t ad_events, ad_weight;	/* heapprof_ad_hoc(3) events here */
 	uint64_t first_event;	/* events counted when the stack was first seen */
 };
@@ -49,13 +45,6 @@ struct module {
 	char *path;
 	uint64_t bias, lo, hi;
 	uint64_t load_event, unload_event;
-};
-
-struct anomalies {
-	uint64_t unknown_free;		/* free of an address never allocated */
-	uint64_t unknown_realloc;	/* realloc of an address never allocated */
-	uint64_t live_realloc;		/* allocation at an address still live */
-	uint64_t bad_record;		/* malformed ring record */
 };
 
 #define COLLECT_MAX_FAILURES	64

@@ -387,18 +387,6 @@ encode(const struct profile *p, struct wbuf *b)
 	return 0;
 }
 
-void
-profile_set_failures(struct profile *p, const struct collector *c)
-{
-	size_t i;
-
-	p->failed_asserts = c->failed_asserts;
-	p->failures = xcalloc(c->nfailures + 1, sizeof *p->failures);
-	for (i = 0; i < c->nfailures; i++)
-		p->failures[i] = profile_string(p, c->failures[i]);
-	p->nfailures = c->nfailures;
-}
-
 char *
 profile_write_temp(const struct profile *p, const char *path)
 {

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "collect.h"
+#include "stats.h"
 
 /*
  * Bump when the file layout changes; older versions must keep loading.
@@ -25,10 +25,6 @@
 /* What the run recorded (heapprof run --mode). */
 #define PROF_MODE_HEAP		0
 #define PROF_MODE_AD_HOC	1
-
-struct prof_stats {
-	uint64_t tb, tbk, tl, mb, mbk, gb, gbk, eb, ebk;
-};
 
 struct prof_loc {
 	uint32_t function, file, line;	/* string ids; 0 = unknown */
@@ -102,9 +98,6 @@ void profile_release(struct profile *p);
 /* Intern a string while building; returns its id. */
 uint32_t profile_string(struct profile *p, const char *s);
 const char *profile_str(const struct profile *p, uint32_t id);
-
-/* Copy c's failed assertions into p, which is being built. */
-void profile_set_failures(struct profile *p, const struct collector *c);
 
 /*
  * Write to path (via a temporary file renamed into place, so a failed
