@@ -24,6 +24,8 @@ collector_init(struct collector *c)
 	memset(c, 0, sizeof *c);
 	stacktab_init(&c->stacks);
 	livetab_init(&c->live);
+	timeline_init(&c->timeline);
+	c->tick_num = c->tick_den = 1;
 }
 
 void
@@ -42,6 +44,7 @@ collector_release(struct collector *c)
 	free(c->id_sites);
 	stacktab_release(&c->stacks);
 	livetab_release(&c->live);
+	timeline_release(&c->timeline);
 	memset(c, 0, sizeof *c);
 }
 
@@ -53,6 +56,7 @@ collector_copy(struct collector *dst, const struct collector *src)
 	*dst = *src;
 	stacktab_copy(&dst->stacks, &src->stacks);
 	livetab_copy(&dst->live, &src->live);
+	timeline_copy(&dst->timeline, &src->timeline);
 	dst->sites_cap = src->stacks.nstacks;
 	dst->sites = xmemdup(src->sites, dst->sites_cap * sizeof *src->sites);
 	dst->modules_cap = src->nmodules;
@@ -164,6 +168,7 @@ block_death(struct collector *c, uint64_t addr, uint64_t time,
 	lifetime = time > out->birth ? time - out->birth : 0;
 	stats_death(&c->sites[out->site], STATS_OWN, c->peak_epoch,
 	    out->size, lifetime);
+	c->sites[out->site].dist.life[dist_bucket(lifetime)]++;
 	stats_death(&c->sites[out->dhat_site], STATS_DHAT, c->peak_epoch,
 	    DHAT_SIZE(out->size), lifetime);
 	c->curr_bytes -= out->size;
@@ -183,6 +188,7 @@ block_birth(struct collector *c, uint64_t addr, uint64_t size,
 		c->anomalies.live_realloc++;
 	livetab_insert(&c->live, &b);
 	stats_birth(&c->sites[site], STATS_OWN, c->peak_epoch, size);
+	c->sites[site].dist.size[dist_bucket(size)]++;
 	stats_birth(&c->sites[dhat_site], STATS_DHAT, c->peak_epoch,
 	    DHAT_SIZE(size));
 	global_birth(c, size, time);
@@ -508,14 +514,17 @@ collector_record(void *collector, const struct hp_rec *rec)
 		a = (const struct hp_rec_alloc *)rec;
 		on_alloc(c, a);
 		c->last_time = a->time;
+		timeline_note(&c->timeline, c->last_time, c->curr_bytes);
 		break;
 	case HP_REC_FREE:
 		on_free(c, (const struct hp_rec_free *)rec);
 		c->last_time = ((const struct hp_rec_free *)rec)->time;
+		timeline_note(&c->timeline, c->last_time, c->curr_bytes);
 		break;
 	case HP_REC_REALLOC:
 		on_realloc(c, (const struct hp_rec_realloc *)rec);
 		c->last_time = ((const struct hp_rec_realloc *)rec)->time;
+		timeline_note(&c->timeline, c->last_time, c->curr_bytes);
 		break;
 	case HP_REC_AD_HOC:
 		on_ad_hoc(c, (const struct hp_rec_ad_hoc *)rec);
@@ -549,6 +558,7 @@ collector_finish(struct collector *c, uint64_t end_time)
 {
 	struct live_block *b;
 	struct site *s;
+	uint64_t life;
 	size_t i, k;
 
 	if (c->finished)
@@ -568,11 +578,12 @@ collector_finish(struct collector *c, uint64_t end_time)
 		}
 	}
 	LIVETAB_FOREACH(&c->live, b) {
-		if (b->birth >= end_time)
-			continue;
-		c->sites[b->site].st[STATS_OWN].tl += end_time - b->birth;
-		c->sites[b->dhat_site].st[STATS_DHAT].tl += end_time - b->birth;
+		life = b->birth < end_time ? end_time - b->birth : 0;
+		c->sites[b->site].st[STATS_OWN].tl += life;
+		c->sites[b->dhat_site].st[STATS_DHAT].tl += life;
+		c->sites[b->site].dist.life[dist_bucket(life)]++;
 	}
+	timeline_finish(&c->timeline, end_time, &c->npoints);
 }
 
 static uint64_t
@@ -591,6 +602,11 @@ collector_scale_time(struct collector *c, uint64_t num, uint64_t den)
 	c->last_time = scale(c->last_time, num, den);
 	c->peak_time = scale(c->peak_time, num, den);
 	c->end_time = scale(c->end_time, num, den);
+	for (i = 0; i < c->npoints; i++)
+		c->timeline.pts[i].time = scale(c->timeline.pts[i].time, num,
+		    den);
+	c->tick_num = num;
+	c->tick_den = den;
 	for (i = 0; i < c->stacks.nstacks; i++)
 		for (k = 0; k < STATS_N; k++)
 			c->sites[i].st[k].tl = scale(c->sites[i].st[k].tl,

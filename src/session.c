@@ -507,6 +507,12 @@ fill_meta(struct profile *p, const struct collector *c, const char *command,
 	p->mode = (uint32_t)run_mode;
 	p->ad_events = c->ad_events;
 	p->ad_weight = c->ad_weight;
+	p->timeline = xmemdup(c->timeline.pts, c->npoints *
+	    sizeof *c->timeline.pts);
+	p->ntimeline = c->npoints;
+	p->has_dist = 1;
+	p->tick_num = c->tick_num;
+	p->tick_den = c->tick_den;
 	p->failed_asserts = c->failed_asserts;
 	p->failures = xcalloc(c->nfailures + 1, sizeof *p->failures);
 	for (i = 0; i < c->nfailures; i++)

@@ -838,6 +838,7 @@ symbolize(struct profile *p, const struct collector *c, unsigned flags)
 		ps->nframes = n;
 		ps->flags = c->stacks.stacks[i].truncated ? PROF_SITE_TRUNCATED : 0;
 		memcpy(ps->st, s->st, sizeof ps->st);
+		ps->dist = s->dist;
 		ps->ad_events = s->ad_events;
 		ps->ad_weight = s->ad_weight;
 		for (j = 0; j < n; j++) {
