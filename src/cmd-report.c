@@ -27,21 +27,19 @@ struct report_args {
 	const char **ignore_fn;	/* --ignore-fn patterns, in order */
 	size_t nignore_fn, ignore_fn_cap;
 	struct tiers tiers;	/* --budget, --budgets */
-	int sort_given;		/* --sort */
 };
 
 static const struct argp_option report_options[] = {
 	{ NULL, 0, NULL, 0, "Selection:", 1 },
-	{ "sort", OPT_SORT, "KEY", 0, "order sites by KEY: bytes (default), "
-	    "blocks, lifetime, peak, leaked, max, avg-size; ad-hoc events by "
-	    "weight (default), events, avg-weight", 0 },
+	{ "sort", OPT_SORT, "KEY", 0, "order the sites by KEY (listed "
+	    "below)", 0 },
 	{ "ad-hoc", OPT_AD_HOC, NULL, 0, "show the heapprof_ad_hoc(3) events "
 	    "of a heap profile (an ad-hoc profile shows nothing else)", 0 },
 	{ "top", OPT_TOP, "N", 0, "show the first N sites (default 10, 0 = "
 	    "all)", 0 },
 	{ NULL, 0, NULL, 0, "Output:", 2 },
-	{ "format", OPT_FORMAT, "FORMAT", 0, "text (default), dhat "
-	    "(valgrind DHAT's JSON) or markdown", 0 },
+	{ "format", OPT_FORMAT, "FORMAT", 0, "write the report in FORMAT "
+	    "(listed below)", 0 },
 	{ "depth", OPT_DEPTH, "N", 0, "show N frames of each stack "
 	    "(default 4, 0 = all)", 0 },
 	{ "bytes", OPT_BYTES, NULL, 0, "print sizes as exact byte counts", 0 },
@@ -81,14 +79,16 @@ static error_t
 report_parse(int key, char *arg, struct argp_state *state)
 {
 	struct report_args *a = state->input;
-	char why[512];
+	char why[512], names[512];
 
 	switch (key) {
 	case OPT_SORT:
-		if (report_parse_sort(arg, &a->opts.sort) == -1)
+		a->opts.sort = sort_key_find(arg);
+		if (a->opts.sort == NULL) {
+			report_sort_list(names, sizeof names, -1);
 			argp_error(state, "invalid sort key '%s' (valid keys: %s)",
-			    arg, report_sort_keys);
-		a->sort_given = 1;
+			    arg, names);
+		}
 		break;
 	case OPT_AD_HOC:
 		a->opts.ad_hoc = 1;
@@ -101,9 +101,11 @@ report_parse(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_FORMAT:
 		a->format = formatter_find(arg);
-		if (a->format == NULL)
+		if (a->format == NULL) {
+			report_format_list(names, sizeof names, 0);
 			argp_error(state, "invalid format '%s' (valid formats: "
-			    "text, dhat, markdown)", arg);
+			    "%s)", arg, names);
+		}
 		break;
 	case OPT_BYTES:
 		a->opts.exact_bytes = 1;
@@ -143,10 +145,22 @@ report_parse(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
+/* After the options: the sort keys and formats, from their tables. */
+static char *
+report_help(int key, const char *text, void *input)
+{
+	(void)text;
+	(void)input;
+	if (key == ARGP_KEY_HELP_POST_DOC)
+		return report_help_lists();
+	return (char *)text;
+}
+
 static const struct argp report_argp = {
 	report_options, report_parse, "[FILE]",
 	"Print the allocation sites of a heap profile (FILE, default "
-	"heapprof.data; - reads the standard input).", NULL, NULL, NULL,
+	"heapprof.data; - reads the standard input).", NULL, report_help,
+	NULL,
 };
 
 int
@@ -154,12 +168,11 @@ cmd_report(int argc, char **argv)
 {
 	struct report_args a;
 	struct profile p;
-	char err[256];
-	int failed, markdown, rc;
+	char err[256], names[512];
+	int failed, inside, rc;
 	FILE *verdict;
 
 	memset(&a, 0, sizeof a);
-	a.opts.sort = SORT_BYTES;
 	a.opts.top = 10;
 	a.opts.depth = 4;
 	a.opts.file = "heapprof.data";
@@ -168,7 +181,7 @@ cmd_report(int argc, char **argv)
 	a.opts.ignore_fn = a.ignore_fn;
 	a.opts.nignore_fn = a.nignore_fn;
 	if (a.format == NULL)
-		a.format = formatter_find("text");
+		a.format = &formatters[0];
 	if (profile_read(&p, a.opts.file, err, sizeof err) == -1) {
 		error(0, 0, "%s", err);
 		free(a.ignore_fn);
@@ -176,25 +189,26 @@ cmd_report(int argc, char **argv)
 	}
 	if (p.mode == PROF_MODE_AD_HOC)
 		a.opts.ad_hoc = 1;
-	if (a.opts.ad_hoc && !a.sort_given)
-		a.opts.sort = SORT_WEIGHT;
-	if (a.opts.ad_hoc != SORT_IS_AD_HOC(a.opts.sort) ||
-	    (a.opts.ad_hoc && (a.tiers.n > 0 ||
-	    strcmp(a.format->name, "markdown") == 0))) {
+	if (a.opts.sort == NULL)
+		a.opts.sort = sort_key_default(a.opts.ad_hoc);
+	if (a.opts.ad_hoc != a.opts.sort->ad_hoc || (a.opts.ad_hoc &&
+	    (a.tiers.n > 0 || !(a.format->flags & FMT_AD_HOC)))) {
 		if (a.opts.ad_hoc && a.tiers.n > 0)
 			error(0, 0, "budgets need the heap: '%s' has ad-hoc "
 			    "events only", a.opts.file);
-		else if (a.opts.ad_hoc && !SORT_IS_AD_HOC(a.opts.sort))
-			error(0, 0, "cannot sort ad-hoc events by %s (weight, "
-			    "events or avg-weight)",
-			    report_sort_name(a.opts.sort));
-		else if (a.opts.ad_hoc)
-			error(0, 0, "the markdown report has no ad-hoc events: "
-			    "use text or dhat");
-		else
+		else if (a.opts.ad_hoc && !a.opts.sort->ad_hoc) {
+			report_sort_list(names, sizeof names, 1);
+			error(0, 0, "cannot sort ad-hoc events by %s (valid "
+			    "keys: %s)", a.opts.sort->name, names);
+		} else if (a.opts.ad_hoc)
+			error(0, 0, "the %s report has no ad-hoc events",
+			    a.format->name);
+		else {
+			report_sort_list(names, sizeof names, 0);
 			error(0, 0, "cannot sort heap sites by %s (it sorts "
-			    "ad-hoc events, with --ad-hoc)",
-			    report_sort_name(a.opts.sort));
+			    "ad-hoc events, with --ad-hoc; valid keys: %s)",
+			    a.opts.sort->name, names);
+		}
 		profile_release(&p);
 		free(a.ignore_fn);
 		tiers_release(&a.tiers);
@@ -205,14 +219,14 @@ cmd_report(int argc, char **argv)
 	 * Markdown has the verdict in its own tables; after the text report
 	 * it is one more table; it would break a JSON, so it goes apart.
 	 */
-	markdown = strcmp(a.format->name, "markdown") == 0;
+	inside = (a.format->flags & FMT_TIERS) != 0;
 	failed = a.tiers.n > 0 ? tiers_check(&a.tiers, &p, NULL) : 0;
 	if (failed != -1) {
-		a.opts.tiers = markdown ? &a.tiers : NULL;
+		a.opts.tiers = inside ? &a.tiers : NULL;
 		a.format->write(stdout, &p, &a.opts);
 	}
-	if (failed != -1 && a.tiers.n > 0 && !markdown) {
-		verdict = strcmp(a.format->name, "text") == 0 ? stdout : stderr;
+	if (failed != -1 && a.tiers.n > 0 && !inside) {
+		verdict = a.format->flags & FMT_TIERS_AFTER ? stdout : stderr;
 		if (verdict == stdout)
 			putchar('\n');
 		fflush(stdout);
