@@ -600,14 +600,21 @@ add_stats(struct prof_stats *d, const struct prof_stats *s)
 	d->ebk += s->ebk;
 }
 
+/* Up to DIST_MAX, as the collector counts. */
+static uint32_t
+add_count(uint32_t a, uint32_t b)
+{
+	return a > DIST_MAX - b ? DIST_MAX : a + b;
+}
+
 static void
 add_dist(struct prof_dist *d, const struct prof_dist *s)
 {
 	size_t k;
 
 	for (k = 0; k < DIST_BUCKETS; k++) {
-		d->size[k] += s->size[k];
-		d->life[k] += s->life[k];
+		d->size[k] = add_count(d->size[k], s->size[k]);
+		d->life[k] = add_count(d->life[k], s->life[k]);
 	}
 }
 
