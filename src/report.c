@@ -627,7 +627,7 @@ add_dist(struct prof_dist *d, const struct prof_dist *s)
  * (blocks are in one site or the other); mb and mbk become the sum of the
  * sites' maxima, an upper bound of the true maximum (the sites may have
  * peaked at different times) that keeps mb >= gb and mb >= eb.  The
- * distributions add up exactly too.
+ * distributions add up too, each bucket up to DIST_MAX.
  */
 void
 report_view_init(struct report_view *v, const struct profile *p,
