@@ -18,8 +18,9 @@
 #include "xmalloc.h"
 
 enum { OPT_SORT = 0x100, OPT_TOP, OPT_DEPTH, OPT_FORMAT, OPT_BYTES,
-    OPT_NO_DEMANGLE, OPT_FULL_NAMES, OPT_FULL_PATHS, OPT_SHOW_ALLOC, OPT_IGNORE_FN,
-    OPT_BUDGET, OPT_BUDGETS, OPT_AD_HOC, OPT_AS_DHAT };
+    OPT_NO_DEMANGLE, OPT_FULL_NAMES, OPT_FULL_PATHS, OPT_SHOW_ALLOC,
+    OPT_IGNORE_FN, OPT_BUDGET, OPT_BUDGETS, OPT_AD_HOC, OPT_AS_DHAT,
+    OPT_PERCENTILES };
 
 struct report_args {
 	struct report_opts opts;
@@ -46,6 +47,9 @@ static const struct argp_option report_options[] = {
 	{ "depth", OPT_DEPTH, "N", 0, "show N frames of each stack "
 	    "(default 4, 0 = all)", 0 },
 	{ "bytes", OPT_BYTES, NULL, 0, "print sizes as exact byte counts", 0 },
+	{ "percentiles", OPT_PERCENTILES, NULL, 0, "show the median and 90th "
+	    "percentile of block sizes and lifetimes instead of their "
+	    "averages", 0 },
 	{ NULL, 0, NULL, 0, "Symbols:", 3 },
 	{ "no-demangle", OPT_NO_DEMANGLE, NULL, 0, "show C++ and Rust "
 	    "names as the linker sees them (_ZNSt6vector...)", 0 },
@@ -94,6 +98,9 @@ report_parse(int key, char *arg, struct argp_state *state)
 			argp_error(state, "invalid sort key '%s' (valid keys: %s)",
 			    arg, names);
 		}
+		break;
+	case OPT_PERCENTILES:
+		a->opts.percentiles = 1;
 		break;
 	case OPT_AD_HOC:
 		a->opts.ad_hoc = 1;
@@ -203,9 +210,15 @@ cmd_report(int argc, char **argv)
 		a.opts.sort = sort_key_default(a.opts.ad_hoc);
 	if (a.opts.ad_hoc != a.opts.sort->ad_hoc || (a.tiers.n > 0 &&
 	    (a.opts.ad_hoc || a.opts.as_dhat)) || (a.opts.ad_hoc &&
-	    !(a.format->flags & FMT_AD_HOC))) {
+	    !(a.format->flags & FMT_AD_HOC)) || (a.opts.as_dhat &&
+	    (a.opts.percentiles || a.opts.sort->percentile))) {
+		/* The histograms count heapprof's blocks, not DHAT's. */
+		if (a.opts.as_dhat && (a.opts.percentiles ||
+		    a.opts.sort->percentile))
+			error(0, 0, "percentiles are of heapprof's counts, not "
+			    "with --as-dhat");
 		/* Budgets count as run does; a table beside them would not. */
-		if (a.opts.as_dhat && a.tiers.n > 0)
+		else if (a.opts.as_dhat && a.tiers.n > 0)
 			error(0, 0, "budgets are checked as heapprof counts, "
 			    "not with --as-dhat");
 		else if (a.opts.ad_hoc && a.tiers.n > 0)
@@ -231,6 +244,11 @@ cmd_report(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	report_module_warnings(&p);
+	if (a.opts.sort->percentile)
+		a.opts.percentiles = 1;
+	if (a.opts.percentiles && !p.has_dist && p.nsites > 0)
+		error(0, 0, "warning: '%s' has no distributions (its format is "
+		    "older): no percentiles", a.opts.file);
 	/*
 	 * Markdown has the verdict in its own tables; after the text report
 	 * it is one more table; it would break a JSON, so it goes apart.

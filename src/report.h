@@ -28,11 +28,13 @@ struct tiers;
  * --help, the usage errors and the order of every format come from it,
  * so a new key is one entry.
  */
+struct report_row;
 struct sort_key {
 	const char *name;
 	const char *help;
 	int ad_hoc;		/* orders ad-hoc events (STATS_AD_HOC) */
-	uint64_t (*value)(const struct prof_stats *);
+	uint64_t (*value)(const struct profile *, const struct report_row *);
+	int percentile;		/* of a distribution: shows --percentiles */
 };
 
 extern const struct sort_key sort_keys[];
@@ -57,6 +59,7 @@ struct report_opts {
 	const struct tiers *tiers;	/* budgets per path; NULL: none */
 	int ad_hoc;		/* show the ad-hoc events (STATS_AD_HOC) */
 	int as_dhat;		/* --as-dhat: valgrind DHAT's counts (STATS_DHAT) */
+	int percentiles;	/* text: p50 and p90 columns, not averages */
 };
 
 /* The key o sorts by: o->sort, or the default of o's kind. */
@@ -94,6 +97,7 @@ struct report_line {
 
 struct report_row {
 	struct prof_stats st;
+	struct prof_dist dist;	/* of its blocks, in a STATS_OWN view */
 	uint32_t flags;		/* PROF_SITE_* of any of its sites */
 	size_t first, nlines;	/* the lines shown, into view.lines */
 	size_t nsites;		/* profile sites merged into it */
