@@ -200,7 +200,8 @@ print_stack(FILE *out, struct report_view *v, const struct report_row *r,
 		    i == r->own);
 		shown++;
 	}
-	if ((r->flags & PROF_SITE_TRUNCATED) && v->o->group_by != GROUP_FUNCTION)
+	if ((r->flags & PROF_SITE_TRUNCATED) &&
+	    v->o->group_by != GROUP_FUNCTION)
 		fprintf(out, "    ... (stack truncated)\n");
 }
 

@@ -80,7 +80,8 @@ START_TEST(test_rules)
 		{ "engine::Engine::checkpoint", FRAME_USER },
 		{ "std::io::stdio::_print", FRAME_USER },
 		/* Rust, v0 names. */
-		{ "<alloc::raw_vec::RawVecInner>::finish_grow", FRAME_PLUMBING },
+		{ "<alloc::raw_vec::RawVecInner>::finish_grow",
+		    FRAME_PLUMBING },
 		{ "<alloc::boxed::Box<dyn core::ops::function::FnOnce<(), "
 		    "Output = ()> + core::marker::Send> as "
 		    "core::ops::function::FnOnce<()>>::call_once",
