@@ -436,19 +436,14 @@ add_stats(struct prof_stats *d, const struct prof_stats *s)
 }
 
 /*
- * rustc's C main, without source, which runs the Rust main through
- * std::rt::lang_start: below the entry when what it calls is.
+ * A line without source information: when what it calls is below the
+ * program's entry, it is too (rustc's C main, which runs the Rust main
+ * through std::rt::lang_start; a stripped program's _start).
  */
 static int
-main_shim(const struct report_view *v, const struct report_line *l)
+no_source(const struct report_view *v, const struct report_line *l)
 {
-	const struct prof_loc *loc;
-
-	if (l->loc == NO_LOC)
-		return 0;
-	loc = &v->p->locs[l->loc];
-	return loc->file == 0 && loc->function != 0 &&
-	    strcmp(profile_str(v->p, loc->function), "main") == 0;
+	return l->loc == NO_LOC || v->p->locs[l->loc].file == 0;
 }
 
 /*
@@ -478,7 +473,7 @@ hidden_lines(struct report_view *v, size_t first, size_t n, size_t *leaf,
 	}
 	for (j = n; !o->show_all_frames && j > *leaf + 1; j--) {
 		c = report_line_class(v, &v->lines[first + j - 1]);
-		if (c != FRAME_BELOW_ENTRY && !(main_shim(v,
+		if (c != FRAME_BELOW_ENTRY && !(no_source(v,
 		    &v->lines[first + j - 1]) && report_line_class(v,
 		    &v->lines[first + j - 2]) == FRAME_BELOW_ENTRY))
 			break;

@@ -130,16 +130,17 @@ END_TEST
  * Locations: 0 puts (libc), 1 say, 2 main (app), 3 __libc_start_call_main,
  * 4 _start, 5 pair, 6 rustc's main shim (no file), 7 std::rt::lang_start,
  * 8 alloc::alloc::alloc (in the app, from /rustc).  One frame per
- * location; sites: {0,1,2,3,4} {5,2,3,4} {5,9,3,4} {8,5,2,7,6,3}, 9 being
+ * location; frame 10 is a stripped _start, without a location.  Sites:
+ * {0,1,2,3,4} {5,2,3,4} {5,9,3,4} {8,5,2,7,6,3} {5,2,3,10}, 9 being
  * main's other line.
  */
 static void
 build_frames(struct profile *p)
 {
 	static const uint32_t stacks[] = { 0, 1, 2, 3, 4, 5, 2, 3, 4, 5, 9, 3,
-	    4, 8, 5, 2, 7, 6, 3 };
-	static const uint32_t first[] = { 0, 5, 9, 13 },
-	    nframes[] = { 5, 4, 4, 6 };
+	    4, 8, 5, 2, 7, 6, 3, 5, 2, 3, 10 };
+	static const uint32_t first[] = { 0, 5, 9, 13, 19 },
+	    nframes[] = { 5, 4, 4, 6, 4 };
 	static const char *const fn[] = { "puts", "say", "main",
 	    "__libc_start_call_main", "_start", "pair", "main",
 	    "_ZN3std2rt10lang_start17h0123456789abcdefE",
@@ -163,7 +164,7 @@ build_frames(struct profile *p)
 	file[8] = profile_string(p, "/rustc/x/library/alloc/src/alloc.rs");
 	p->nlocs = p->locs_cap = 10;
 	p->locs = xcalloc(p->nlocs, sizeof *p->locs);
-	p->nframes = p->frames_cap = 10;
+	p->nframes = p->frames_cap = 11;
 	p->frames = xcalloc(p->nframes, sizeof *p->frames);
 	for (i = 0; i < 10; i++) {
 		p->locs[i] = (struct prof_loc){ profile_string(p, fn[i]),
@@ -171,12 +172,13 @@ build_frames(struct profile *p)
 		p->frames[i] = (struct prof_frame){ mod[i], 0x100 * i,
 		    (uint32_t)i, 1 };
 	}
-	p->nstack_frames = p->stack_frames_cap = 19;
+	p->frames[10] = (struct prof_frame){ 2, 0x1000, 0, 0 };
+	p->nstack_frames = p->stack_frames_cap = 23;
 	p->stack_frames = xmalloc(sizeof stacks);
 	memcpy(p->stack_frames, stacks, sizeof stacks);
-	p->nsites = p->sites_cap = 4;
+	p->nsites = p->sites_cap = 5;
 	p->sites = xcalloc(p->nsites, sizeof *p->sites);
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < 5; i++) {
 		p->sites[i].first = first[i];
 		p->sites[i].nframes = nframes[i];
 		p->sites[i].st[STATS_OWN].tb = 1000 - 100 * i;
@@ -202,7 +204,7 @@ START_TEST(test_view_frames)
 
 	build_frames(&p);
 	report_view_init(&v, &p, &o, STATS_OWN);
-	ck_assert_uint_eq(v.nrows, 4);
+	ck_assert_uint_eq(v.nrows, 5);
 	/* puts, then say marked as the program's call; nothing below main. */
 	r = &v.rows[0];
 	ck_assert_uint_eq(r->nlines, 3);
@@ -219,6 +221,8 @@ START_TEST(test_view_frames)
 	ck_assert_uint_eq(r->nlines, 2);
 	ck_assert_str_eq(fn_of(&v, r->first), "pair");
 	ck_assert_str_eq(fn_of(&v, r->first + 1), "main");
+	/* The stripped _start: below the entry by what it calls. */
+	ck_assert_uint_eq(v.rows[4].nlines, 2);
 	report_view_release(&v);
 
 	o.show_all_frames = 1;
@@ -226,6 +230,7 @@ START_TEST(test_view_frames)
 	ck_assert_uint_eq(v.rows[0].nlines, 5);
 	ck_assert_uint_eq(v.rows[3].nlines, 6);
 	ck_assert_uint_eq(v.rows[3].own, 1);
+	ck_assert_uint_eq(v.rows[4].nlines, 4);
 	report_view_release(&v);
 
 	o.show_all_frames = 0;
@@ -248,17 +253,17 @@ START_TEST(test_view_group_by_function)
 
 	build_frames(&p);
 	report_view_init(&v, &p, &o, STATS_OWN);
-	/* say; pair from sites 1, 2 and 3 (two lines of main, one Rust). */
+	/* say; pair from sites 1 to 4 (two lines of main, one Rust). */
 	ck_assert_uint_eq(v.nrows, 2);
 	r = &v.rows[0];
-	ck_assert_uint_eq(r->nsites, 3);
+	ck_assert_uint_eq(r->nsites, 4);
 	ck_assert_uint_eq(r->nlines, 1);
 	ck_assert_str_eq(fn_of(&v, r->first), "pair");
-	ck_assert_uint_eq(r->st.tb, 900 + 800 + 700);
-	ck_assert_uint_eq(r->st.tbk, 2 + 3 + 4);
-	ck_assert_uint_eq(r->st.eb, 10 + 20 + 30);
-	ck_assert_uint_eq(r->st.ebk, 1 + 2 + 3);
-	ck_assert_uint_eq(r->st.mb, 3000);	/* the sum of the maxima */
+	ck_assert_uint_eq(r->st.tb, 900 + 800 + 700 + 600);
+	ck_assert_uint_eq(r->st.tbk, 2 + 3 + 4 + 5);
+	ck_assert_uint_eq(r->st.eb, 10 + 20 + 30 + 40);
+	ck_assert_uint_eq(r->st.ebk, 1 + 2 + 3 + 4);
+	ck_assert_uint_eq(r->st.mb, 4000);	/* the sum of the maxima */
 	r = &v.rows[1];
 	ck_assert_uint_eq(r->nsites, 1);
 	ck_assert_str_eq(fn_of(&v, r->first), "say");
