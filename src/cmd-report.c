@@ -18,8 +18,9 @@
 #include "xmalloc.h"
 
 enum { OPT_SORT = 0x100, OPT_TOP, OPT_DEPTH, OPT_FORMAT, OPT_BYTES,
-    OPT_NO_DEMANGLE, OPT_FULL_PATHS, OPT_SHOW_ALLOC, OPT_IGNORE_FN,
-    OPT_BUDGET, OPT_BUDGETS, OPT_AD_HOC, OPT_SHOW_ALL, OPT_GROUP_BY };
+    OPT_NO_DEMANGLE, OPT_FULL_NAMES, OPT_FULL_PATHS, OPT_SHOW_ALLOC,
+    OPT_IGNORE_FN, OPT_BUDGET, OPT_BUDGETS, OPT_AD_HOC, OPT_SHOW_ALL,
+    OPT_GROUP_BY };
 
 struct report_args {
 	struct report_opts opts;
@@ -51,6 +52,8 @@ static const struct argp_option report_options[] = {
 	{ NULL, 0, NULL, 0, "Symbols:", 3 },
 	{ "no-demangle", OPT_NO_DEMANGLE, NULL, 0, "show C++ and Rust "
 	    "names as the linker sees them (_ZNSt6vector...)", 0 },
+	{ "full-names", OPT_FULL_NAMES, NULL, 0, "show whole demangled "
+	    "signatures (return type, template arguments, parameters)", 0 },
 	{ "full-paths", OPT_FULL_PATHS, NULL, 0, "show source paths whole, "
 	    "not relative to the working directory", 0 },
 	{ "show-alloc-frames", OPT_SHOW_ALLOC, NULL, 0, "show the allocator "
@@ -117,6 +120,9 @@ report_parse(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_NO_DEMANGLE:
 		a->opts.raw_names = 1;
+		break;
+	case OPT_FULL_NAMES:
+		a->opts.full_names = 1;
 		break;
 	case OPT_FULL_PATHS:
 		a->opts.full_paths = 1;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * names.h - a function's linkage name as a report shows and matches it:
- * demangled (C++ and Rust), and bare for matching.
+ * demangled (C++ and Rust), short as people write it, bare for matching.
  */
 #ifndef HEAPPROF_NAMES_H
 #define HEAPPROF_NAMES_H
@@ -21,5 +21,24 @@ char *name_demangle(const char *raw);
  * "void std::swap<int>(int&, int&)" gives "std::swap".
  */
 void name_bare(const char *d, char *out, size_t len);
+
+/*
+ * raw's function as people write it, or NULL when raw is not a mangled
+ * name: the qualified name without return type, parameters, qualifiers
+ * and clone suffixes, the standard library's types without their default
+ * template arguments and inline namespaces and by their typedefs
+ * ("std::vector<std::string>::push_back"), Rust's inherent impls without
+ * brackets ("names::Engine::checkpoint").  Caller frees.
+ */
+char *name_short(const char *raw);
+
+/*
+ * Does the fnmatch pattern match a function: its raw (linkage) name, its
+ * demangled name, that without return type, template arguments and
+ * parameters (name_bare: "ns::Cls::method"), or its short name
+ * (name_short; computed when shown is NULL)?
+ */
+int name_matches(const char *pattern, const char *raw, const char *demangled,
+    const char *shown);
 
 #endif

@@ -7,7 +7,6 @@
 
 #include <errno.h>
 #include <error.h>
-#include <fnmatch.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -259,16 +258,32 @@ report_is_alloc_fn(const char *demangled)
 	return frames_name_class(demangled, bare) == FRAME_PLUMBING;
 }
 
-/* The demangled name when there is one, else the raw name; cached. */
+/*
+ * cache[id]: the name that fn makes of the raw name with string id `id`,
+ * or the raw name when fn makes none (not a mangled name).
+ */
+static const char *
+cached(struct report_view *v, char **cache, uint32_t id,
+    char *(*fn)(const char *))
+{
+	if (cache[id] == NULL) {
+		cache[id] = fn(profile_str(v->p, id));
+		if (cache[id] == NULL)
+			cache[id] = xstrdup(profile_str(v->p, id));
+	}
+	return cache[id];
+}
+
 static const char *
 demangled(struct report_view *v, uint32_t id)
 {
-	if (v->names[id] == NULL) {
-		v->names[id] = name_demangle(profile_str(v->p, id));
-		if (v->names[id] == NULL)
-			v->names[id] = xstrdup(profile_str(v->p, id));
-	}
-	return v->names[id];
+	return cached(v, v->names, id, name_demangle);
+}
+
+static const char *
+short_name(struct report_view *v, uint32_t id)
+{
+	return cached(v, v->shorts, id, name_short);
 }
 
 const char *
@@ -276,7 +291,9 @@ report_function(struct report_view *v, uint32_t id)
 {
 	if (id == 0)
 		return "??";
-	return v->o->raw_names ? profile_str(v->p, id) : demangled(v, id);
+	if (v->o->raw_names)
+		return profile_str(v->p, id);
+	return v->o->full_names ? demangled(v, id) : short_name(v, id);
 }
 
 const char *
@@ -293,24 +310,11 @@ report_path(const struct report_view *v, uint32_t id)
 /* --- the view ------------------------------------------------------------- */
 
 int
-report_name_matches(const char *pattern, const char *raw,
-    const char *demangled_name)
-{
-	char bare[512];
-
-	if (fnmatch(pattern, raw, 0) == 0 ||
-	    fnmatch(pattern, demangled_name, 0) == 0)
-		return 1;
-	name_bare(demangled_name, bare, sizeof bare);
-	return fnmatch(pattern, bare, 0) == 0;
-}
-
-int
 report_function_matches(struct report_view *v, uint32_t id,
     const char *pattern)
 {
-	return id != 0 && report_name_matches(pattern, profile_str(v->p, id),
-	    demangled(v, id));
+	return id != 0 && name_matches(pattern, profile_str(v->p, id),
+	    demangled(v, id), short_name(v, id));
 }
 
 static int
@@ -533,6 +537,7 @@ report_view_init(struct report_view *v, const struct profile *p,
 	v->p = p;
 	v->o = o;
 	v->names = xcalloc(p->nstrings + 1, sizeof *v->names);
+	v->shorts = xcalloc(p->nstrings + 1, sizeof *v->shorts);
 	v->classes = xcalloc(p->nlocs + p->nframes + 1, 1);
 	if (!o->full_paths && getcwd(buf, sizeof buf) != NULL)
 		v->cwd = xstrdup(buf);
@@ -670,9 +675,12 @@ report_view_release(struct report_view *v)
 {
 	size_t i;
 
-	for (i = 0; v->names != NULL && i < v->p->nstrings; i++)
+	for (i = 0; v->names != NULL && i < v->p->nstrings; i++) {
 		free(v->names[i]);
+		free(v->shorts[i]);
+	}
 	free(v->names);
+	free(v->shorts);
 	free(v->classes);
 	free(v->rows);
 	free(v->lines);

@@ -44,6 +44,7 @@ struct report_opts {
 	int exact_bytes;
 	const char *file;	/* the profile's path, for the header */
 	int raw_names;		/* --no-demangle */
+	int full_names;		/* --full-names: whole demangled signatures */
 	int full_paths;		/* no shortening against the cwd */
 	int show_alloc_frames;	/* keep allocator plumbing (FRAME_PLUMBING) */
 	int show_all_frames;	/* keep every frame, below main's too */
@@ -108,7 +109,8 @@ struct report_view {
 	size_t nrows;
 	struct report_line *lines;
 	size_t nlines, lines_cap;
-	char **names;		/* shown function names by string id, lazily */
+	char **names;		/* demangled function names by string id, lazily */
+	char **shorts;		/* short function names (name_short), lazily */
 	char *cwd;		/* for shortening paths; NULL: none */
 	/*
 	 * Each location's frame_class + 1, then each frame's (for its lines
@@ -148,13 +150,9 @@ const char *report_line_system(const struct report_view *v,
 char *report_site_name(struct report_view *v, const struct report_row *r);
 
 /*
- * Does the fnmatch pattern match a function: its raw (linkage) name, its
- * demangled name, or that without return type, template arguments and
- * parameters ("ns::Cls::method")?  report_function_matches is the same
- * for the function with string id `id` (never for 0).
+ * Does the fnmatch pattern match the function with string id `id` (never
+ * for 0), by any of its names (name_matches)?
  */
-int report_name_matches(const char *pattern, const char *raw,
-    const char *demangled_name);
 int report_function_matches(struct report_view *v, uint32_t id,
     const char *pattern);
 
@@ -165,7 +163,10 @@ int report_function_matches(struct report_view *v, uint32_t id,
  */
 int report_anomalies(FILE *out, const struct profile *p, const char *lead);
 
-/* A line's function as shown (demangled unless --no-demangle); "??" if none. */
+/*
+ * A line's function as shown: short (name_short) by default, demangled
+ * with --full-names, raw with --no-demangle; "??" if none.
+ */
 const char *report_function(struct report_view *v, uint32_t string_id);
 /* A source path as shown: relative to the cwd when inside it. */
 const char *report_path(const struct report_view *v, uint32_t string_id);

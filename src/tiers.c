@@ -233,8 +233,8 @@ elf_has_function(Elf *elf, const char *pattern)
 			if (name == NULL || name[0] == '\0')
 				continue;
 			dem = name_demangle(name);
-			found = report_name_matches(pattern, name,
-			    dem != NULL ? dem : name);
+			found = name_matches(pattern, name,
+			    dem != NULL ? dem : name, NULL);
 			free(dem);
 		}
 	}

@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * check_names.c - src/names.c: demangling (C++, both Rust schemes) and
- * the bare name that patterns match.  The Rust names are rustc 1.95's,
- * from tests/progs/rust-names.rs and its standard library.
+ * check_names.c - src/names.c: demangling (C++, both Rust schemes), short
+ * names, and the names patterns match.  The Rust names are rustc 1.95's,
+ * from tests/progs/rust-names.rs and its standard library; most C++ names
+ * are from a profile of cppcheck 2.10 (GCC 12, libstdc++'s C++11 ABI).
  */
 #include "config.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "check_heapprof.h"
 #include "names.h"
@@ -93,6 +95,151 @@ START_TEST(test_bare)
 }
 END_TEST
 
+static const struct {
+	const char *raw, *shown;
+} shorts[] = {
+	/* Parameters, return types, qualifiers and clones dropped. */
+	{ "_ZN5Token11insertTokenERKNSt7__cxx1112basic_stringIcSt11char_"
+	    "traitsIcESaIcEEES7_b", "Token::insertToken" },
+	{ "_ZNKSt5dequeIiSaIiEE4sizeEv", "std::deque<int>::size" },
+	{ "_Z3fooi.cold", "foo" },
+	{ "_ZThn8_N3Foo3barEv", "non-virtual thunk to Foo::bar" },
+	{ "_ZN3foo3barB5cxx11Ev", "foo::bar" },
+	{ "_ZmiRK8IntervalS1_", "operator-" },
+	{ "_Znwm", "operator new" },
+	{ "_ZN9simplecpp9TokenListaSERKS0_", "simplecpp::TokenList::operator=" },
+	{ "_ZN8ValuePtrI8AnalyzerE6clonerI18ExpressionAnalyzerE5applyEPKS0_",
+	    "ValuePtr<Analyzer>::cloner<ExpressionAnalyzer>::apply" },
+	/* std::string, default arguments, inline namespaces. */
+	{ "_ZNSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEE9_M_appendEPKcm",
+	    "std::string::_M_append" },
+	{ "_ZNSt7__cxx1112basic_stringIwSt11char_traitsIwESaIwEE7reserveEm",
+	    "std::wstring::reserve" },
+	{ "_ZNSt17basic_string_viewIcSt11char_traitsIcEE6substrEmm",
+	    "std::string_view::substr" },
+	{ "_ZNSt13basic_filebufIcSt11char_traitsIcEE4openEPKcSt13_Ios_Openmode",
+	    "std::filebuf::open" },
+	{ "_ZNSt6vectorINSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEEESaIS"
+	    "5_EEaSERKS7_", "std::vector<std::string>::operator=" },
+	{ "_ZNSt6vectorIS_IiSaIiEESaIS1_EE9push_backERKS1_",
+	    "std::vector<std::vector<int> >::push_back" },
+	{ "_ZNSt3__16vectorIiNS_9allocatorIiEEE9push_backEOi",
+	    "std::vector<int>::push_back" },
+	{ "_ZNSt3mapINSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEEESt6vect"
+	    "orIxSaIxEESt4lessIS5_ESaISt4pairIKS5_S8_EEEixERSC_",
+	    "std::map<std::string, std::vector<long long> >::operator[]" },
+	{ "_ZNSt3mapISt4pairINSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEE"
+	    "ES6_EN7Library9TypeCheckESt4lessIS7_ESaIS0_IKS7_S9_EEEixEOS7_",
+	    "std::map<std::pair<std::string, std::string>, Library::TypeCheck>"
+	    "::operator[]" },
+	{ "_ZNSt3setINSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEEESt4less"
+	    "IS5_ESaIS5_EE6insertERKS5_", "std::set<std::string>::insert" },
+	{ "_ZNSt7__cxx114listIN9ValueFlow5ValueESaIS2_EEC1ERKS4_",
+	    "std::list<ValueFlow::Value>::list" },
+	{ "_ZNSt13unordered_mapIiSt10shared_ptrIiESt4hashIiESt8equal_toIiESaISt4"
+	    "pairIKiS1_EEEixERS7_",
+	    "std::unordered_map<int, std::shared_ptr<int> >::operator[]" },
+	{ "_ZNSt10unique_ptrI5TokenSt14default_deleteIS0_EE5resetEPS0_",
+	    "std::unique_ptr<Token>::reset" },
+	/* The library's function templates: arguments deduced, dropped. */
+	{ "_ZNSt5stackIP5TokenSt5dequeIS1_SaIS1_EEEC1IS4_vEEv",
+	    "std::stack<Token*>::stack" },
+	{ "_ZStplIcSt11char_traitsIcESaIcEENSt7__cxx1112basic_stringIT_T0_T1_EE"
+	    "RKS8_SA_", "std::operator+" },
+	/* A default argument that is not the default stays. */
+	{ "_ZNSt3setIiSt7greaterIiESaIiEE6insertEOi",
+	    "std::set<int, std::greater<int> >::insert" },
+	/* The implementation's own templates: arguments elided. */
+	{ "_ZNSt6vectorIiSaIiEE17_M_realloc_insertIJRKiEEEvN9__gnu_cxx17__normal"
+	    "_iteratorIPiS1_EEDpOT_", "std::vector<int>::_M_realloc_insert" },
+	{ "_ZNSt8_Rb_treeIiSt4pairIKibESt10_Select1stIS2_ESt4lessIiESaIS2_EE17_M"
+	    "_emplace_uniqueIJS0_IibEEEES0_ISt17_Rb_tree_iteratorIS2_EbEDpOT_",
+	    "std::_Rb_tree<...>::_M_emplace_unique" },
+	{ "_ZNSt8__detail9_Map_baseIiSt4pairIKiPK8VariableESaIS6_ENS_10_Select1s"
+	    "tESt8equal_toIiESt4hashIiENS_18_Mod_range_hashingENS_20_Default_ran"
+	    "ged_hashENS_20_Prime_rehash_policyENS_17_Hashtable_traitsILb0ELb0EL"
+	    "b1EEELb1EEixEOi", "std::__detail::_Map_base<...>::operator[]" },
+	/* A lambda's enclosing function without its parameters. */
+	{ "_ZZN18ExpressionAnalyzer15setupExprVarIdsEPK5TokeniENKUlS2_E_clES2_",
+	    "ExpressionAnalyzer::setupExprVarIds::{lambda(Token const*)#1}::"
+	    "operator()" },
+	{ "_Z13visitAstNodesIK5TokenZN18ExpressionAnalyzer15setupExprVarIdsEPS1"
+	    "_iEUlS3_E_vEvPT_RKT0_", "visitAstNodes<Token const, "
+	    "ExpressionAnalyzer::setupExprVarIds::{lambda(Token const*)#1}, "
+	    "void>" },
+	/* Rust: inherent impls without brackets, trait impls with. */
+	{ "_RNvMCs4T4zK9Otvt5_5namesNtB2_6Engine10checkpoint",
+	    "names::Engine::checkpoint" },
+	{ "_ZN5names6Engine10checkpoint17hf3cc6846ef123ab0E",
+	    "names::Engine::checkpoint" },
+	{ "_RINvCs4T4zK9Otvt5_5names4fillmEB2_", "names::fill::<u32>" },
+	{ "_RNvXs_NtCslNYArtu3iFV_5alloc5allocNtB4_6GlobalNtNtCsgEmfK2I1SDS_4cor"
+	    "e5alloc9Allocator8allocate",
+	    "<alloc::alloc::Global as core::alloc::Allocator>::allocate" },
+	{ "_RNvMs4_NtCslNYArtu3iFV_5alloc7raw_vecNtB5_11RawVecInner16with_capaci"
+	    "ty_inCs4T4zK9Otvt5_5names",
+	    "alloc::raw_vec::RawVecInner::with_capacity_in" },
+	{ "_RNvMs3_NtCslNYArtu3iFV_5alloc7raw_vecINtB5_6RawVecINtNtB7_3vec3VechE"
+	    "E16with_capacity_inCs4T4zK9Otvt5_5names",
+	    "alloc::raw_vec::RawVec<alloc::vec::Vec<u8>>::with_capacity_in" },
+};
+
+START_TEST(test_short)
+{
+	size_t i;
+	char *s;
+
+	for (i = 0; i < sizeof shorts / sizeof shorts[0]; i++) {
+		s = name_short(shorts[i].raw);
+		ck_assert_msg(s != NULL && strcmp(s, shorts[i].shown) == 0,
+		    "'%s': expected '%s', got '%s'", shorts[i].raw,
+		    shorts[i].shown, s);
+		free(s);
+	}
+	ck_assert_ptr_null(name_short("main"));
+	ck_assert_ptr_null(name_short("_Zgarbage!"));
+	ck_assert_ptr_null(name_short(""));
+}
+END_TEST
+
+/* Raw, demangled, bare and short names all match, as documented. */
+START_TEST(test_matches)
+{
+	static const char raw[] = "_ZNSt6vectorINSt7__cxx1112basic_stringIcSt11"
+	    "char_traitsIcESaIcEEESaIS5_EE9push_backERKS5_";
+	static const struct {
+		const char *pattern;
+		int match;
+	} t[] = {
+		{ "_ZNSt6vector*", 1 },
+		{ "std::vector<std::__cxx11::basic_string<char, "
+		    "std::char_traits<char>, std::allocator<char> >, "
+		    "std::allocator<std::__cxx11::basic_string<char, "
+		    "std::char_traits<char>, std::allocator<char> > > >::"
+		    "push_back(std::__cxx11::basic_string<char, "
+		    "std::char_traits<char>, std::allocator<char> > const&)", 1 },
+		{ "std::vector::push_back", 1 },
+		{ "std::vector<std::string>::push_back", 1 },
+		{ "*::push_back", 1 },
+		{ "std::vector<int>::push_back", 0 },
+		{ "push_back", 0 },
+	};
+	char *d = name_demangle(raw), *s = name_short(raw);
+	size_t i;
+
+	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+		ck_assert_msg(name_matches(t[i].pattern, raw, d, NULL) ==
+		    t[i].match, "'%s'", t[i].pattern);
+		ck_assert_int_eq(name_matches(t[i].pattern, raw, d, s),
+		    t[i].match);
+	}
+	free(d);
+	free(s);
+	ck_assert(name_matches("main", "main", "main", NULL));
+	ck_assert(!name_matches("mai", "main", "main", NULL));
+}
+END_TEST
+
 Suite *
 make_names_suite(void)
 {
@@ -105,8 +252,13 @@ make_names_suite(void)
 	tcase_add_test(tc, test_demangle_rust_v0);
 	suite_add_tcase(s, tc);
 
-	tc = tcase_create("Bare");
+	tc = tcase_create("Short");
+	tcase_add_test(tc, test_short);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("Match");
 	tcase_add_test(tc, test_bare);
+	tcase_add_test(tc, test_matches);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -592,9 +592,14 @@ START_TEST(test_view_plain)
 	ck_assert_uint_eq(v.rows[0].st.tb, 300);
 	ck_assert_uint_eq(v.rows[0].nlines, 3);
 	ck_assert_str_eq(line_fn(&v, &v.rows[0], 0), "xmalloc");
-	ck_assert_str_eq(line_fn(&v, &v.rows[0], 1), "ns::caller()");
+	ck_assert_str_eq(line_fn(&v, &v.rows[0], 1), "ns::caller");
 	ck_assert_uint_eq(v.rows[1].st.tb, 200);
 	ck_assert_uint_eq(v.rows[2].st.tb, 100);
+	report_view_release(&v);
+
+	o.full_names = 1;
+	report_view_init(&v, &p, &o, STATS_OWN);
+	ck_assert_str_eq(line_fn(&v, &v.rows[0], 1), "ns::caller()");
 	report_view_release(&v);
 
 	o.show_alloc_frames = 1;
@@ -627,12 +632,12 @@ START_TEST(test_view_ignore_fn)
 	ck_assert_uint_eq(v.rows[0].st.mb, 150);	/* sum of the maxima */
 	ck_assert_uint_eq(v.rows[0].nsites, 2);
 	ck_assert_uint_eq(v.rows[0].nlines, 2);
-	ck_assert_str_eq(line_fn(&v, &v.rows[0], 0), "ns::caller()");
+	ck_assert_str_eq(line_fn(&v, &v.rows[0], 0), "ns::caller");
 	ck_assert_uint_eq(v.lines[v.rows[0].first].loc, 2);
 	/* Site 2 (also 300 B, later): operator new hidden, wrapper folded. */
 	ck_assert_uint_eq(v.rows[1].st.tb, 300);
 	ck_assert_uint_eq(v.rows[1].nsites, 1);
-	ck_assert_str_eq(line_fn(&v, &v.rows[1], 0), "ns::caller()");
+	ck_assert_str_eq(line_fn(&v, &v.rows[1], 0), "ns::caller");
 	ck_assert_uint_eq(v.lines[v.rows[1].first].loc, 3);
 	report_view_release(&v);
 
