@@ -20,7 +20,7 @@
 enum { OPT_SORT = 0x100, OPT_TOP, OPT_DEPTH, OPT_FORMAT, OPT_BYTES,
     OPT_NO_DEMANGLE, OPT_FULL_NAMES, OPT_FULL_PATHS, OPT_SHOW_ALLOC,
     OPT_IGNORE_FN, OPT_BUDGET, OPT_BUDGETS, OPT_AD_HOC, OPT_AS_DHAT,
-    OPT_PERCENTILES };
+    OPT_PERCENTILES, OPT_SHOW_ALL, OPT_GROUP_BY };
 
 struct report_args {
 	struct report_opts opts;
@@ -41,6 +41,9 @@ static const struct argp_option report_options[] = {
 	{ "as-dhat", OPT_AS_DHAT, NULL, 0, "count as valgrind's DHAT does: a "
 	    "realloc'd block stays with the site that first allocated it, a "
 	    "0-byte block counts as 1 byte", 0 },
+	{ "group-by", OPT_GROUP_BY, "WHAT", 0, "a row per call stack (stack, "
+	    "the default) or per function of the program's own code "
+	    "(function), the sites under it merged", 0 },
 	{ NULL, 0, NULL, 0, "Output:", 2 },
 	{ "format", OPT_FORMAT, "FORMAT", 0, "write the report in FORMAT "
 	    "(listed below)", 0 },
@@ -57,8 +60,12 @@ static const struct argp_option report_options[] = {
 	    "signatures (return type, template arguments, parameters)", 0 },
 	{ "full-paths", OPT_FULL_PATHS, NULL, 0, "show source paths whole, "
 	    "not relative to the working directory", 0 },
-	{ "show-alloc-frames", OPT_SHOW_ALLOC, NULL, 0, "show the operator "
-	    "new and C++ allocator frames that are hidden by default", 0 },
+	{ "show-alloc-frames", OPT_SHOW_ALLOC, NULL, 0, "show the allocator "
+	    "frames (malloc, operator new, C++ allocators, Rust's alloc crate) "
+	    "that are folded into their callers by default", 0 },
+	{ "show-all-frames", OPT_SHOW_ALL, NULL, 0, "show every frame: the "
+	    "allocator's, and those below main or a thread's function "
+	    "(_start, __libc_start_main, std::rt::lang_start...)", 0 },
 	{ "ignore-fn", OPT_IGNORE_FN, "NAME", 0, "fold the frames of function "
 	    "NAME (an allocation wrapper; wildcards allowed; repeatable) into "
 	    "its callers", 0 },
@@ -137,6 +144,18 @@ report_parse(int key, char *arg, struct argp_state *state)
 	case OPT_SHOW_ALLOC:
 		a->opts.show_alloc_frames = 1;
 		break;
+	case OPT_SHOW_ALL:
+		a->opts.show_all_frames = 1;
+		break;
+	case OPT_GROUP_BY:
+		if (strcmp(arg, "stack") == 0)
+			a->opts.group_by = GROUP_STACK;
+		else if (strcmp(arg, "function") == 0)
+			a->opts.group_by = GROUP_FUNCTION;
+		else
+			argp_error(state, "invalid --group-by '%s' (stack or "
+			    "function)", arg);
+		break;
 	case OPT_IGNORE_FN:
 		if (arg[0] == '\0')
 			argp_error(state, "empty function name for --ignore-fn");
@@ -199,6 +218,15 @@ cmd_report(int argc, char **argv)
 	a.opts.nignore_fn = a.nignore_fn;
 	if (a.format == NULL)
 		a.format = &formatters[0];
+	/* Markdown's budget columns measure call stacks, not functions. */
+	if (a.opts.group_by == GROUP_FUNCTION && a.tiers.n > 0 &&
+	    (a.format->flags & FMT_TIERS)) {
+		error(0, 0, "the markdown report checks budgets on call "
+		    "stacks: use --group-by=stack, or text or dhat");
+		free(a.ignore_fn);
+		tiers_release(&a.tiers);
+		return EXIT_USAGE;
+	}
 	if (profile_read(&p, a.opts.file, err, sizeof err) == -1) {
 		error(0, 0, "%s", err);
 		free(a.ignore_fn);

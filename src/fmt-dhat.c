@@ -54,7 +54,11 @@ json_string(FILE *out, const char *s)
 	fputc('"', out);
 }
 
-/* One ftbl entry per location, inline frames included, DHAT's spelling. */
+/*
+ * One ftbl entry per location, inline frames included, DHAT's spelling;
+ * with --group-by=function a function, "0x1a2b: fn (file)", as the text
+ * report has it.
+ */
 static void
 frame_entry(FILE *out, struct report_view *v, const struct prof_frame *f,
     const struct prof_loc *l)
@@ -68,7 +72,11 @@ frame_entry(FILE *out, struct report_view *v, const struct prof_frame *f,
 		    (unsigned long long)f->offset, raw);
 	} else {
 		fn = l->function ? report_function(v, l->function) : "???";
-		if (l->file)
+		if (l->file && v->o->group_by == GROUP_FUNCTION)
+			snprintf(buf, sizeof buf, "0x%llx: %s (%s)",
+			    (unsigned long long)f->offset, fn,
+			    report_path(v, l->file));
+		else if (l->file)
 			snprintf(buf, sizeof buf, "0x%llx: %s (%s:%" PRIu32 ")",
 			    (unsigned long long)f->offset, fn,
 			    report_path(v, l->file), l->line);

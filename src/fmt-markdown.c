@@ -93,13 +93,45 @@ put_site(FILE *out, struct report_view *v, const struct report_line *l)
 		path = report_path(v, loc->file);
 		len = strlen(path) + 12;
 		at = xmalloc(len);
-		snprintf(at, len, "%s:%" PRIu32, path, loc->line);
+		if (v->o->group_by == GROUP_FUNCTION)
+			snprintf(at, len, "%s", path);
+		else
+			snprintf(at, len, "%s:%" PRIu32, path, loc->line);
 		put_code(out, at);
 		free(at);
 	} else {
 		put_code(out, raw);
 	}
 	fputc(')', out);
+}
+
+/*
+ * A row's call site, its first line in the program's own code; when
+ * that called into a system library, what it called, as the text report
+ * marks it: `main` (`demo.c:9`) → `puts` in `libc.so.6`.
+ */
+static void
+put_row_site(FILE *out, struct report_view *v, const struct report_row *r)
+{
+	const struct report_line *l;
+	const char *system;
+
+	if (r->nlines == 0) {
+		put_site(out, v, NULL);
+		return;
+	}
+	put_site(out, v, &v->lines[report_own_line(v, r)]);
+	if (r->own == 0 || r->own >= r->nlines)
+		return;
+	l = &v->lines[r->first + r->own - 1];
+	fputs(" → ", out);
+	if (l->loc != NO_LOC)
+		put_code(out, report_function(v, v->p->locs[l->loc].function));
+	system = report_line_system(v, l);
+	if (system != NULL) {
+		fputs(l->loc != NO_LOC ? " in " : "", out);
+		put_code(out, system);
+	}
 }
 
 static void
@@ -169,8 +201,7 @@ compliance(FILE *out, struct report_view *v, const struct report_opts *o,
 			format_size(size, sizeof size, row->st.tb,
 			    o->exact_bytes);
 			fputs("- ", out);
-			put_site(out, v, row->nlines == 0 ? NULL :
-			    &v->lines[report_own_line(v, row)]);
+			put_row_site(out, v, row);
 			fprintf(out, ": %" PRIu64 " blocks, %s\n", row->st.tbk,
 			    size);
 		}
@@ -185,7 +216,7 @@ fmt_markdown(FILE *out, const struct profile *p, const struct report_opts *o)
 	struct report_view v;
 	struct tier_result *res;
 	size_t shown, i;
-	int tiered;
+	int tiered, function = o->group_by == GROUP_FUNCTION;
 
 	report_view_init(&v, p, o);
 	tiered = o->tiers != NULL && o->tiers->n > 0;
@@ -222,14 +253,14 @@ fmt_markdown(FILE *out, const struct profile *p, const struct report_opts *o)
 	if (report_anomalies(out, p, "Anomalies: "))
 		fputc('\n', out);
 
-	fprintf(out, "## Top Allocation Sites\n\nShowing %zu of %zu sites, "
-	    "sorted by %s.\n\n", shown, v.nrows, report_sort(o)->name);
-	if (shown != 0 && res == NULL)
-		fputs("| Rank | Call site | Blocks | Bytes | Average size |\n"
-		    "|--:|---|--:|--:|--:|\n", out);
-	else if (shown != 0)
-		fputs("| Rank | Call site | Blocks | Bytes | Average size | "
-		    "Tier | Budget |\n|--:|---|--:|--:|--:|---|---|\n", out);
+	fprintf(out, "## Top Allocation Sites\n\nShowing %zu of %zu %s, "
+	    "sorted by %s.\n\n", shown, v.nrows, function ? "functions" :
+	    "sites", report_sort(o)->name);
+	if (shown != 0)
+		fprintf(out, "| Rank | %s | Blocks | Bytes | Average size |%s\n"
+		    "|--:|---|--:|--:|--:|%s\n", function ? "Function" :
+		    "Call site", res != NULL ? " Tier | Budget |" : "",
+		    res != NULL ? "---|---|" : "");
 	for (i = 0; i < shown; i++) {
 		st = &v.rows[i].st;
 		snprintf(c[0], sizeof c[0], "%" PRIu64, st->tbk);
@@ -237,8 +268,7 @@ fmt_markdown(FILE *out, const struct profile *p, const struct report_opts *o)
 		format_size(c[2], sizeof c[2], st->tbk ? st->tb / st->tbk : 0,
 		    o->exact_bytes);
 		fprintf(out, "| %zu | ", i + 1);
-		put_site(out, &v, v.rows[i].nlines == 0 ? NULL :
-		    &v.lines[report_own_line(&v, &v.rows[i])]);
+		put_row_site(out, &v, &v.rows[i]);
 		fprintf(out, " | %s | %s | %s |", c[0], c[1], c[2]);
 		if (res != NULL)
 			site_tier(out, o->tiers, res, i);

@@ -28,10 +28,28 @@ put_text(FILE *out, const char *s)
 	free(e);
 }
 
+/* "sites: 6", or with --group-by=function "sites: 6 in 4 functions". */
 static void
-print_header(FILE *out, const struct profile *p, const struct report_opts *o,
-    size_t shown, size_t nsites)
+print_sites(FILE *out, const struct report_view *v, size_t shown)
 {
+	size_t i, nsites = 0;
+
+	if (v->o->group_by != GROUP_FUNCTION) {
+		fprintf(out, "sites:    %zu, showing %zu by %s\n\n", v->nrows,
+		    shown, report_sort(v->o)->name);
+		return;
+	}
+	for (i = 0; i < v->nrows; i++)
+		nsites += v->rows[i].nsites;
+	fprintf(out, "sites:    %zu in %zu functions, showing %zu by %s\n\n",
+	    nsites, v->nrows, shown, report_sort(v->o)->name);
+}
+
+static void
+print_header(FILE *out, const struct profile *p, const struct report_view *v,
+    size_t shown)
+{
+	const struct report_opts *o = v->o;
 	char total[32], peak[32], end[32], dur[32], when[48];
 	size_t i;
 
@@ -70,8 +88,7 @@ print_header(FILE *out, const struct profile *p, const struct report_opts *o,
 		fprintf(out, "events:   %" PRIu64 ", weight %" PRIu64 "\n",
 		    p->ad_events, p->ad_weight);
 		report_anomalies(out, p, "anomalies: ");
-		fprintf(out, "sites:    %zu, showing %zu by %s\n\n", nsites,
-		    shown, report_sort(o)->name);
+		print_sites(out, v, shown);
 		return;
 	}
 	fprintf(out, "total:    %s in %" PRIu64 " blocks\n", total,
@@ -86,24 +103,27 @@ print_header(FILE *out, const struct profile *p, const struct report_opts *o,
 		fprintf(out, "ad-hoc:   %" PRIu64 " events, weight %" PRIu64
 		    "\n", p->ad_events, p->ad_weight);
 	report_anomalies(out, p, "anomalies: ");
-	fprintf(out, "sites:    %zu, showing %zu by %s\n\n", nsites, shown,
-	    report_sort(o)->name);
+	print_sites(out, v, shown);
 }
 
 /*
  * One stack line: "function (file:line)", "function (module+0x1a2b)"
  * without a source line, "module+0x1a2b" without a name; " [inlined]"
- * when the function was inlined into the next line's.
+ * when the function was inlined into the next line's.  A row of
+ * --group-by=function is a function: "function (file)".  `mark` puts
+ * "  > " before the line where the program's own code called into a
+ * system library.
  */
 static void
-print_line(FILE *out, struct report_view *v, const struct report_line *l)
+print_line(FILE *out, struct report_view *v, const struct report_line *l,
+    int mark)
 {
 	const struct profile *p = v->p;
 	const struct prof_loc *loc;
 	char raw[256];
 
 	report_frame_raw(p, &p->frames[l->frame], raw, sizeof raw);
-	fputs("    ", out);
+	fputs(mark ? "  > " : "    ", out);
 	if (l->loc == NO_LOC) {
 		put_text(out, raw);
 		fputc('\n', out);
@@ -114,28 +134,74 @@ print_line(FILE *out, struct report_view *v, const struct report_line *l)
 	fputs(" (", out);
 	if (loc->file) {
 		put_text(out, report_path(v, loc->file));
-		fprintf(out, ":%" PRIu32, loc->line);
+		if (v->o->group_by != GROUP_FUNCTION)
+			fprintf(out, ":%" PRIu32, loc->line);
 	} else {
 		put_text(out, raw);
 	}
 	fprintf(out, ")%s\n", l->inlined ? " [inlined]" : "");
 }
 
-/* Print up to `depth` lines of the stack. */
+/*
+ * "    ... 3 frames in libc.so.6": lines [from, to) of the view, by what
+ * they are (report_line_system), at most three names.
+ */
+static void
+print_elided(FILE *out, struct report_view *v, size_t from, size_t to)
+{
+	const char *seen[3], *name;
+	size_t i, k, nseen = 0;
+
+	for (i = from; i < to; i++) {
+		name = report_line_system(v, &v->lines[i]);
+		if (name == NULL)
+			name = report_line_class(v, &v->lines[i]) ==
+			    FRAME_PLUMBING ? "the allocator" : "the program";
+		for (k = 0; k < nseen && strcmp(seen[k], name) != 0; k++)
+			;
+		if (k == nseen && nseen < 3)
+			seen[nseen++] = name;
+	}
+	fprintf(out, "    ... %zu frame%s in ", to - from, to - from == 1 ?
+	    "" : "s");
+	for (k = 0; k < nseen; k++) {
+		if (k > 0)
+			fputs(", ", out);
+		put_text(out, seen[k]);
+	}
+	fputc('\n', out);
+}
+
+/*
+ * Print up to `depth` lines of the stack.  The program's own first line
+ * is always among them, marked when system frames come before it; those
+ * that do not fit are elided into one line, all but the last, the call
+ * into the library.
+ */
 static void
 print_stack(FILE *out, struct report_view *v, const struct report_row *r,
     size_t depth)
 {
-	size_t i;
+	size_t i = 0, shown = 0;
 
-	for (i = 0; i < r->nlines; i++) {
-		if (depth && i >= depth) {
+	if (depth != 0 && r->own < r->nlines && r->own >= depth) {
+		i = depth >= 3 ? r->own - 1 : r->own;
+		if (depth >= 2) {
+			print_elided(out, v, r->first, r->first + i);
+			shown++;
+		}
+	}
+	for (; i < r->nlines; i++) {
+		if (depth && shown >= depth) {
 			fprintf(out, "    ...\n");
 			return;
 		}
-		print_line(out, v, &v->lines[r->first + i]);
+		print_line(out, v, &v->lines[r->first + i], i > 0 &&
+		    i == r->own);
+		shown++;
 	}
-	if (r->flags & PROF_SITE_TRUNCATED)
+	if ((r->flags & PROF_SITE_TRUNCATED) &&
+	    v->o->group_by != GROUP_FUNCTION)
 		fprintf(out, "    ... (stack truncated)\n");
 }
 
@@ -166,7 +232,7 @@ fmt_text_ad_hoc(FILE *out, const struct profile *p,
 
 	report_view_init(&v, p, o);
 	shown = o->top && o->top < v.nrows ? o->top : v.nrows;
-	print_header(out, p, o, shown, v.nrows);
+	print_header(out, p, &v, shown);
 	fprintf(out, "%12s %20s %14s\n", "events", "weight", "avg weight");
 	for (i = 0; i < shown; i++) {
 		st = &v.rows[i].st;
@@ -196,7 +262,7 @@ fmt_text_percentiles(FILE *out, const struct profile *p,
 
 	report_view_init(&v, p, o);
 	shown = o->top && o->top < v.nrows ? o->top : v.nrows;
-	print_header(out, p, o, shown, v.nrows);
+	print_header(out, p, &v, shown);
 	fprintf(out, "%12s %10s %10s %10s %10s %10s %12s %12s\n", "total",
 	    "blocks", "p50 size", "p90 size", "p50 life", "p90 life",
 	    "at peak", "at exit");
@@ -244,7 +310,7 @@ fmt_text(FILE *out, const struct profile *p, const struct report_opts *o)
 	}
 	report_view_init(&v, p, o);
 	shown = o->top && o->top < v.nrows ? o->top : v.nrows;
-	print_header(out, p, o, shown, v.nrows);
+	print_header(out, p, &v, shown);
 	fprintf(out, "%12s %10s %10s %10s %12s %12s\n", "total", "blocks",
 	    "avg size", "avg life", "at peak", "at exit");
 	for (i = 0; i < shown; i++) {

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "frames.h"
 #include "names.h"
 #include "report.h"
 #include "stacktab.h"
@@ -331,48 +332,14 @@ report_frame_raw(const struct profile *p, const struct prof_frame *f,
 
 /* --- names ---------------------------------------------------------------- */
 
-/*
- * The malloc family by name: the agent's frames are never recorded, but
- * glibc's dynamic loader calls malloc through inline wrappers of the same
- * names (rtld-malloc.h).
- */
-static const char *const malloc_family[] = {
-	"malloc", "calloc", "realloc", "reallocarray", "free",
-	"aligned_alloc", "posix_memalign", "memalign", "valloc", "pvalloc",
-	"heapprof_ad_hoc",	/* heapprof.h's, inlined into its caller */
-};
 
 int
 report_is_alloc_fn(const char *demangled)
 {
 	char bare[512];
-	const char *last, *cls, *p;
-	size_t i;
 
 	name_bare(demangled, bare, sizeof bare);
-	if (strcmp(bare, "operator new") == 0 ||
-	    strcmp(bare, "operator new[]") == 0)
-		return 1;
-	for (i = 0; i < sizeof malloc_family / sizeof malloc_family[0]; i++)
-		if (strcmp(bare, malloc_family[i]) == 0)
-			return 1;
-	if (strncmp(bare, "std::", 5) != 0 &&
-	    strncmp(bare, "__gnu_cxx::", 11) != 0)
-		return 0;
-	last = cls = bare;
-	for (p = strstr(bare, "::"); p != NULL; p = strstr(p + 2, "::")) {
-		cls = last;
-		last = p + 2;
-	}
-	if (strcmp(last, "allocate") == 0 ||
-	    strncmp(last, "_M_allocate", 11) == 0 ||
-	    strcmp(last, "_M_get_node") == 0)
-		return 1;
-	/* A member of an allocator class: the class is the part before last. */
-	for (p = cls; p + 5 <= last - 2; p++)
-		if (strncmp(p, "alloc", 5) == 0)
-			return 1;
-	return 0;
+	return frames_name_class(demangled, bare) == FRAME_PLUMBING;
 }
 
 /*
@@ -445,11 +412,41 @@ ignored(struct report_view *v, uint32_t id)
 	return 0;
 }
 
-static int
-alloc_line(struct report_view *v, const struct report_line *l)
+const char *
+report_line_system(const struct report_view *v, const struct report_line *l)
 {
-	return l->loc != NO_LOC && v->p->locs[l->loc].function != 0 &&
-	    report_is_alloc_fn(demangled(v, v->p->locs[l->loc].function));
+	const struct profile *p = v->p;
+	uint32_t module = p->frames[l->frame].module;
+	const char *file = NULL;
+
+	if (module == 0 || module > p->nmodules)
+		return "unknown code";
+	if (l->loc != NO_LOC && p->locs[l->loc].file != 0)
+		file = profile_str(p, p->locs[l->loc].file);
+	return frames_system_label(profile_str(p, p->modules[module - 1]),
+	    file);
+}
+
+enum frame_class
+report_line_class(struct report_view *v, const struct report_line *l)
+{
+	const struct profile *p = v->p;
+	size_t slot = l->loc != NO_LOC ? l->loc : p->nlocs + l->frame;
+	enum frame_class c = FRAME_USER;
+	const char *d;
+	char bare[512];
+
+	if (v->classes[slot] != 0)
+		return (enum frame_class)(v->classes[slot] - 1);
+	if (l->loc != NO_LOC && p->locs[l->loc].function != 0) {
+		d = demangled(v, p->locs[l->loc].function);
+		name_bare(d, bare, sizeof bare);
+		c = frames_name_class(d, bare);
+	}
+	if (c == FRAME_USER && report_line_system(v, l) != NULL)
+		c = FRAME_SYSTEM;
+	v->classes[slot] = (unsigned char)(c + 1);
+	return c;
 }
 
 static void
@@ -545,16 +542,84 @@ add_dist(struct prof_dist *d, const struct prof_dist *s)
 }
 
 /*
+ * A line without source information: when what it calls is below the
+ * program's entry, it is too (rustc's C main, which runs the Rust main
+ * through std::rt::lang_start; a stripped program's _start).
+ */
+static int
+no_source(const struct report_view *v, const struct report_line *l)
+{
+	return l->loc == NO_LOC || v->p->locs[l->loc].file == 0;
+}
+
+/*
+ * Of a stack's n lines at `first`, how many at the leaf side are folded
+ * into their caller: the leading lines outside the program's own code up
+ * to the last plumbing among them (a system frame between two of the
+ * allocator's, such as Rust's core::fmt::write under format!, goes with
+ * them); and how many at the outer end are below its entry.  At least
+ * one line is left.
+ */
+static void
+hidden_lines(struct report_view *v, size_t first, size_t n, size_t *leaf,
+    size_t *outer)
+{
+	const struct report_opts *o = v->o;
+	enum frame_class c;
+	size_t j;
+
+	*leaf = *outer = 0;
+	for (j = 0; !o->show_alloc_frames && !o->show_all_frames &&
+	    j + 1 < n; j++) {
+		c = report_line_class(v, &v->lines[first + j]);
+		if (c == FRAME_USER || c == FRAME_BELOW_ENTRY)
+			break;
+		if (c == FRAME_PLUMBING)
+			*leaf = j + 1;
+	}
+	for (j = n; !o->show_all_frames && j > *leaf + 1; j--) {
+		c = report_line_class(v, &v->lines[first + j - 1]);
+		if (c != FRAME_BELOW_ENTRY && !(no_source(v,
+		    &v->lines[first + j - 1]) && report_line_class(v,
+		    &v->lines[first + j - 2]) == FRAME_BELOW_ENTRY))
+			break;
+		(*outer)++;
+	}
+}
+
+/*
+ * The key of a row of GROUP_FUNCTION: the function and source file of
+ * line l, or its frame when it has no name.
+ */
+static size_t
+function_key(const struct report_view *v, const struct report_line *l,
+    uint64_t **key, size_t *cap)
+{
+	const struct prof_loc *loc;
+
+	*key = xgrow(*key, cap, 1, sizeof **key);
+	loc = l->loc != NO_LOC ? &v->p->locs[l->loc] : NULL;
+	if (loc != NULL && loc->function != 0)
+		(*key)[0] = (uint64_t)loc->function << 32 | loc->file;
+	else
+		(*key)[0] = 1ULL << 63 | l->frame;
+	return 1;
+}
+
+/*
  * Rows are built in site order.  Per site: its lines; the leading run of
  * lines that are allocator plumbing or --ignore-fn functions is looked
  * at, ignored ones are dropped (unless nothing would be left), plumbing
- * is hidden unless asked for.  Sites whose stacks show the same after
- * dropping and hiding are one row (DHAT's viewer refuses two program
- * points with the same frames, and a reader could not tell them apart): tb, tbk, tl, gb, gbk, eb and ebk add up exactly
- * (blocks are in one site or the other); mb and mbk become the sum of the
- * sites' maxima, an upper bound of the true maximum (the sites may have
- * peaked at different times) that keeps mb >= gb and mb >= eb.  The
- * distributions add up too, each bucket up to DIST_MAX.
+ * is hidden unless asked for, and so are the lines below the program's
+ * entry.  Sites that show the same stack after dropping and hiding (with
+ * GROUP_FUNCTION: whose first lines in the program's own code are in the
+ * same function) are one row, since DHAT's viewer refuses two program
+ * points with the same frames and a reader could not tell them apart:
+ * tb, tbk, tl, gb, gbk, eb and ebk add up exactly (blocks are in one site
+ * or the other); mb and mbk become the sum of the sites' maxima, an upper
+ * bound of the true maximum (the sites may have peaked at different
+ * times) that keeps mb >= gb and mb >= eb.  The distributions add up
+ * too, each bucket up to DIST_MAX.
  */
 void
 report_view_init(struct report_view *v, const struct profile *p,
@@ -568,7 +633,7 @@ report_view_init(struct report_view *v, const struct profile *p,
 	unsigned char *drop = NULL, *partial;
 	uint64_t *key = NULL;
 	size_t key_cap = 0, drop_cap = 0, rows_cap = 0, i, j, first, n,
-	    keep, hidden, klen;
+	    keep, leaf, outer, own, klen;
 	uint32_t id, dropped_frame;
 	struct prof_stats tmp;
 	const struct prof_stats *st;
@@ -579,6 +644,7 @@ report_view_init(struct report_view *v, const struct profile *p,
 	v->o = o;
 	v->names = xcalloc(p->nstrings + 1, sizeof *v->names);
 	v->shorts = xcalloc(p->nstrings + 1, sizeof *v->shorts);
+	v->classes = xcalloc(p->nlocs + p->nframes + 1, 1);
 	if (!o->full_paths && getcwd(buf, sizeof buf) != NULL)
 		v->cwd = xstrdup(buf);
 	stacktab_init(&keys);
@@ -598,7 +664,7 @@ report_view_init(struct report_view *v, const struct profile *p,
 			if (l->loc != NO_LOC && ignored(v,
 			    p->locs[l->loc].function))
 				drop[j] = 1;
-			else if (!alloc_line(v, l))
+			else if (report_line_class(v, l) != FRAME_PLUMBING)
 				break;
 		}
 		keep = 0;
@@ -614,13 +680,18 @@ report_view_init(struct report_view *v, const struct profile *p,
 			v->lines[first + keep++] = *l;
 		}
 		v->nlines = first + keep;
-		hidden = 0;
-		while (!o->show_alloc_frames && hidden + 1 < keep &&
-		    alloc_line(v, &v->lines[first + hidden]))
-			hidden++;
+		hidden_lines(v, first, keep, &leaf, &outer);
+		for (own = leaf; own < keep - outer; own++)
+			if (report_line_class(v, &v->lines[first + own]) ==
+			    FRAME_USER)
+				break;
 		/* Rows are told apart by what they show. */
-		klen = stack_key(v, first + hidden, keep - hidden,
-		    partial + hidden, &key, &key_cap);
+		if (o->group_by == GROUP_FUNCTION)
+			klen = function_key(v, &v->lines[first +
+			    (own < keep - outer ? own : leaf)], &key, &key_cap);
+		else
+			klen = stack_key(v, first + leaf, keep - leaf - outer,
+			    partial + leaf, &key, &key_cap);
 		id = stacktab_intern(&keys, key, (uint32_t)klen, 0);
 		if (id < v->nrows) {
 			/* Same stack as an earlier row: merge, drop the lines. */
@@ -641,10 +712,20 @@ report_view_init(struct report_view *v, const struct profile *p,
 		if (stats == STATS_OWN)
 			r->dist = p->sites[i].dist;
 		r->flags = p->sites[i].flags;
-		r->first = first + hidden;
-		r->nlines = keep - hidden;
+		r->first = first + leaf;
+		r->nlines = keep - leaf - outer;
+		r->own = own - leaf;
 		r->nsites = 1;
 		r->site = i;
+		if (o->group_by == GROUP_FUNCTION) {
+			/* The function's line: the one the row stands for. */
+			v->lines[first] = v->lines[first + (own < keep - outer ?
+			    own : leaf)];
+			v->nlines = first + 1;
+			r->first = first;
+			r->nlines = 1;
+			r->own = 0;
+		}
 	}
 	stacktab_release(&keys);
 	free(key);
@@ -655,49 +736,11 @@ report_view_init(struct report_view *v, const struct profile *p,
 		qsort(v->rows, v->nrows, sizeof *v->rows, row_cmp);
 }
 
-/* Where a distribution puts its shared libraries. */
-static int
-system_object(const char *path)
-{
-	static const char *const dirs[] = {
-		"/lib/", "/lib32/", "/lib64/", "/usr/lib/", "/usr/lib32/",
-		"/usr/lib64/", "/usr/libexec/",
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof dirs / sizeof dirs[0]; i++)
-		if (strncmp(path, dirs[i], strlen(dirs[i])) == 0)
-			return 1;
-	return 0;
-}
-
-/*
- * A line of the system's headers: an inline function or template of a
- * library (std::vector's growth) compiled into the program.
- */
-static int
-system_header(const struct profile *p, const struct report_line *l)
-{
-	return l->loc != NO_LOC && p->locs[l->loc].file != 0 &&
-	    strncmp(profile_str(p, p->locs[l->loc].file), "/usr/include/",
-	    13) == 0;
-}
-
 size_t
 report_own_line(const struct report_view *v, const struct report_row *r)
 {
-	const struct profile *p = v->p;
-	uint32_t module;
-	size_t i;
-
-	for (i = r->first; i < r->first + r->nlines; i++) {
-		module = p->frames[v->lines[i].frame].module;
-		if (module != 0 && module <= p->nmodules &&
-		    !system_object(profile_str(p, p->modules[module - 1])) &&
-		    !system_header(p, &v->lines[i]))
-			return i;
-	}
-	return r->first;
+	(void)v;	/* the row has it since the view was built */
+	return r->first + (r->own < r->nlines ? r->own : 0);
 }
 
 char *
@@ -750,6 +793,7 @@ report_view_release(struct report_view *v)
 	}
 	free(v->names);
 	free(v->shorts);
+	free(v->classes);
 	free(v->rows);
 	free(v->lines);
 	free(v->cwd);

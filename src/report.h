@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "frames.h"
 #include "profile.h"
 
 struct tiers;
@@ -44,6 +45,12 @@ const struct sort_key *sort_key_find(const char *name);
 /* The default key of heap sites (ad_hoc 0) or of ad-hoc events. */
 const struct sort_key *sort_key_default(int ad_hoc);
 
+/* What a row of the view is (report --group-by). */
+enum report_group {
+	GROUP_STACK,		/* a call stack: sites that show the same one */
+	GROUP_FUNCTION,		/* a function of the program's own code */
+};
+
 struct report_opts {
 	const struct sort_key *sort;	/* NULL: the default of the kind */
 	size_t top;		/* 0 = all */
@@ -53,7 +60,9 @@ struct report_opts {
 	int raw_names;		/* --no-demangle */
 	int full_names;		/* --full-names: whole demangled signatures */
 	int full_paths;		/* no shortening against the cwd */
-	int show_alloc_frames;	/* keep operator new and allocator frames */
+	int show_alloc_frames;	/* keep allocator plumbing (FRAME_PLUMBING) */
+	int show_all_frames;	/* keep every frame, below main's too */
+	enum report_group group_by;
 	const char *const *ignore_fn;	/* fnmatch patterns, folded away */
 	size_t nignore_fn;
 	const struct tiers *tiers;	/* budgets per path; NULL: none */
@@ -84,9 +93,12 @@ char *report_help_lists(void);
  * What every format shows: the sites with blocks in one statistics
  * convention, as rows in report order, each with the lines of its stack
  * (innermost first, inline frames as lines of their own).  Building it
- * applies the symbol options: allocator frames hidden, --ignore-fn frames
- * folded into their callers and the sites that then show the same stack
- * merged into one row (see report.c for what merged statistics mean).
+ * applies the symbol options: allocator plumbing and the frames below the
+ * program's entry hidden, --ignore-fn frames folded into their callers
+ * and the sites that then show the same stack merged into one row (see
+ * report.c for what merged statistics mean).  With GROUP_FUNCTION a row
+ * is every site whose first line in the program's own code is in the
+ * same function, and has that one line.
  */
 struct report_line {
 	uint32_t frame;		/* index into p->frames */
@@ -100,6 +112,12 @@ struct report_row {
 	struct prof_dist dist;	/* of its blocks, in a STATS_OWN view */
 	uint32_t flags;		/* PROF_SITE_* of any of its sites */
 	size_t first, nlines;	/* the lines shown, into view.lines */
+	/*
+	 * The row's first line in the program's own code, counted from
+	 * first; nlines when it has none.  The lines before it are where
+	 * that code called into a system library.
+	 */
+	size_t own;
 	size_t nsites;		/* profile sites merged into it */
 	size_t site;		/* its first site, for a stable order */
 };
@@ -114,6 +132,11 @@ struct report_view {
 	char **names;		/* demangled function names by string id, lazily */
 	char **shorts;		/* short function names (name_short), lazily */
 	char *cwd;		/* for shortening paths; NULL: none */
+	/*
+	 * Each location's frame_class + 1, then each frame's (for its lines
+	 * without symbols); 0 until a line of it is first looked at.
+	 */
+	unsigned char *classes;
 };
 
 /*
@@ -126,14 +149,23 @@ void report_view_init(struct report_view *v, const struct profile *p,
 void report_view_release(struct report_view *v);
 
 /*
- * The first of row r's lines in the program's own code: the innermost
- * whose object is not a system library (under /lib, /usr/lib and the
- * like) and whose source file, when known, is not a system header (the
- * C++ library's templates, compiled into the program); else the row's
- * first line.  An index into v->lines; past r's lines when r has none.
+ * The first of row r's lines in the program's own code (r->own), else
+ * the row's first line.  An index into v->lines; past r's lines when r
+ * has none.
  */
 size_t report_own_line(const struct report_view *v,
     const struct report_row *r);
+
+/* A line's frame_class (frames.h), computed once per location. */
+enum frame_class report_line_class(struct report_view *v,
+    const struct report_line *l);
+
+/*
+ * What the system code of a line is called (frames_system_label:
+ * "libc.so.6"), or NULL for the program's own code.
+ */
+const char *report_line_system(const struct report_view *v,
+    const struct report_line *l);
 
 /*
  * "function (file:line)" of row r's first line in the program's own code
@@ -164,9 +196,8 @@ const char *report_function(struct report_view *v, uint32_t string_id);
 const char *report_path(const struct report_view *v, uint32_t string_id);
 
 /*
- * Is this (demangled) function allocator plumbing that the table hides:
- * operator new or new[], a malloc-family function, or a standard-library
- * allocation helper (heapprof(1), SYMBOLS, has the rule)?
+ * Is this (demangled) function allocator plumbing, FRAME_PLUMBING by
+ * frames.c's rule table (heapprof(1), SYMBOLS, lists the rules)?
  */
 int report_is_alloc_fn(const char *demangled);
 

@@ -12,6 +12,7 @@ Suite *make_tables_suite(void);
 Suite *make_collect_suite(void);
 Suite *make_profile_suite(void);
 Suite *make_report_suite(void);
+Suite *make_frames_suite(void);
 Suite *make_names_suite(void);
 Suite *make_preflight_suite(void);
 Suite *make_debugcache_suite(void);

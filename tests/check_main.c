@@ -21,6 +21,7 @@ main(void)
 	srunner_add_suite(sr, make_collect_suite());
 	srunner_add_suite(sr, make_profile_suite());
 	srunner_add_suite(sr, make_report_suite());
+	srunner_add_suite(sr, make_frames_suite());
 	srunner_add_suite(sr, make_names_suite());
 	srunner_add_suite(sr, make_preflight_suite());
 	srunner_add_suite(sr, make_debugcache_suite());

@@ -20,7 +20,7 @@ expect_eq "sort by peak" leak_calloc "$(first_fn --sort=peak)"
 "$HP" report --top=1 --depth=1 >top1.txt
 expect_eq "--top=1 shows one site" 1 "$(grep -c '^    [a-z_]' top1.txt)"
 expect_grep "--top=1 header" "sites:    2, showing 1 by bytes" top1.txt
-"$HP" report --depth=2 --top=1 >d2.txt
+"$HP" report --show-all-frames --depth=2 --top=1 >d2.txt
 expect_eq "--depth=2 shows two frames" 2 "$(grep -c '^    [a-z_]' d2.txt)"
 expect_eq "--depth=2 then an ellipsis" 1 "$(grep -c '^    \.\.\.$' d2.txt)"
 

@@ -49,6 +49,6 @@ done
 
 # A frame with no symbols is module+offset, never an absolute address.
 # _start has a symbol but no line information.
-"$HP" report --depth=0 inline.data >deep.txt
+"$HP" report --show-all-frames --depth=0 inline.data >deep.txt
 expect_match "no-line frame is function (module+offset)" '^    _start \(inline\+0x[0-9a-f]+\)$' deep.txt
 finish

@@ -20,7 +20,7 @@ srcdir=$(cd "$top_srcdir" && pwd -P)
 grep -A4 '^ *1020 *8 ' r.txt | tail -n 4 >got
 expect_match "vector growth first" '^    std::vector<int>::_M_realloc_insert \(/usr/include/c\+\+/[0-9]+/bits/vector\.tcc:[0-9]+\)$' got
 expect_match "push_back inlined" '^    std::vector<int>::push_back \(/usr/include/c\+\+/[0-9]+/bits/stl_vector\.h:[0-9]+\) \[inlined\]$' got
-expect_grep "template member function" "    shapes::Pool<int>::grow ($src:$(at push_back))" got
+expect_grep "template member function, marked as where the program called in" "  > shapes::Pool<int>::grow ($src:$(at push_back))" got
 grep -A2 '^ *24 *1 ' r.txt | tail -n 2 >got
 expect_eq "new Widget" "    shapes::make_widget ($src:$(at 'new Widget'))
     main ($src:$(grep -n 'make_widget();' "$top_srcdir/$src" | cut -d: -f1))" "$(cat got)"
@@ -33,7 +33,7 @@ expect_eq "new char[]" "    shapes::make_buffer ($src:$(at 'new char\[\]'))" "$(
 grep -A4 '^ *1020 *8 ' full.txt | tail -n 4 >got
 expect_match "--full-names: vector growth" '^    void std::vector<int, std::allocator<int> >::_M_realloc_insert<int>\(__gnu_cxx::__normal_iterator<int\*, std::vector<int, std::allocator<int> > >, int&&\) \(/usr/include/c\+\+/[0-9]+/bits/vector\.tcc:[0-9]+\)$' got
 expect_match "--full-names: push_back" '^    std::vector<int, std::allocator<int> >::push_back\(int&&\) \(/usr/include/c\+\+/[0-9]+/bits/stl_vector\.h:[0-9]+\) \[inlined\]$' got
-expect_grep "--full-names: template member function" "    shapes::Pool<int>::grow(int) ($src:$(at push_back))" got
+expect_grep "--full-names: template member function" "  > shapes::Pool<int>::grow(int) ($src:$(at push_back))" got
 grep -A1 '^ *1000 *1 ' full.txt | tail -n 1 >got
 expect_eq "--full-names: new char[]" "    shapes::make_buffer(unsigned int) ($src:$(at 'new char\[\]'))" "$(cat got)"
 if grep -q -e 'operator new' -e '__new_allocator' -e 'allocator_traits' r.txt; then
@@ -49,7 +49,7 @@ grep -A1 '^ *1000 B *1 ' all.txt | tail -n 1 >got
 expect_match "--show-alloc-frames: new[]'s frame" '^    operator new \(libstdc\+\+\.so\.6\+0x[0-9a-f]+\)$' got
 
 "$HP" report --no-demangle --depth=0 --top=0 >raw.txt
-expect_grep "--no-demangle" "    _ZN6shapes4PoolIiE4growEi (" raw.txt
+expect_grep "--no-demangle" "  > _ZN6shapes4PoolIiE4growEi (" raw.txt
 expect_grep "--no-demangle: plain C names unchanged" "    main (" raw.txt
 
 "$HP" report --format=dhat >r.json

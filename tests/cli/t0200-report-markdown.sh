@@ -114,5 +114,5 @@ run_status rc "$HP" report --format=markdown --full-paths --sort=blocks \
     --top=1 --bytes cxx.data
 expect_eq "cxx: status" 0 "$rc"
 expect_grep "cxx: call site in the program, not in <vector>" \
-    "| 1 | \`shapes::Pool<int>::grow\` (\`$cxx:$pline\`) | 8 | 1020 | 127 |" out
+    "| 1 | \`shapes::Pool<int>::grow\` (\`$cxx:$pline\`) → \`std::vector<int>::push_back\` in \`system headers\` | 8 | 1020 | 127 |" out
 finish
