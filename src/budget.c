@@ -127,7 +127,7 @@ blame(struct report_view *v, enum budget_metric m)
 int
 budget_check(const struct budgets *b, const struct profile *p)
 {
-	struct report_opts o = { .sort = SORT_BYTES };
+	struct report_opts o = { .sort = NULL };	/* bytes */
 	struct report_view v;
 	char actual[32], limit[64];
 	int m, exceeded = 0;
@@ -138,7 +138,7 @@ budget_check(const struct budgets *b, const struct profile *p)
 		if (!(b->set & (1u << m)) || x <= b->max[m])
 			continue;
 		if (exceeded++ == 0)
-			report_view_init(&v, p, &o, STATS_OWN);
+			report_view_init(&v, p, &o);
 		if (metrics[m].bytes) {
 			format_size(actual, sizeof actual, x, 0);
 			limit_text(limit, sizeof limit, b->max[m]);

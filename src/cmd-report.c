@@ -19,8 +19,8 @@
 
 enum { OPT_SORT = 0x100, OPT_TOP, OPT_DEPTH, OPT_FORMAT, OPT_BYTES,
     OPT_NO_DEMANGLE, OPT_FULL_NAMES, OPT_FULL_PATHS, OPT_SHOW_ALLOC,
-    OPT_IGNORE_FN, OPT_BUDGET, OPT_BUDGETS, OPT_AD_HOC, OPT_SHOW_ALL,
-    OPT_GROUP_BY };
+    OPT_IGNORE_FN, OPT_BUDGET, OPT_BUDGETS, OPT_AD_HOC, OPT_AS_DHAT,
+    OPT_PERCENTILES, OPT_SHOW_ALL, OPT_GROUP_BY };
 
 struct report_args {
 	struct report_opts opts;
@@ -28,27 +28,31 @@ struct report_args {
 	const char **ignore_fn;	/* --ignore-fn patterns, in order */
 	size_t nignore_fn, ignore_fn_cap;
 	struct tiers tiers;	/* --budget, --budgets */
-	int sort_given;		/* --sort */
 };
 
 static const struct argp_option report_options[] = {
 	{ NULL, 0, NULL, 0, "Selection:", 1 },
-	{ "sort", OPT_SORT, "KEY", 0, "order sites by KEY: bytes (default), "
-	    "blocks, lifetime, peak, leaked, max, avg-size; ad-hoc events by "
-	    "weight (default), events, avg-weight", 0 },
+	{ "sort", OPT_SORT, "KEY", 0, "order the sites by KEY (listed "
+	    "below)", 0 },
 	{ "ad-hoc", OPT_AD_HOC, NULL, 0, "show the heapprof_ad_hoc(3) events "
 	    "of a heap profile (an ad-hoc profile shows nothing else)", 0 },
 	{ "top", OPT_TOP, "N", 0, "show the first N sites (default 10, 0 = "
 	    "all)", 0 },
+	{ "as-dhat", OPT_AS_DHAT, NULL, 0, "count as valgrind's DHAT does: a "
+	    "realloc'd block stays with the site that first allocated it, a "
+	    "0-byte block counts as 1 byte", 0 },
 	{ "group-by", OPT_GROUP_BY, "WHAT", 0, "a row per call stack (stack, "
 	    "the default) or per function of the program's own code "
 	    "(function), the sites under it merged", 0 },
 	{ NULL, 0, NULL, 0, "Output:", 2 },
-	{ "format", OPT_FORMAT, "FORMAT", 0, "text (default), dhat "
-	    "(valgrind DHAT's JSON) or markdown", 0 },
+	{ "format", OPT_FORMAT, "FORMAT", 0, "write the report in FORMAT "
+	    "(listed below)", 0 },
 	{ "depth", OPT_DEPTH, "N", 0, "show N frames of each stack "
 	    "(default 4, 0 = all)", 0 },
 	{ "bytes", OPT_BYTES, NULL, 0, "print sizes as exact byte counts", 0 },
+	{ "percentiles", OPT_PERCENTILES, NULL, 0, "show the median and 90th "
+	    "percentile of block sizes and lifetimes instead of their "
+	    "averages", 0 },
 	{ NULL, 0, NULL, 0, "Symbols:", 3 },
 	{ "no-demangle", OPT_NO_DEMANGLE, NULL, 0, "show C++ and Rust "
 	    "names as the linker sees them (_ZNSt6vector...)", 0 },
@@ -91,17 +95,25 @@ static error_t
 report_parse(int key, char *arg, struct argp_state *state)
 {
 	struct report_args *a = state->input;
-	char why[512];
+	char why[512], names[512];
 
 	switch (key) {
 	case OPT_SORT:
-		if (report_parse_sort(arg, &a->opts.sort) == -1)
+		a->opts.sort = sort_key_find(arg);
+		if (a->opts.sort == NULL) {
+			report_sort_list(names, sizeof names, -1);
 			argp_error(state, "invalid sort key '%s' (valid keys: %s)",
-			    arg, report_sort_keys);
-		a->sort_given = 1;
+			    arg, names);
+		}
+		break;
+	case OPT_PERCENTILES:
+		a->opts.percentiles = 1;
 		break;
 	case OPT_AD_HOC:
 		a->opts.ad_hoc = 1;
+		break;
+	case OPT_AS_DHAT:
+		a->opts.as_dhat = 1;
 		break;
 	case OPT_TOP:
 		a->opts.top = parse_count(state, "--top", arg);
@@ -111,9 +123,11 @@ report_parse(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_FORMAT:
 		a->format = formatter_find(arg);
-		if (a->format == NULL)
+		if (a->format == NULL) {
+			report_format_list(names, sizeof names, 0);
 			argp_error(state, "invalid format '%s' (valid formats: "
-			    "text, dhat, markdown)", arg);
+			    "%s)", arg, names);
+		}
 		break;
 	case OPT_BYTES:
 		a->opts.exact_bytes = 1;
@@ -168,10 +182,21 @@ report_parse(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
+/* After the options: the sort keys and formats, from their tables. */
+static char *
+report_help(int key, const char *text, void *input)
+{
+	(void)input;
+	if (key == ARGP_KEY_HELP_POST_DOC)
+		return report_help_lists();
+	return (char *)text;
+}
+
 static const struct argp report_argp = {
 	report_options, report_parse, "[FILE]",
 	"Print the allocation sites of a heap profile (FILE, default "
-	"heapprof.data; - reads the standard input).", NULL, NULL, NULL,
+	"heapprof.data; - reads the standard input).", NULL, report_help,
+	NULL,
 };
 
 int
@@ -179,12 +204,11 @@ cmd_report(int argc, char **argv)
 {
 	struct report_args a;
 	struct profile p;
-	char err[256];
-	int failed, markdown, rc;
+	char err[256], names[512];
+	int failed, inside, rc;
 	FILE *verdict;
 
 	memset(&a, 0, sizeof a);
-	a.opts.sort = SORT_BYTES;
 	a.opts.top = 10;
 	a.opts.depth = 4;
 	a.opts.file = "heapprof.data";
@@ -193,10 +217,10 @@ cmd_report(int argc, char **argv)
 	a.opts.ignore_fn = a.ignore_fn;
 	a.opts.nignore_fn = a.nignore_fn;
 	if (a.format == NULL)
-		a.format = formatter_find("text");
+		a.format = &formatters[0];
 	/* Markdown's budget columns measure call stacks, not functions. */
 	if (a.opts.group_by == GROUP_FUNCTION && a.tiers.n > 0 &&
-	    strcmp(a.format->name, "markdown") == 0) {
+	    (a.format->flags & FMT_TIERS)) {
 		error(0, 0, "the markdown report checks budgets on call "
 		    "stacks: use --group-by=stack, or text or dhat");
 		free(a.ignore_fn);
@@ -210,43 +234,61 @@ cmd_report(int argc, char **argv)
 	}
 	if (p.mode == PROF_MODE_AD_HOC)
 		a.opts.ad_hoc = 1;
-	if (a.opts.ad_hoc && !a.sort_given)
-		a.opts.sort = SORT_WEIGHT;
-	if (a.opts.ad_hoc != SORT_IS_AD_HOC(a.opts.sort) ||
-	    (a.opts.ad_hoc && (a.tiers.n > 0 ||
-	    strcmp(a.format->name, "markdown") == 0))) {
-		if (a.opts.ad_hoc && a.tiers.n > 0)
+	if (a.opts.sort == NULL)
+		a.opts.sort = sort_key_default(a.opts.ad_hoc);
+	if (a.opts.ad_hoc != a.opts.sort->ad_hoc || (a.tiers.n > 0 &&
+	    (a.opts.ad_hoc || a.opts.as_dhat)) || (a.opts.ad_hoc &&
+	    !(a.format->flags & FMT_AD_HOC)) || (a.opts.as_dhat &&
+	    (a.opts.percentiles || a.opts.sort->percentile))) {
+		/* The histograms count heapprof's blocks, not DHAT's. */
+		if (a.opts.as_dhat && (a.opts.percentiles ||
+		    a.opts.sort->percentile))
+			error(0, 0, "percentiles are of heapprof's counts, not "
+			    "with --as-dhat");
+		/* Budgets count as run does; a table beside them would not. */
+		else if (a.opts.as_dhat && a.tiers.n > 0)
+			error(0, 0, "budgets are checked as heapprof counts, "
+			    "not with --as-dhat");
+		else if (a.opts.ad_hoc && a.tiers.n > 0)
 			error(0, 0, "budgets need the heap: '%s' has ad-hoc "
 			    "events only", a.opts.file);
-		else if (a.opts.ad_hoc && !SORT_IS_AD_HOC(a.opts.sort))
-			error(0, 0, "cannot sort ad-hoc events by %s (weight, "
-			    "events or avg-weight)",
-			    report_sort_name(a.opts.sort));
-		else if (a.opts.ad_hoc)
-			error(0, 0, "the markdown report has no ad-hoc events: "
-			    "use text or dhat");
-		else
+		else if (a.opts.ad_hoc && !a.opts.sort->ad_hoc) {
+			report_sort_list(names, sizeof names, 1);
+			error(0, 0, "cannot sort ad-hoc events by %s (valid "
+			    "keys: %s)", a.opts.sort->name, names);
+		} else if (a.opts.ad_hoc) {
+			report_format_list(names, sizeof names, FMT_AD_HOC);
+			error(0, 0, "the %s report has no ad-hoc events (formats "
+			    "that have: %s)", a.format->name, names);
+		} else {
+			report_sort_list(names, sizeof names, 0);
 			error(0, 0, "cannot sort heap sites by %s (it sorts "
-			    "ad-hoc events, with --ad-hoc)",
-			    report_sort_name(a.opts.sort));
+			    "ad-hoc events, with --ad-hoc; valid keys: %s)",
+			    a.opts.sort->name, names);
+		}
 		profile_release(&p);
 		free(a.ignore_fn);
 		tiers_release(&a.tiers);
 		return EXIT_USAGE;
 	}
 	report_module_warnings(&p);
+	if (a.opts.sort->percentile)
+		a.opts.percentiles = 1;
+	if (a.opts.percentiles && !p.has_dist && p.nsites > 0)
+		error(0, 0, "warning: '%s' has no distributions (its format is "
+		    "older): no percentiles", a.opts.file);
 	/*
 	 * Markdown has the verdict in its own tables; after the text report
 	 * it is one more table; it would break a JSON, so it goes apart.
 	 */
-	markdown = strcmp(a.format->name, "markdown") == 0;
+	inside = (a.format->flags & FMT_TIERS) != 0;
 	failed = a.tiers.n > 0 ? tiers_check(&a.tiers, &p, NULL) : 0;
 	if (failed != -1) {
-		a.opts.tiers = markdown ? &a.tiers : NULL;
+		a.opts.tiers = inside ? &a.tiers : NULL;
 		a.format->write(stdout, &p, &a.opts);
 	}
-	if (failed != -1 && a.tiers.n > 0 && !markdown) {
-		verdict = strcmp(a.format->name, "text") == 0 ? stdout : stderr;
+	if (failed != -1 && a.tiers.n > 0 && !inside) {
+		verdict = a.format->flags & FMT_TIERS_AFTER ? stdout : stderr;
 		if (verdict == stdout)
 			putchar('\n');
 		fflush(stdout);

@@ -218,7 +218,7 @@ fmt_markdown(FILE *out, const struct profile *p, const struct report_opts *o)
 	size_t shown, i;
 	int tiered, function = o->group_by == GROUP_FUNCTION;
 
-	report_view_init(&v, p, o, STATS_OWN);
+	report_view_init(&v, p, o);
 	tiered = o->tiers != NULL && o->tiers->n > 0;
 	res = tiered ? tiers_measure(o->tiers, &v) : NULL;
 	shown = o->top && o->top < v.nrows ? o->top : v.nrows;
@@ -255,7 +255,7 @@ fmt_markdown(FILE *out, const struct profile *p, const struct report_opts *o)
 
 	fprintf(out, "## Top Allocation Sites\n\nShowing %zu of %zu %s, "
 	    "sorted by %s.\n\n", shown, v.nrows, function ? "functions" :
-	    "sites", report_sort_name(o->sort));
+	    "sites", report_sort(o)->name);
 	if (shown != 0)
 		fprintf(out, "| Rank | %s | Blocks | Bytes | Average size |%s\n"
 		    "|--:|---|--:|--:|--:|%s\n", function ? "Function" :

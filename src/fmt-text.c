@@ -36,13 +36,13 @@ print_sites(FILE *out, const struct report_view *v, size_t shown)
 
 	if (v->o->group_by != GROUP_FUNCTION) {
 		fprintf(out, "sites:    %zu, showing %zu by %s\n\n", v->nrows,
-		    shown, report_sort_name(v->o->sort));
+		    shown, report_sort(v->o)->name);
 		return;
 	}
 	for (i = 0; i < v->nrows; i++)
 		nsites += v->rows[i].nsites;
 	fprintf(out, "sites:    %zu in %zu functions, showing %zu by %s\n\n",
-	    nsites, v->nrows, shown, report_sort_name(v->o->sort));
+	    nsites, v->nrows, shown, report_sort(v->o)->name);
 }
 
 static void
@@ -200,7 +200,8 @@ print_stack(FILE *out, struct report_view *v, const struct report_row *r,
 		    i == r->own);
 		shown++;
 	}
-	if ((r->flags & PROF_SITE_TRUNCATED) && v->o->group_by != GROUP_FUNCTION)
+	if ((r->flags & PROF_SITE_TRUNCATED) &&
+	    v->o->group_by != GROUP_FUNCTION)
 		fprintf(out, "    ... (stack truncated)\n");
 }
 
@@ -229,7 +230,7 @@ fmt_text_ad_hoc(FILE *out, const struct profile *p,
 	struct report_view v;
 	size_t shown, i;
 
-	report_view_init(&v, p, o, STATS_AD_HOC);
+	report_view_init(&v, p, o);
 	shown = o->top && o->top < v.nrows ? o->top : v.nrows;
 	print_header(out, p, &v, shown);
 	fprintf(out, "%12s %20s %14s\n", "events", "weight", "avg weight");
@@ -240,6 +241,53 @@ fmt_text_ad_hoc(FILE *out, const struct profile *p,
 		avg_weight(c[2], sizeof c[2], st);
 		fprintf(out, "%12s %20s %14s\n", c[0], c[1], c[2]);
 		print_stack(out, &v, &v.rows[i], o->depth);
+	}
+	report_view_release(&v);
+}
+
+/*
+ * --percentiles: the averages' columns give way to the median and 90th
+ * percentile of sizes and of lifetimes, "-" where the profile has no
+ * distributions; 93 columns.
+ */
+static void
+fmt_text_percentiles(FILE *out, const struct profile *p,
+    const struct report_opts *o)
+{
+	static const unsigned pcts[2] = { 50, 90 };
+	char c[8][32];
+	const struct report_row *r;
+	struct report_view v;
+	size_t shown, i, k;
+
+	report_view_init(&v, p, o);
+	shown = o->top && o->top < v.nrows ? o->top : v.nrows;
+	print_header(out, p, &v, shown);
+	fprintf(out, "%12s %10s %10s %10s %10s %10s %12s %12s\n", "total",
+	    "blocks", "p50 size", "p90 size", "p50 life", "p90 life",
+	    "at peak", "at exit");
+	for (i = 0; i < shown; i++) {
+		r = &v.rows[i];
+		size_col(c[0], sizeof c[0], r->st.tb, o);
+		snprintf(c[1], sizeof c[1], "%" PRIu64, r->st.tbk);
+		for (k = 0; k < 2; k++) {
+			if (!p->has_dist) {
+				strcpy(c[2 + k], "-");
+				strcpy(c[4 + k], "-");
+				continue;
+			}
+			size_col(c[2 + k], sizeof c[2 + k],
+			    profile_size_percentile(&r->dist, &r->st, pcts[k]),
+			    o);
+			format_duration(c[4 + k], sizeof c[4 + k],
+			    profile_life_percentile(p, &r->dist, &r->st,
+			    pcts[k]));
+		}
+		size_col(c[6], sizeof c[6], r->st.gb, o);
+		size_col(c[7], sizeof c[7], r->st.eb, o);
+		fprintf(out, "%12s %10s %10s %10s %10s %10s %12s %12s\n", c[0],
+		    c[1], c[2], c[3], c[4], c[5], c[6], c[7]);
+		print_stack(out, &v, r, o->depth);
 	}
 	report_view_release(&v);
 }
@@ -256,7 +304,11 @@ fmt_text(FILE *out, const struct profile *p, const struct report_opts *o)
 		fmt_text_ad_hoc(out, p, o);
 		return;
 	}
-	report_view_init(&v, p, o, STATS_OWN);
+	if (o->percentiles) {
+		fmt_text_percentiles(out, p, o);
+		return;
+	}
+	report_view_init(&v, p, o);
 	shown = o->top && o->top < v.nrows ? o->top : v.nrows;
 	print_header(out, p, &v, shown);
 	fprintf(out, "%12s %10s %10s %10s %12s %12s\n", "total", "blocks",

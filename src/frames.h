@@ -12,13 +12,13 @@
 
 enum frame_class {
 	FRAME_USER,		/* the program's own code */
-	FRAME_SYSTEM,		/* a system library's, or a system header's */
-	FRAME_PLUMBING,		/* allocator internals: folded into the caller */
+	FRAME_SYSTEM,		/* a system library's or header's */
+	FRAME_PLUMBING,		/* the allocator's: folded into its caller */
 	FRAME_BELOW_ENTRY,	/* what runs main or a thread's function */
 };
 
 struct frame_rule {
-	const char *pattern;	/* fnmatch(3), on the name as shown or bare */
+	const char *pattern;	/* fnmatch(3); "=..." on the bare name */
 	enum frame_class class;
 };
 

@@ -13,7 +13,7 @@
 
 #include <libiberty/demangle.h>
 
-/* libiberty.h (included by demangle.h) declares xcalloc, which is ours. */
+/* libiberty.h (from demangle.h) declares xmalloc and xcalloc: ours. */
 #include "names.h"
 
 char *
@@ -216,8 +216,10 @@ expand(const char *pattern, char *const *args, size_t nargs)
 	const char *p;
 	char *s;
 
-	for (i = 0; i < nargs && i < 2; i++)
-		len += strlen(args[i]) + 1;
+	/* Each $N at most the argument and a space longer. */
+	for (p = pattern; (p = strchr(p, '$')) != NULL; p++)
+		if ((p[1] == '0' || p[1] == '1') && (size_t)(p[1] - '0') < nargs)
+			len += strlen(args[p[1] - '0']) + 1;
 	s = xmalloc(len);
 	for (p = pattern; *p != '\0'; p++) {
 		if (p[0] == '$' && (p[1] == '0' || p[1] == '1') &&
@@ -294,7 +296,7 @@ shorten_template(comp *c)
 	}
 	if (keep < n)
 		last[keep - 1]->u.s_binary.right = NULL;
-	for (i = 0; keep == 1 && i < NALIASES; i++)
+	for (i = 0; l == NULL && keep == 1 && i < NALIASES; i++)
 		if (strcmp(name, aliases[i].name) == 0 &&
 		    strcmp(args[0], aliases[i].arg) == 0) {
 			cplus_demangle_fill_name(c, aliases[i].alias,
@@ -359,7 +361,8 @@ shorten(struct shorten *sh, comp *c)
 		break;
 	case DEMANGLE_COMPONENT_QUAL_NAME:
 		/* The library's inline namespaces: std::__cxx11::, std::__1:: */
-		if (c->u.s_binary.right->type == DEMANGLE_COMPONENT_NAME &&
+		if (c->u.s_binary.right != NULL &&
+		    c->u.s_binary.right->type == DEMANGLE_COMPONENT_NAME &&
 		    ((c->u.s_binary.right->u.s_name.len == 7 &&
 		    memcmp(c->u.s_binary.right->u.s_name.s, "__cxx11", 7) ==
 		    0) || (c->u.s_binary.right->u.s_name.len == 3 &&

@@ -18,24 +18,112 @@
 #include "stacktab.h"
 #include "xmalloc.h"
 
-const char report_sort_keys[] =
-    "bytes, blocks, lifetime, peak, leaked, max, avg-size, weight, events, "
-    "avg-weight";
+/* --- sort keys and formats ------------------------------------------------ */
 
-static const char *const sort_names[] = {
-	[SORT_BYTES] = "bytes", [SORT_BLOCKS] = "blocks",
-	[SORT_LIFETIME] = "lifetime", [SORT_PEAK] = "peak",
-	[SORT_LEAKED] = "leaked", [SORT_MAX] = "max",
-	[SORT_AVG_SIZE] = "avg-size", [SORT_WEIGHT] = "weight",
-	[SORT_EVENTS] = "events", [SORT_AVG_WEIGHT] = "avg-weight",
+/* A key's value that is one field of the statistics. */
+#define BY_FIELD(field)							\
+static uint64_t								\
+by_##field(const struct profile *p, const struct report_row *r)		\
+{									\
+	(void)p;							\
+	return r->st.field;						\
+}
+
+BY_FIELD(tb)
+BY_FIELD(tbk)
+BY_FIELD(tl)
+BY_FIELD(gb)
+BY_FIELD(eb)
+BY_FIELD(mb)
+
+static uint64_t
+by_avg(const struct profile *p, const struct report_row *r)
+{
+	(void)p;
+	return r->st.tbk ? r->st.tb / r->st.tbk : 0;
+}
+
+/* Percentiles of the distributions: 0 for a profile without them. */
+static uint64_t
+by_p50_size(const struct profile *p, const struct report_row *r)
+{
+	(void)p;
+	return profile_size_percentile(&r->dist, &r->st, 50);
+}
+
+static uint64_t
+by_p90_size(const struct profile *p, const struct report_row *r)
+{
+	(void)p;
+	return profile_size_percentile(&r->dist, &r->st, 90);
+}
+
+static uint64_t
+by_p50_life(const struct profile *p, const struct report_row *r)
+{
+	return profile_life_percentile(p, &r->dist, &r->st, 50);
+}
+
+static uint64_t
+by_p90_life(const struct profile *p, const struct report_row *r)
+{
+	return profile_life_percentile(p, &r->dist, &r->st, 90);
+}
+
+/* An ad-hoc row's tb is its weight and tbk its events (STATS_AD_HOC). */
+const struct sort_key sort_keys[] = {
+	{ "bytes", "total bytes", 0, by_tb, 0 },
+	{ "blocks", "total blocks", 0, by_tbk, 0 },
+	{ "lifetime", "total lifetime", 0, by_tl, 0 },
+	{ "peak", "bytes at the global peak", 0, by_gb, 0 },
+	{ "leaked", "bytes live at exit", 0, by_eb, 0 },
+	{ "max", "the site's own maximum live bytes", 0, by_mb, 0 },
+	{ "avg-size", "average block size", 0, by_avg, 0 },
+	{ "p50-size", "median block size", 0, by_p50_size, 1 },
+	{ "p90-size", "90th percentile of block sizes", 0, by_p90_size, 1 },
+	{ "p50-life", "median block lifetime", 0, by_p50_life, 1 },
+	{ "p90-life", "90th percentile of block lifetimes", 0, by_p90_life, 1 },
+	{ "weight", "total weight", 1, by_tb, 0 },
+	{ "events", "number of events", 1, by_tbk, 0 },
+	{ "avg-weight", "average weight", 1, by_avg, 0 },
+	{ NULL, NULL, 0, NULL, 0 },
 };
 
 const struct formatter formatters[] = {
-	{ "text", fmt_text },
-	{ "dhat", fmt_dhat },
-	{ "markdown", fmt_markdown },
-	{ NULL, NULL },
+	{ "text", "a table of the sites and their stacks", fmt_text,
+	    FMT_AD_HOC | FMT_TIERS_AFTER },
+	{ "dhat", "JSON for valgrind DHAT's viewer", fmt_dhat, FMT_AD_HOC },
+	{ "markdown", "a document for a pull request or a CI summary",
+	    fmt_markdown, FMT_TIERS },
+	{ NULL, NULL, NULL, 0 },
 };
+
+const struct sort_key *
+sort_key_find(const char *name)
+{
+	const struct sort_key *k;
+
+	for (k = sort_keys; k->name != NULL; k++)
+		if (strcmp(k->name, name) == 0)
+			return k;
+	return NULL;
+}
+
+const struct sort_key *
+sort_key_default(int ad_hoc)
+{
+	const struct sort_key *k;
+
+	for (k = sort_keys; k->ad_hoc != ad_hoc; k++)
+		continue;
+	return k;
+}
+
+const struct sort_key *
+report_sort(const struct report_opts *o)
+{
+	return o->sort != NULL ? o->sort : sort_key_default(o->ad_hoc);
+}
 
 const struct formatter *
 formatter_find(const char *name)
@@ -48,51 +136,82 @@ formatter_find(const char *name)
 	return NULL;
 }
 
-int
-report_parse_sort(const char *name, enum sort_key *key)
+/* Append ", name" (or name, first) to buf, cut at len. */
+static void
+list_add(char *buf, size_t len, const char *name)
 {
-	size_t i;
+	size_t n = strlen(buf);
 
-	for (i = 0; i < sizeof sort_names / sizeof sort_names[0]; i++)
-		if (strcmp(sort_names[i], name) == 0) {
-			*key = (enum sort_key)i;
-			return 0;
-		}
-	return -1;
+	if (n < len)
+		snprintf(buf + n, len - n, "%s%s", n ? ", " : "", name);
 }
 
-const char *
-report_sort_name(enum sort_key key)
+void
+report_sort_list(char *buf, size_t len, int ad_hoc)
 {
-	return sort_names[key];
+	const struct sort_key *k;
+
+	if (len > 0)
+		buf[0] = '\0';
+	for (k = sort_keys; k->name != NULL; k++)
+		if (ad_hoc == -1 || k->ad_hoc == ad_hoc)
+			list_add(buf, len, k->name);
 }
 
-static uint64_t
-sort_value(const struct prof_stats *s, enum sort_key key)
+void
+report_format_list(char *buf, size_t len, unsigned flags)
 {
-	switch (key) {
-	case SORT_BYTES:	return s->tb;
-	case SORT_BLOCKS:	return s->tbk;
-	case SORT_LIFETIME:	return s->tl;
-	case SORT_PEAK:		return s->gb;
-	case SORT_LEAKED:	return s->eb;
-	case SORT_MAX:		return s->mb;
-	case SORT_AVG_SIZE:	return s->tbk ? s->tb / s->tbk : 0;
-	case SORT_WEIGHT:	return s->tb;
-	case SORT_EVENTS:	return s->tbk;
-	case SORT_AVG_WEIGHT:	return s->tbk ? s->tb / s->tbk : 0;
+	const struct formatter *f;
+
+	if (len > 0)
+		buf[0] = '\0';
+	for (f = formatters; f->name != NULL; f++)
+		if ((f->flags & flags) == flags)
+			list_add(buf, len, f->name);
+}
+
+/* "  name        help", and " (the default)" after the first. */
+static void
+help_line(FILE *out, const char *name, const char *help, int first)
+{
+	fprintf(out, "  %-12s %s%s\n", name, help, first ? " (the default)" :
+	    "");
+}
+
+char *
+report_help_lists(void)
+{
+	const struct sort_key *k;
+	const struct formatter *f;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+	int ad_hoc;
+
+	if (out == NULL)
+		error(EXIT_FAILURE, errno, "cannot list the sort keys");
+	for (ad_hoc = 0; ad_hoc <= 1; ad_hoc++) {
+		fputs(ad_hoc ? "\nAd-hoc events (--ad-hoc) sort by KEY, largest "
+		    "first:\n" : "Sites sort by KEY (--sort=KEY), largest "
+		    "first:\n", out);
+		for (k = sort_keys; k->name != NULL; k++)
+			if (k->ad_hoc == ad_hoc)
+				help_line(out, k->name, k->help,
+				    k == sort_key_default(ad_hoc));
 	}
-	return 0;
+	fputs("\nFormats (--format=FORMAT):\n", out);
+	for (f = formatters; f->name != NULL; f++)
+		help_line(out, f->name, f->help, f == formatters);
+	if (fclose(out) != 0)
+		error(EXIT_FAILURE, errno, "cannot list the sort keys");
+	return buf;
 }
 
-struct sort_ctx {
-	const struct profile *p;
-	int stats;
-	enum sort_key key;
-};
+/* --- the order of rows ------------------------------------------------------ */
 
 /* qsort has no context argument; the sort runs once per report. */
-static struct sort_ctx sort_ctx;
+static const struct sort_key *sort_by;
+static const struct profile *sort_profile;
 
 /* Site i's statistics in convention `stats`; tmp holds STATS_AD_HOC's. */
 static const struct prof_stats *
@@ -107,54 +226,19 @@ site_stats(const struct profile *p, size_t i, int stats,
 	return tmp;
 }
 
-/* Best first by key, ties by total bytes, then by site index. */
-static int
-stats_cmp(const struct prof_stats *si, size_t i, const struct prof_stats *sj,
-    size_t j, enum sort_key key)
-{
-	uint64_t vi = sort_value(si, key), vj = sort_value(sj, key);
-
-	if (vi != vj)
-		return vi > vj ? -1 : 1;
-	if (si->tb != sj->tb)
-		return si->tb > sj->tb ? -1 : 1;
-	return i < j ? -1 : i > j;
-}
-
-static int
-site_cmp(const void *a, const void *b)
-{
-	size_t i = *(const size_t *)a, j = *(const size_t *)b;
-	struct prof_stats x, y;
-
-	return stats_cmp(site_stats(sort_ctx.p, i, sort_ctx.stats, &x), i,
-	    site_stats(sort_ctx.p, j, sort_ctx.stats, &y), j, sort_ctx.key);
-}
-
+/* Best first by the key, ties by total bytes, then by first site. */
 static int
 row_cmp(const void *a, const void *b)
 {
 	const struct report_row *x = a, *y = b;
+	uint64_t vx = sort_by->value(sort_profile, x);
+	uint64_t vy = sort_by->value(sort_profile, y);
 
-	return stats_cmp(&x->st, x->site, &y->st, y->site, sort_ctx.key);
-}
-
-size_t *
-report_order(const struct profile *p, int stats, enum sort_key key,
-    size_t *n)
-{
-	size_t *order = xcalloc(p->nsites + 1, sizeof *order), i;
-	struct prof_stats tmp;
-
-	*n = 0;
-	for (i = 0; i < p->nsites; i++)
-		if (site_stats(p, i, stats, &tmp)->tbk != 0)
-			order[(*n)++] = i;
-	sort_ctx.p = p;
-	sort_ctx.stats = stats;
-	sort_ctx.key = key;
-	qsort(order, *n, sizeof *order, site_cmp);
-	return order;
+	if (vx != vy)
+		return vx > vy ? -1 : 1;
+	if (x->st.tb != y->st.tb)
+		return x->st.tb > y->st.tb ? -1 : 1;
+	return x->site < y->site ? -1 : x->site > y->site;
 }
 
 size_t
@@ -258,28 +342,32 @@ report_is_alloc_fn(const char *demangled)
 	return frames_name_class(demangled, bare) == FRAME_PLUMBING;
 }
 
-/* The demangled name when there is one, else the raw name; cached. */
+/*
+ * cache[id]: the name that fn makes of the raw name with string id `id`,
+ * or the raw name when fn makes none (not a mangled name).
+ */
+static const char *
+cached(struct report_view *v, char **cache, uint32_t id,
+    char *(*fn)(const char *))
+{
+	if (cache[id] == NULL) {
+		cache[id] = fn(profile_str(v->p, id));
+		if (cache[id] == NULL)
+			cache[id] = xstrdup(profile_str(v->p, id));
+	}
+	return cache[id];
+}
+
 static const char *
 demangled(struct report_view *v, uint32_t id)
 {
-	if (v->names[id] == NULL) {
-		v->names[id] = name_demangle(profile_str(v->p, id));
-		if (v->names[id] == NULL)
-			v->names[id] = xstrdup(profile_str(v->p, id));
-	}
-	return v->names[id];
+	return cached(v, v->names, id, name_demangle);
 }
 
-/* The short name when there is one, else the raw name; cached. */
 static const char *
 short_name(struct report_view *v, uint32_t id)
 {
-	if (v->shorts[id] == NULL) {
-		v->shorts[id] = name_short(profile_str(v->p, id));
-		if (v->shorts[id] == NULL)
-			v->shorts[id] = xstrdup(profile_str(v->p, id));
-	}
-	return v->shorts[id];
+	return cached(v, v->shorts, id, name_short);
 }
 
 const char *
@@ -435,20 +523,33 @@ add_stats(struct prof_stats *d, const struct prof_stats *s)
 	d->ebk += s->ebk;
 }
 
+/* Up to DIST_MAX, as the collector counts. */
+static uint32_t
+add_count(uint32_t a, uint32_t b)
+{
+	return a > DIST_MAX - b ? DIST_MAX : a + b;
+}
+
+static void
+add_dist(struct prof_dist *d, const struct prof_dist *s)
+{
+	size_t k;
+
+	for (k = 0; k < DIST_BUCKETS; k++) {
+		d->size[k] = add_count(d->size[k], s->size[k]);
+		d->life[k] = add_count(d->life[k], s->life[k]);
+	}
+}
+
 /*
- * rustc's C main, without source, which runs the Rust main through
- * std::rt::lang_start: below the entry when what it calls is.
+ * A line without source information: when what it calls is below the
+ * program's entry, it is too (rustc's C main, which runs the Rust main
+ * through std::rt::lang_start; a stripped program's _start).
  */
 static int
-main_shim(const struct report_view *v, const struct report_line *l)
+no_source(const struct report_view *v, const struct report_line *l)
 {
-	const struct prof_loc *loc;
-
-	if (l->loc == NO_LOC)
-		return 0;
-	loc = &v->p->locs[l->loc];
-	return loc->file == 0 && loc->function != 0 &&
-	    strcmp(profile_str(v->p, loc->function), "main") == 0;
+	return l->loc == NO_LOC || v->p->locs[l->loc].file == 0;
 }
 
 /*
@@ -478,7 +579,7 @@ hidden_lines(struct report_view *v, size_t first, size_t n, size_t *leaf,
 	}
 	for (j = n; !o->show_all_frames && j > *leaf + 1; j--) {
 		c = report_line_class(v, &v->lines[first + j - 1]);
-		if (c != FRAME_BELOW_ENTRY && !(main_shim(v,
+		if (c != FRAME_BELOW_ENTRY && !(no_source(v,
 		    &v->lines[first + j - 1]) && report_line_class(v,
 		    &v->lines[first + j - 2]) == FRAME_BELOW_ENTRY))
 			break;
@@ -510,18 +611,22 @@ function_key(const struct report_view *v, const struct report_line *l,
  * lines that are allocator plumbing or --ignore-fn functions is looked
  * at, ignored ones are dropped (unless nothing would be left), plumbing
  * is hidden unless asked for, and so are the lines below the program's
- * entry.  Sites whose stacks are the same after dropping (with
+ * entry.  Sites that show the same stack after dropping and hiding (with
  * GROUP_FUNCTION: whose first lines in the program's own code are in the
- * same function) are one row: tb, tbk, tl, gb, gbk, eb and ebk add up
- * exactly (blocks are in one site or the other); mb and mbk become the
- * sum of the sites' maxima, an upper bound of the true maximum (the
- * sites may have peaked at different times) that keeps mb >= gb and
- * mb >= eb.
+ * same function) are one row, since DHAT's viewer refuses two program
+ * points with the same frames and a reader could not tell them apart:
+ * tb, tbk, tl, gb, gbk, eb and ebk add up exactly (blocks are in one site
+ * or the other); mb and mbk become the sum of the sites' maxima, an upper
+ * bound of the true maximum (the sites may have peaked at different
+ * times) that keeps mb >= gb and mb >= eb.  The distributions add up
+ * too, each bucket up to DIST_MAX.
  */
 void
 report_view_init(struct report_view *v, const struct profile *p,
-    const struct report_opts *o, int stats)
+    const struct report_opts *o)
 {
+	int stats = o->ad_hoc ? STATS_AD_HOC : o->as_dhat ? STATS_DHAT :
+	    STATS_OWN;
 	struct stacktab keys;
 	struct report_row *r;
 	struct report_line *l;
@@ -580,17 +685,20 @@ report_view_init(struct report_view *v, const struct profile *p,
 			if (report_line_class(v, &v->lines[first + own]) ==
 			    FRAME_USER)
 				break;
+		/* Rows are told apart by what they show. */
 		if (o->group_by == GROUP_FUNCTION)
 			klen = function_key(v, &v->lines[first +
 			    (own < keep - outer ? own : leaf)], &key, &key_cap);
 		else
-			klen = stack_key(v, first, keep, partial, &key,
-			    &key_cap);
+			klen = stack_key(v, first + leaf, keep - leaf - outer,
+			    partial + leaf, &key, &key_cap);
 		id = stacktab_intern(&keys, key, (uint32_t)klen, 0);
 		if (id < v->nrows) {
 			/* Same stack as an earlier row: merge, drop the lines. */
 			r = &v->rows[id];
 			add_stats(&r->st, st);
+			if (stats == STATS_OWN)
+				add_dist(&r->dist, &p->sites[i].dist);
 			r->flags |= p->sites[i].flags;
 			r->nsites++;
 			v->nlines = first;
@@ -601,6 +709,8 @@ report_view_init(struct report_view *v, const struct profile *p,
 		r = &v->rows[v->nrows++];
 		memset(r, 0, sizeof *r);
 		r->st = *st;
+		if (stats == STATS_OWN)
+			r->dist = p->sites[i].dist;
 		r->flags = p->sites[i].flags;
 		r->first = first + leaf;
 		r->nlines = keep - leaf - outer;
@@ -620,7 +730,8 @@ report_view_init(struct report_view *v, const struct profile *p,
 	stacktab_release(&keys);
 	free(key);
 	free(drop);
-	sort_ctx.key = o->sort;
+	sort_by = report_sort(o);
+	sort_profile = p;
 	if (v->nrows > 1)
 		qsort(v->rows, v->nrows, sizeof *v->rows, row_cmp);
 }

@@ -14,13 +14,6 @@
 
 struct tiers;
 
-enum sort_key {
-	SORT_BYTES, SORT_BLOCKS, SORT_LIFETIME, SORT_PEAK, SORT_LEAKED,
-	SORT_MAX, SORT_AVG_SIZE,
-	/* Of ad-hoc events (STATS_AD_HOC). */
-	SORT_WEIGHT, SORT_EVENTS, SORT_AVG_WEIGHT,
-};
-
 /*
  * The view of the heapprof_ad_hoc(3) events, beside STATS_OWN and
  * STATS_DHAT: a row's tb is its weight and tbk its events, as valgrind
@@ -28,17 +21,38 @@ enum sort_key {
  */
 #define STATS_AD_HOC	STATS_N
 
+/*
+ * A sort key: its name, what it orders by (for --help and heapprof(1),
+ * whose lists a test compares with --help), the kind of row it orders
+ * and the value it orders by, largest first.  sort_keys[] holds them all,
+ * ended by a NULL name; the first of each kind is that kind's default.
+ * --help, the usage errors and the order of every format come from it,
+ * so a new key is one entry.
+ */
+struct report_row;
+struct sort_key {
+	const char *name;
+	const char *help;
+	int ad_hoc;		/* orders ad-hoc events (STATS_AD_HOC) */
+	uint64_t (*value)(const struct profile *, const struct report_row *);
+	int percentile;		/* of a distribution: shows --percentiles */
+};
+
+extern const struct sort_key sort_keys[];
+
+/* The key of that name, or NULL. */
+const struct sort_key *sort_key_find(const char *name);
+/* The default key of heap sites (ad_hoc 0) or of ad-hoc events. */
+const struct sort_key *sort_key_default(int ad_hoc);
+
 /* What a row of the view is (report --group-by). */
 enum report_group {
 	GROUP_STACK,		/* a call stack: sites that show the same one */
 	GROUP_FUNCTION,		/* a function of the program's own code */
 };
 
-/* Is the key one of ad-hoc events (SORT_WEIGHT and after)? */
-#define SORT_IS_AD_HOC(key)	((key) >= SORT_WEIGHT)
-
 struct report_opts {
-	enum sort_key sort;
+	const struct sort_key *sort;	/* NULL: the default of the kind */
 	size_t top;		/* 0 = all */
 	size_t depth;		/* frames per site; 0 = all */
 	int exact_bytes;
@@ -53,22 +67,27 @@ struct report_opts {
 	size_t nignore_fn;
 	const struct tiers *tiers;	/* budgets per path; NULL: none */
 	int ad_hoc;		/* show the ad-hoc events (STATS_AD_HOC) */
+	int as_dhat;		/* --as-dhat: valgrind DHAT's counts (STATS_DHAT) */
+	int percentiles;	/* text: p50 and p90 columns, not averages */
 };
 
-/* "bytes|blocks|..." for messages. */
-extern const char report_sort_keys[];
-
-/* Returns 0 and sets *key, or -1 for an unknown name. */
-int report_parse_sort(const char *name, enum sort_key *key);
-const char *report_sort_name(enum sort_key key);
+/* The key o sorts by: o->sort, or the default of o's kind. */
+const struct sort_key *report_sort(const struct report_opts *o);
 
 /*
- * Indices of the sites whose `stats` convention has blocks, best first by
- * key (ties by total bytes, then by index, so the order is stable).
- * Caller frees; *n is the count.
+ * The names of sort_keys[] of the kind `ad_hoc` (both kinds when it is
+ * -1), or of the formatters[] that have all of `flags` (FMT_*), as
+ * "a, b, c" into buf (cut at len), for the usage errors.
  */
-size_t *report_order(const struct profile *p, int stats, enum sort_key key,
-    size_t *n);
+void report_sort_list(char *buf, size_t len, int ad_hoc);
+void report_format_list(char *buf, size_t len, unsigned flags);
+
+/*
+ * What --help lists after the options: each sort key and each format,
+ * one a line with its help ("  bytes        total bytes (the default)"),
+ * under a heading per kind.  Caller frees.
+ */
+char *report_help_lists(void);
 
 /*
  * What every format shows: the sites with blocks in one statistics
@@ -90,6 +109,7 @@ struct report_line {
 
 struct report_row {
 	struct prof_stats st;
+	struct prof_dist dist;	/* of its blocks, in a STATS_OWN view */
 	uint32_t flags;		/* PROF_SITE_* of any of its sites */
 	size_t first, nlines;	/* the lines shown, into view.lines */
 	/*
@@ -119,9 +139,13 @@ struct report_view {
 	unsigned char *classes;
 };
 
-/* Build the view of p's `stats` convention (STATS_OWN, STATS_DHAT). */
+/*
+ * Build the view of p that o asks for: its ad-hoc events (o->ad_hoc,
+ * STATS_AD_HOC), or its heap in valgrind DHAT's convention (o->as_dhat,
+ * STATS_DHAT) or, by default, heapprof's own (STATS_OWN).
+ */
 void report_view_init(struct report_view *v, const struct profile *p,
-    const struct report_opts *o, int stats);
+    const struct report_opts *o);
 void report_view_release(struct report_view *v);
 
 /*
@@ -202,20 +226,31 @@ char *report_escape(const char *s);
 void report_frame_raw(const struct profile *p, const struct prof_frame *f,
     char *buf, size_t len);
 
-/* Output formats: each writes the whole report to out. */
+/*
+ * An output format: its name, what it is (for --help and heapprof(1)),
+ * what it can show, and its writer, which writes the whole report to out.
+ * formatters[] holds them all, ended by a NULL name; the first is the
+ * default.  --help, the usage errors and `report` come from it, so a new
+ * format is one entry.
+ */
 struct formatter {
 	const char *name;
+	const char *help;
 	void (*write)(FILE *out, const struct profile *p,
 	    const struct report_opts *o);
+	unsigned flags;
 };
+#define FMT_AD_HOC	0x1	/* shows ad-hoc events (o->ad_hoc) */
+#define FMT_TIERS	0x2	/* shows the budgets' verdict (o->tiers) */
+#define FMT_TIERS_AFTER	0x4	/* the verdict may follow it on stdout */
 
 void fmt_text(FILE *out, const struct profile *p, const struct report_opts *o);
 void fmt_dhat(FILE *out, const struct profile *p, const struct report_opts *o);
 void fmt_markdown(FILE *out, const struct profile *p,
     const struct report_opts *o);
 
-/* NULL-terminated by name. */
 extern const struct formatter formatters[];
+/* The format of that name, or NULL. */
 const struct formatter *formatter_find(const char *name);
 
 #endif

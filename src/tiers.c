@@ -419,7 +419,7 @@ print_table(const struct tiers *t, struct report_view *v,
 int
 tiers_check(const struct tiers *t, const struct profile *p, FILE *out)
 {
-	struct report_opts o = { .sort = SORT_BYTES };
+	struct report_opts o = { .sort = NULL };	/* bytes */
 	struct tier_result *a;
 	struct report_view v;
 	int failed = 0;
@@ -427,7 +427,7 @@ tiers_check(const struct tiers *t, const struct profile *p, FILE *out)
 
 	if (t->n == 0)
 		return 0;
-	report_view_init(&v, p, &o, STATS_OWN);
+	report_view_init(&v, p, &o);
 	a = tiers_measure(t, &v);
 	if (a != NULL) {
 		for (i = 0; i < t->n; i++)

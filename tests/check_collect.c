@@ -107,14 +107,10 @@ stack_rec(struct collector *c, uint32_t id, const uint64_t *frames,
 #define REALLOC(c, old, new, size, time, s) \
 	realloc_rec((c), (old), (new), (size), (time), (s), NF(s), 0)
 
-struct want {
-	uint64_t tb, tbk, tl, mb, mbk, gb, gbk, eb, ebk;
-};
-
 static void
-expect_site(const struct collector *c, uint32_t site, int k, struct want w)
+expect_site(const struct collector *c, uint32_t site, int k, struct prof_stats w)
 {
-	const struct site_stats *s;
+	const struct prof_stats *s;
 	const char *conv = k == STATS_OWN ? "own" : "dhat";
 
 	ck_assert_msg(site < c->stacks.nstacks, "no site %u", site);
@@ -136,7 +132,7 @@ expect_site(const struct collector *c, uint32_t site, int k, struct want w)
 
 /* Sites whose two conventions agree (no realloc involved). */
 static void
-expect_both(const struct collector *c, uint32_t site, struct want w)
+expect_both(const struct collector *c, uint32_t site, struct prof_stats w)
 {
 	expect_site(c, site, STATS_OWN, w);
 	expect_site(c, site, STATS_DHAT, w);
@@ -177,9 +173,9 @@ START_TEST(test_lifetimes)
 	ck_assert_uint_eq(c.end_time, 100);
 	ck_assert_uint_eq(c.live.count, 1);
 	/* A: tl 40 + 80; its maximum was both blocks, 130. */
-	expect_both(&c, 0, (struct want){ .tb = 130, .tbk = 2, .tl = 120,
+	expect_both(&c, 0, (struct prof_stats){ .tb = 130, .tbk = 2, .tl = 120,
 	    .mb = 130, .mbk = 2, .gb = 130, .gbk = 2, .eb = 30, .ebk = 1 });
-	expect_both(&c, 1, (struct want){ .tb = 7, .tbk = 1, .tl = 45,
+	expect_both(&c, 1, (struct prof_stats){ .tb = 7, .tbk = 1, .tl = 45,
 	    .mb = 7, .mbk = 1, .gb = 7, .gbk = 1, .eb = 0, .ebk = 0 });
 	expect_no_anomalies(&c);
 
@@ -214,6 +210,164 @@ START_TEST(test_time_scaled)
 	ck_assert_uint_eq(c.sites[1].st[STATS_OWN].tl, 100);
 	ck_assert_uint_eq(c.sites[1].st[STATS_DHAT].tl, 100);
 	expect_no_anomalies(&c);
+	collector_release(&c);
+}
+END_TEST
+
+/*
+ * Per site, each block in one log2 bucket of size when born and one of
+ * lifetime when it dies or the run ends; lifetimes stay in ticks.
+ */
+START_TEST(test_distributions)
+{
+	static const uint64_t sizes[] = { 0, 1, 2, 3, 100, 127, 128, 4096,
+	    (uint64_t)1 << 46, UINT64_MAX };
+	struct collector c;
+	const struct prof_dist *d;
+	uint64_t i;
+
+	collector_init(&c);
+	for (i = 0; i < NF(sizes); i++)
+		ALLOC(&c, 0x1000 + i * 16, sizes[i], 10, stack_a);
+	/* Lifetimes 0, 1, 2, 3, 1000, 1023, 1024 and 2^46 ticks. */
+	FREE(&c, 0x1000, 10);
+	FREE(&c, 0x1010, 11);
+	FREE(&c, 0x1020, 12);
+	FREE(&c, 0x1030, 13);
+	FREE(&c, 0x1040, 1010);
+	FREE(&c, 0x1050, 1033);
+	FREE(&c, 0x1060, 1034);
+	FREE(&c, 0x1070, 10 + ((uint64_t)1 << 46));
+	/* 0x1080 and 0x1090 live to the end: 2^47 ticks, and 2^47 - 5. */
+	ALLOC(&c, 0x2000, 24, 15 + ((uint64_t)1 << 46), stack_b);
+	REALLOC(&c, 0x2000, 0x3000, 40, 20 + ((uint64_t)1 << 46), stack_r);
+	collector_finish(&c, 10 + ((uint64_t)1 << 47));
+	collector_scale_time(&c, 1, 3);
+
+	d = &c.sites[0].dist;
+	ck_assert_uint_eq(d->size[0], 1);
+	ck_assert_uint_eq(d->size[1], 1);
+	ck_assert_uint_eq(d->size[2], 2);		/* 2, 3 */
+	ck_assert_uint_eq(d->size[7], 2);		/* 100, 127 */
+	ck_assert_uint_eq(d->size[8], 1);		/* 128 */
+	ck_assert_uint_eq(d->size[13], 1);		/* 4096 */
+	ck_assert_uint_eq(d->size[DIST_BUCKETS - 1], 2);	/* 2^46, more */
+	ck_assert_uint_eq(d->life[0], 1);
+	ck_assert_uint_eq(d->life[1], 1);
+	ck_assert_uint_eq(d->life[2], 2);		/* 2, 3 */
+	ck_assert_uint_eq(d->life[10], 2);		/* 1000, 1023 */
+	ck_assert_uint_eq(d->life[11], 1);		/* 1024 */
+	ck_assert_uint_eq(d->life[DIST_BUCKETS - 1], 3);
+	/* The realloc: the old block of B dies, the new one is R's own. */
+	ck_assert_uint_eq(c.sites[1].dist.size[5], 1);	/* 24 */
+	ck_assert_uint_eq(c.sites[1].dist.life[3], 1);	/* 5 ticks */
+	ck_assert_uint_eq(c.sites[2].dist.size[6], 1);	/* 40 */
+	ck_assert_uint_eq(c.sites[2].dist.life[DIST_BUCKETS - 2], 1);
+	/* Each block once in each histogram. */
+	for (i = 0; i < 3; i++) {
+		uint64_t ns = 0, nl = 0;
+		size_t k;
+
+		for (k = 0; k < DIST_BUCKETS; k++) {
+			ns += c.sites[i].dist.size[k];
+			nl += c.sites[i].dist.life[k];
+		}
+		ck_assert_uint_eq(ns, c.sites[i].st[STATS_OWN].tbk);
+		ck_assert_uint_eq(nl, c.sites[i].st[STATS_OWN].tbk);
+	}
+	ck_assert_uint_eq(c.tick_num, 1);
+	ck_assert_uint_eq(c.tick_den, 3);
+	collector_release(&c);
+}
+END_TEST
+
+static void
+expect_point(const struct collector *c, size_t i, uint64_t time,
+    uint64_t lo, uint64_t hi)
+{
+	const struct prof_point *pt = &c->timeline.pts[i];
+
+	ck_assert_msg(pt->time == time && pt->lo == lo && pt->hi == hi,
+	    "point %zu is (%" PRIu64 ", %" PRIu64 ", %" PRIu64 "), want (%"
+	    PRIu64 ", %" PRIu64 ", %" PRIu64 ")", i, pt->time, pt->lo,
+	    pt->hi, time, lo, hi);
+}
+
+/*
+ * A short run: one point per tick, each with the live bytes carried into
+ * it and after each of its events; times in ns once scaled.
+ */
+START_TEST(test_timeline_short)
+{
+	static const uint64_t want[13][2] = {
+		{ 0, 0 }, { 0, 0 }, { 0, 100 }, { 100, 100 }, { 100, 100 },
+		{ 100, 100 }, { 100, 150 }, { 150, 157 }, { 50, 157 },
+		{ 50, 50 }, { 50, 50 }, { 50, 50 }, { 50, 50 },
+	};
+	struct collector c;
+	size_t k;
+
+	collector_init(&c);
+	ALLOC(&c, 0x100, 100, 2, stack_a);
+	ALLOC(&c, 0x200, 50, 6, stack_b);
+	ALLOC(&c, 0x300, 7, 7, stack_b);	/* the peak */
+	FREE(&c, 0x100, 8);
+	FREE(&c, 0x300, 8);
+	collector_finish(&c, 12);
+	collector_scale_time(&c, 5, 2);
+	ck_assert_uint_eq(c.npoints, 13);
+	for (k = 0; k < 13; k++)
+		expect_point(&c, k, k * 5 / 2, want[k][0], want[k][1]);
+	collector_release(&c);
+}
+END_TEST
+
+/*
+ * A long run of many events: the series stays within TIMELINE_MAX points
+ * and at least half of them, in equal steps, and a peak that lasted one
+ * tick stays its highest point, in the interval that holds its time.
+ */
+START_TEST(test_timeline_bounded)
+{
+	struct collector c, child;
+	uint64_t t, step, hi = 0, i;
+	size_t n, k, at = 0;
+
+	collector_init(&c);
+	for (i = 0, t = 0; i < 200000; i++, t += 1 + i % 7919) {
+		ALLOC(&c, 0x1000 + (i % 64) * 64, 100 + i % 300, t, stack_a);
+		if (i == 123457) {
+			ALLOC(&c, 0x90000, 1 << 20, t, stack_b);
+			FREE(&c, 0x90000, t + 1);
+		}
+		FREE(&c, 0x1000 + ((i + 32) % 64) * 64, t);
+		if (i == 1000)
+			collector_copy(&child, &c);
+	}
+	collector_finish(&c, t);
+	n = c.npoints;
+	ck_assert_uint_le(n, TIMELINE_MAX);
+	ck_assert_uint_ge(n, TIMELINE_MAX / 2);
+	step = c.timeline.pts[1].time;
+	for (k = 0; k < n; k++) {
+		ck_assert_uint_eq(c.timeline.pts[k].time, k * step);
+		ck_assert_uint_le(c.timeline.pts[k].lo, c.timeline.pts[k].hi);
+		if (c.timeline.pts[k].hi > hi) {
+			hi = c.timeline.pts[k].hi;
+			at = k;
+		}
+	}
+	ck_assert_uint_eq(hi, c.peak_bytes);
+	ck_assert_uint_ge(c.peak_bytes, 1 << 20);
+	ck_assert_uint_eq(c.peak_time / step, at);
+	ck_assert_uint_ge(c.timeline.pts[n - 1].hi, c.end_bytes);
+	ck_assert_uint_le(c.timeline.pts[n - 1].lo, c.end_bytes);
+
+	/* The copy made early has a series of its own. */
+	collector_finish(&child, 5000);
+	ck_assert_uint_lt(child.timeline.pts[child.npoints - 1].hi, 1 << 20);
+	ck_assert_ptr_ne(child.timeline.pts, c.timeline.pts);
+	collector_release(&child);
 	collector_release(&c);
 }
 END_TEST
@@ -264,7 +418,7 @@ START_TEST(test_end_before_last_event)
 	collector_finish(&c, 5);
 	ck_assert_uint_eq(c.end_time, 70);
 	/* 0x100 lives 10..70, 0x200 lived 30. */
-	expect_both(&c, 0, (struct want){ .tb = 16, .tbk = 2, .tl = 90,
+	expect_both(&c, 0, (struct prof_stats){ .tb = 16, .tbk = 2, .tl = 90,
 	    .mb = 16, .mbk = 2, .gb = 16, .gbk = 2, .eb = 8, .ebk = 1 });
 	collector_release(&c);
 }
@@ -289,13 +443,13 @@ START_TEST(test_peak_attribution)
 	ck_assert_uint_eq(c.end_bytes, 110);
 	ck_assert_uint_eq(c.end_blocks, 2);
 	/* At the peak A held 100 though it holds nothing at the end. */
-	expect_both(&c, 0, (struct want){ .tb = 100, .tbk = 1, .tl = 2,
+	expect_both(&c, 0, (struct prof_stats){ .tb = 100, .tbk = 1, .tl = 2,
 	    .mb = 100, .mbk = 1, .gb = 100, .gbk = 1, .eb = 0, .ebk = 0 });
 	/*
 	 * B's own maximum (110, after the peak) is not what it held at the
 	 * peak (50).  tl: (10 - 2) + (10 - 4).
 	 */
-	expect_both(&c, 1, (struct want){ .tb = 110, .tbk = 2, .tl = 14,
+	expect_both(&c, 1, (struct prof_stats){ .tb = 110, .tbk = 2, .tl = 14,
 	    .mb = 110, .mbk = 2, .gb = 50, .gbk = 1, .eb = 110, .ebk = 2 });
 	collector_release(&c);
 }
@@ -320,10 +474,10 @@ START_TEST(test_higher_peak_replaces)
 	ck_assert_uint_eq(c.end_bytes, 110);
 	ck_assert_uint_eq(c.end_blocks, 2);
 	/* At t=5 A held only the 200 block (the 100 one was gone). */
-	expect_both(&c, 0, (struct want){ .tb = 300, .tbk = 2, .tl = 3,
+	expect_both(&c, 0, (struct prof_stats){ .tb = 300, .tbk = 2, .tl = 3,
 	    .mb = 200, .mbk = 1, .gb = 200, .gbk = 1, .eb = 0, .ebk = 0 });
 	/* B, untouched since before the new peak, held both its blocks. */
-	expect_both(&c, 1, (struct want){ .tb = 110, .tbk = 2, .tl = 14,
+	expect_both(&c, 1, (struct prof_stats){ .tb = 110, .tbk = 2, .tl = 14,
 	    .mb = 110, .mbk = 2, .gb = 110, .gbk = 2, .eb = 110, .ebk = 2 });
 	collector_release(&c);
 }
@@ -350,10 +504,10 @@ START_TEST(test_equal_peak_moves_later)
 	ck_assert_uint_eq(c.peak_blocks, 2);
 	ck_assert_uint_eq(c.peak_time, 6);
 	/* A's 10 bytes were live at t=4 but not at t=6.  tl: 1 + 1. */
-	expect_both(&c, 0, (struct want){ .tb = 110, .tbk = 2, .tl = 2,
+	expect_both(&c, 0, (struct prof_stats){ .tb = 110, .tbk = 2, .tl = 2,
 	    .mb = 100, .mbk = 1, .gb = 0, .gbk = 0, .eb = 0, .ebk = 0 });
 	/* tl: (8 - 3) + (8 - 6). */
-	expect_both(&c, 1, (struct want){ .tb = 110, .tbk = 2, .tl = 7,
+	expect_both(&c, 1, (struct prof_stats){ .tb = 110, .tbk = 2, .tl = 7,
 	    .mb = 110, .mbk = 2, .gb = 110, .gbk = 2, .eb = 110, .ebk = 2 });
 	collector_release(&c);
 }
@@ -382,17 +536,17 @@ START_TEST(test_realloc_conventions)
 	ck_assert_uint_eq(c.end_bytes, 200);
 	ck_assert_uint_eq(c.end_blocks, 1);
 
-	expect_site(&c, 0, STATS_OWN, (struct want){ .tb = 100, .tbk = 1,
+	expect_site(&c, 0, STATS_OWN, (struct prof_stats){ .tb = 100, .tbk = 1,
 	    .tl = 20, .mb = 100, .mbk = 1, .gb = 0, .gbk = 0, .eb = 0,
 	    .ebk = 0 });
-	expect_site(&c, 1, STATS_OWN, (struct want){ .tb = 200, .tbk = 1,
+	expect_site(&c, 1, STATS_OWN, (struct prof_stats){ .tb = 200, .tbk = 1,
 	    .tl = 20, .mb = 200, .mbk = 1, .gb = 200, .gbk = 1, .eb = 200,
 	    .ebk = 1 });
 	/* tl: 20 for the old block, 20 for the new one until the end. */
-	expect_site(&c, 0, STATS_DHAT, (struct want){ .tb = 300, .tbk = 2,
+	expect_site(&c, 0, STATS_DHAT, (struct prof_stats){ .tb = 300, .tbk = 2,
 	    .tl = 40, .mb = 200, .mbk = 1, .gb = 200, .gbk = 1, .eb = 200,
 	    .ebk = 1 });
-	expect_site(&c, 1, STATS_DHAT, (struct want){ 0 });
+	expect_site(&c, 1, STATS_DHAT, (struct prof_stats){ 0 });
 	expect_no_anomalies(&c);
 	collector_release(&c);
 }
@@ -418,13 +572,13 @@ START_TEST(test_realloc_chain)
 	ck_assert_uint_eq(c.end_bytes, 0);
 	ck_assert_uint_eq(c.end_blocks, 0);
 	ck_assert_uint_eq(c.live.count, 0);
-	expect_site(&c, 0, STATS_OWN, (struct want){ .tb = 16, .tbk = 1,
+	expect_site(&c, 0, STATS_OWN, (struct prof_stats){ .tb = 16, .tbk = 1,
 	    .tl = 1, .mb = 16, .mbk = 1 });
-	expect_site(&c, 1, STATS_OWN, (struct want){ .tb = 96, .tbk = 2,
+	expect_site(&c, 1, STATS_OWN, (struct prof_stats){ .tb = 96, .tbk = 2,
 	    .tl = 2, .mb = 64, .mbk = 1, .gb = 64, .gbk = 1 });
-	expect_site(&c, 0, STATS_DHAT, (struct want){ .tb = 112, .tbk = 3,
+	expect_site(&c, 0, STATS_DHAT, (struct prof_stats){ .tb = 112, .tbk = 3,
 	    .tl = 3, .mb = 64, .mbk = 1, .gb = 64, .gbk = 1 });
-	expect_site(&c, 1, STATS_DHAT, (struct want){ 0 });
+	expect_site(&c, 1, STATS_DHAT, (struct prof_stats){ 0 });
 	/* Resizing in place is not an allocation over a live block. */
 	expect_no_anomalies(&c);
 	collector_release(&c);
@@ -453,7 +607,7 @@ START_TEST(test_realloc_failed)
 	/* The old block is still A's and can be freed normally. */
 	FREE(&c, 0x100, 4);
 	collector_finish(&c, 4);
-	expect_both(&c, 0, (struct want){ .tb = 100, .tbk = 1, .tl = 3,
+	expect_both(&c, 0, (struct prof_stats){ .tb = 100, .tbk = 1, .tl = 3,
 	    .mb = 100, .mbk = 1, .gb = 100, .gbk = 1 });
 	expect_no_anomalies(&c);
 	collector_release(&c);
@@ -476,9 +630,9 @@ START_TEST(test_realloc_to_zero)
 	ck_assert_uint_eq(c.end_blocks, 0);
 	ck_assert_uint_eq(c.live.count, 0);
 	ck_assert_ptr_null(livetab_find(&c.live, 0x100));
-	expect_both(&c, 0, (struct want){ .tb = 100, .tbk = 1, .tl = 3,
+	expect_both(&c, 0, (struct prof_stats){ .tb = 100, .tbk = 1, .tl = 3,
 	    .mb = 100, .mbk = 1, .gb = 100, .gbk = 1 });
-	expect_both(&c, 1, (struct want){ 0 });
+	expect_both(&c, 1, (struct prof_stats){ 0 });
 	expect_no_anomalies(&c);
 	collector_release(&c);
 }
@@ -643,7 +797,7 @@ START_TEST(test_unknown_free)
 	ck_assert_uint_eq(c.curr_blocks, 0);
 	ck_assert_uint_eq(c.end_bytes, 0);
 	ck_assert_uint_eq(c.total_blocks, 1);
-	expect_both(&c, 0, (struct want){ .tb = 10, .tbk = 1, .tl = 1,
+	expect_both(&c, 0, (struct prof_stats){ .tb = 10, .tbk = 1, .tl = 1,
 	    .mb = 10, .mbk = 1, .gb = 10, .gbk = 1 });
 	ck_assert_uint_eq(c.anomalies.live_realloc, 0);
 	ck_assert_uint_eq(c.anomalies.bad_record, 0);
@@ -669,9 +823,9 @@ START_TEST(test_alloc_at_live_address)
 	ck_assert_uint_eq(c.peak_time, 1);
 	ck_assert_uint_eq(c.end_bytes, 40);
 	ck_assert_uint_eq(c.end_blocks, 1);
-	expect_both(&c, 0, (struct want){ .tb = 100, .tbk = 1, .tl = 4,
+	expect_both(&c, 0, (struct prof_stats){ .tb = 100, .tbk = 1, .tl = 4,
 	    .mb = 100, .mbk = 1, .gb = 100, .gbk = 1 });
-	expect_both(&c, 1, (struct want){ .tb = 40, .tbk = 1, .tl = 4,
+	expect_both(&c, 1, (struct prof_stats){ .tb = 40, .tbk = 1, .tl = 4,
 	    .mb = 40, .mbk = 1, .eb = 40, .ebk = 1 });
 	collector_release(&c);
 }
@@ -687,7 +841,7 @@ START_TEST(test_unknown_realloc)
 	collector_finish(&c, 6);
 	ck_assert_uint_eq(c.anomalies.unknown_realloc, 1);
 	ck_assert_uint_eq(c.total_bytes, 64);
-	expect_both(&c, 0, (struct want){ .tb = 64, .tbk = 1, .tl = 4,
+	expect_both(&c, 0, (struct prof_stats){ .tb = 64, .tbk = 1, .tl = 4,
 	    .mb = 64, .mbk = 1, .gb = 64, .gbk = 1, .eb = 64, .ebk = 1 });
 	collector_release(&c);
 }
@@ -1040,6 +1194,9 @@ make_collect_suite(void)
 	tc = tcase_create("Core");
 	tcase_add_test(tc, test_lifetimes);
 	tcase_add_test(tc, test_time_scaled);
+	tcase_add_test(tc, test_distributions);
+	tcase_add_test(tc, test_timeline_short);
+	tcase_add_test(tc, test_timeline_bounded);
 	tcase_add_test(tc, test_stack_ids);
 	tcase_add_test(tc, test_end_before_last_event);
 	tcase_add_test(tc, test_peak_attribution);

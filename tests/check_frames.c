@@ -80,7 +80,8 @@ START_TEST(test_rules)
 		{ "engine::Engine::checkpoint", FRAME_USER },
 		{ "std::io::stdio::_print", FRAME_USER },
 		/* Rust, v0 names. */
-		{ "<alloc::raw_vec::RawVecInner>::finish_grow", FRAME_PLUMBING },
+		{ "<alloc::raw_vec::RawVecInner>::finish_grow",
+		    FRAME_PLUMBING },
 		{ "<alloc::boxed::Box<dyn core::ops::function::FnOnce<(), "
 		    "Output = ()> + core::marker::Send> as "
 		    "core::ops::function::FnOnce<()>>::call_once",
@@ -129,16 +130,17 @@ END_TEST
  * Locations: 0 puts (libc), 1 say, 2 main (app), 3 __libc_start_call_main,
  * 4 _start, 5 pair, 6 rustc's main shim (no file), 7 std::rt::lang_start,
  * 8 alloc::alloc::alloc (in the app, from /rustc).  One frame per
- * location; sites: {0,1,2,3,4} {5,2,3,4} {5,9,3,4} {8,5,2,7,6,3}, 9 being
+ * location; frame 10 is a stripped _start, without a location.  Sites:
+ * {0,1,2,3,4} {5,2,3,4} {5,9,3,4} {8,5,2,7,6,3} {5,2,3,10}, 9 being
  * main's other line.
  */
 static void
 build_frames(struct profile *p)
 {
 	static const uint32_t stacks[] = { 0, 1, 2, 3, 4, 5, 2, 3, 4, 5, 9, 3,
-	    4, 8, 5, 2, 7, 6, 3 };
-	static const uint32_t first[] = { 0, 5, 9, 13 },
-	    nframes[] = { 5, 4, 4, 6 };
+	    4, 8, 5, 2, 7, 6, 3, 5, 2, 3, 10 };
+	static const uint32_t first[] = { 0, 5, 9, 13, 19 },
+	    nframes[] = { 5, 4, 4, 6, 4 };
 	static const char *const fn[] = { "puts", "say", "main",
 	    "__libc_start_call_main", "_start", "pair", "main",
 	    "_ZN3std2rt10lang_start17h0123456789abcdefE",
@@ -162,7 +164,7 @@ build_frames(struct profile *p)
 	file[8] = profile_string(p, "/rustc/x/library/alloc/src/alloc.rs");
 	p->nlocs = p->locs_cap = 10;
 	p->locs = xcalloc(p->nlocs, sizeof *p->locs);
-	p->nframes = p->frames_cap = 10;
+	p->nframes = p->frames_cap = 11;
 	p->frames = xcalloc(p->nframes, sizeof *p->frames);
 	for (i = 0; i < 10; i++) {
 		p->locs[i] = (struct prof_loc){ profile_string(p, fn[i]),
@@ -170,12 +172,13 @@ build_frames(struct profile *p)
 		p->frames[i] = (struct prof_frame){ mod[i], 0x100 * i,
 		    (uint32_t)i, 1 };
 	}
-	p->nstack_frames = p->stack_frames_cap = 19;
+	p->frames[10] = (struct prof_frame){ 2, 0x1000, 0, 0 };
+	p->nstack_frames = p->stack_frames_cap = 23;
 	p->stack_frames = xmalloc(sizeof stacks);
 	memcpy(p->stack_frames, stacks, sizeof stacks);
-	p->nsites = p->sites_cap = 4;
+	p->nsites = p->sites_cap = 5;
 	p->sites = xcalloc(p->nsites, sizeof *p->sites);
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < 5; i++) {
 		p->sites[i].first = first[i];
 		p->sites[i].nframes = nframes[i];
 		p->sites[i].st[STATS_OWN].tb = 1000 - 100 * i;
@@ -194,42 +197,53 @@ fn_of(struct report_view *v, size_t line)
 
 START_TEST(test_view_frames)
 {
-	struct report_opts o = { .sort = SORT_BYTES };
+	struct report_opts o = { .sort = NULL };
 	struct report_view v;
 	struct profile p;
 	const struct report_row *r;
 
 	build_frames(&p);
-	report_view_init(&v, &p, &o, STATS_OWN);
-	ck_assert_uint_eq(v.nrows, 4);
-	/* puts, then say marked as the program's call; nothing below main. */
+	report_view_init(&v, &p, &o);
+	/*
+	 * Sites 1, 3 and 4 all show "pair, main" once the allocator and what
+	 * is below main are hidden: one row, their sums, first by bytes.
+	 */
+	ck_assert_uint_eq(v.nrows, 3);
 	r = &v.rows[0];
+	ck_assert_uint_eq(r->nsites, 3);
+	ck_assert_uint_eq(r->st.tb, 900 + 700 + 600);
+	ck_assert_uint_eq(r->st.tbk, 2 + 4 + 5);
+	ck_assert_uint_eq(r->nlines, 2);
+	ck_assert_uint_eq(r->own, 0);
+	ck_assert_str_eq(fn_of(&v, r->first), "pair");
+	ck_assert_str_eq(fn_of(&v, r->first + 1), "main");
+	/* puts, then say marked as the program's call; nothing below main. */
+	r = &v.rows[1];
+	ck_assert_uint_eq(r->nsites, 1);
 	ck_assert_uint_eq(r->nlines, 3);
 	ck_assert_str_eq(fn_of(&v, r->first), "puts");
 	ck_assert_uint_eq(r->own, 1);
 	ck_assert_uint_eq(report_own_line(&v, r), r->first + 1);
 	ck_assert_str_eq(fn_of(&v, r->first + 2), "main");
-	/* pair, main: its own from the first line. */
-	r = &v.rows[1];
-	ck_assert_uint_eq(r->nlines, 2);
-	ck_assert_uint_eq(r->own, 0);
-	/* Rust: the allocator folded, rustc's main and below hidden. */
-	r = &v.rows[3];
-	ck_assert_uint_eq(r->nlines, 2);
-	ck_assert_str_eq(fn_of(&v, r->first), "pair");
-	ck_assert_str_eq(fn_of(&v, r->first + 1), "main");
+	/* pair called from main's other line: a row of its own. */
+	ck_assert_uint_eq(v.rows[2].nlines, 2);
+	ck_assert_uint_eq(v.rows[2].st.tb, 800);
 	report_view_release(&v);
 
 	o.show_all_frames = 1;
-	report_view_init(&v, &p, &o, STATS_OWN);
+	report_view_init(&v, &p, &o);
 	ck_assert_uint_eq(v.rows[0].nlines, 5);
 	ck_assert_uint_eq(v.rows[3].nlines, 6);
 	ck_assert_uint_eq(v.rows[3].own, 1);
+	ck_assert_uint_eq(v.rows[4].nlines, 4);
 	report_view_release(&v);
 
 	o.show_all_frames = 0;
 	o.show_alloc_frames = 1;
-	report_view_init(&v, &p, &o, STATS_OWN);
+	report_view_init(&v, &p, &o);
+	/* The Rust site's allocator line sets it apart; sites 1 and 4 merge. */
+	ck_assert_uint_eq(v.nrows, 4);
+	ck_assert_uint_eq(v.rows[0].nsites, 2);
 	ck_assert_uint_eq(v.rows[3].nlines, 3);
 	ck_assert_uint_eq(v.rows[3].own, 1);
 	report_view_release(&v);
@@ -239,25 +253,25 @@ END_TEST
 
 START_TEST(test_view_group_by_function)
 {
-	struct report_opts o = { .sort = SORT_BYTES,
+	struct report_opts o = { .sort = NULL,
 	    .group_by = GROUP_FUNCTION };
 	struct report_view v;
 	struct profile p;
 	const struct report_row *r;
 
 	build_frames(&p);
-	report_view_init(&v, &p, &o, STATS_OWN);
-	/* say; pair from sites 1, 2 and 3 (two lines of main, one Rust). */
+	report_view_init(&v, &p, &o);
+	/* say; pair from sites 1 to 4 (two lines of main, one Rust). */
 	ck_assert_uint_eq(v.nrows, 2);
 	r = &v.rows[0];
-	ck_assert_uint_eq(r->nsites, 3);
+	ck_assert_uint_eq(r->nsites, 4);
 	ck_assert_uint_eq(r->nlines, 1);
 	ck_assert_str_eq(fn_of(&v, r->first), "pair");
-	ck_assert_uint_eq(r->st.tb, 900 + 800 + 700);
-	ck_assert_uint_eq(r->st.tbk, 2 + 3 + 4);
-	ck_assert_uint_eq(r->st.eb, 10 + 20 + 30);
-	ck_assert_uint_eq(r->st.ebk, 1 + 2 + 3);
-	ck_assert_uint_eq(r->st.mb, 3000);	/* the sum of the maxima */
+	ck_assert_uint_eq(r->st.tb, 900 + 800 + 700 + 600);
+	ck_assert_uint_eq(r->st.tbk, 2 + 3 + 4 + 5);
+	ck_assert_uint_eq(r->st.eb, 10 + 20 + 30 + 40);
+	ck_assert_uint_eq(r->st.ebk, 1 + 2 + 3 + 4);
+	ck_assert_uint_eq(r->st.mb, 4000);	/* the sum of the maxima */
 	r = &v.rows[1];
 	ck_assert_uint_eq(r->nsites, 1);
 	ck_assert_str_eq(fn_of(&v, r->first), "say");

@@ -16,6 +16,7 @@ Suite *make_frames_suite(void);
 Suite *make_names_suite(void);
 Suite *make_preflight_suite(void);
 Suite *make_debugcache_suite(void);
+Suite *make_elfsyms_suite(void);
 
 /*
  * check_scratch.c: scratch_make (from a fixture) makes /tmp/check-SUITE.*

@@ -21,78 +21,72 @@
 #include "units.h"
 #include "xmalloc.h"
 
-static const struct {
-	const char *name;
-	enum sort_key key;
-} sort_table[] = {
-	{ "bytes", SORT_BYTES },
-	{ "blocks", SORT_BLOCKS },
-	{ "lifetime", SORT_LIFETIME },
-	{ "peak", SORT_PEAK },
-	{ "leaked", SORT_LEAKED },
-	{ "max", SORT_MAX },
-	{ "avg-size", SORT_AVG_SIZE },
-	{ "weight", SORT_WEIGHT },
-	{ "events", SORT_EVENTS },
-	{ "avg-weight", SORT_AVG_WEIGHT },
-};
-
-#define NSORT	(sizeof sort_table / sizeof sort_table[0])
-
-START_TEST(test_parse_sort_valid)
+/* Each key is found by its name alone, and has what --help shows. */
+START_TEST(test_sort_key_find)
 {
-	enum sort_key key;
-	size_t i;
+	const struct sort_key *k, *j;
 
-	for (i = 0; i < NSORT; i++) {
-		/* Start from a different key so a no-op would show. */
-		key = sort_table[i].key == SORT_BYTES ? SORT_AVG_SIZE :
-		    SORT_BYTES;
-		ck_assert_int_eq(report_parse_sort(sort_table[i].name, &key),
-		    0);
-		ck_assert_int_eq(key, sort_table[i].key);
-		ck_assert_str_eq(report_sort_name(sort_table[i].key),
-		    sort_table[i].name);
+	for (k = sort_keys; k->name != NULL; k++) {
+		ck_assert_ptr_eq(sort_key_find(k->name), k);
+		ck_assert_ptr_nonnull(k->help);
+		ck_assert_ptr_nonnull(k->value);
+		for (j = sort_keys; j != k; j++)
+			ck_assert_str_ne(j->name, k->name);
 	}
+	ck_assert_uint_eq(k - sort_keys, 14);
+	ck_assert_str_eq(sort_key_default(0)->name, "bytes");
+	ck_assert_str_eq(sort_key_default(1)->name, "weight");
 }
 END_TEST
 
-START_TEST(test_parse_sort_invalid)
+START_TEST(test_sort_key_find_invalid)
 {
 	static const char *const bad[] = {
 		"", "Bytes", "nonsense", "bytes ", " bytes", "avg", "byte",
 	};
-	enum sort_key key;
 	size_t i;
 
-	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-		key = SORT_PEAK;
-		ck_assert_msg(report_parse_sort(bad[i], &key) == -1,
-		    "\"%s\" accepted", bad[i]);
-		ck_assert_int_eq(key, SORT_PEAK);
-	}
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		ck_assert_msg(sort_key_find(bad[i]) == NULL, "\"%s\" accepted",
+		    bad[i]);
 }
 END_TEST
 
-/* report_sort_keys names each key once, as a whole word. */
-START_TEST(test_sort_keys_listed)
+/* The usage errors' lists: each key of the kind once, in table order. */
+START_TEST(test_sort_list)
 {
-	int seen[NSORT] = { 0 };
-	char *copy = xstrdup(report_sort_keys), *tok, *save = NULL;
-	size_t i, ntok = 0;
+	char buf[512];
 
-	for (tok = strtok_r(copy, ", |", &save); tok != NULL;
-	    tok = strtok_r(NULL, ", |", &save)) {
-		ntok++;
-		for (i = 0; i < NSORT; i++)
-			if (strcmp(tok, sort_table[i].name) == 0)
-				seen[i]++;
-	}
-	free(copy);
-	ck_assert_uint_eq(ntok, NSORT);
-	for (i = 0; i < NSORT; i++)
-		ck_assert_msg(seen[i] == 1, "\"%s\" listed %d times in \"%s\"",
-		    sort_table[i].name, seen[i], report_sort_keys);
+	report_sort_list(buf, sizeof buf, -1);
+	ck_assert_str_eq(buf, "bytes, blocks, lifetime, peak, leaked, max, "
+	    "avg-size, p50-size, p90-size, p50-life, p90-life, weight, events, "
+	    "avg-weight");
+	report_sort_list(buf, sizeof buf, 0);
+	ck_assert_str_eq(buf, "bytes, blocks, lifetime, peak, leaked, max, "
+	    "avg-size, p50-size, p90-size, p50-life, p90-life");
+	report_sort_list(buf, sizeof buf, 1);
+	ck_assert_str_eq(buf, "weight, events, avg-weight");
+	report_sort_list(buf, 12, -1);
+	ck_assert_str_eq(buf, "bytes, bloc");
+	report_format_list(buf, sizeof buf, 0);
+	ck_assert_str_eq(buf, "text, dhat, markdown");
+	report_format_list(buf, sizeof buf, FMT_AD_HOC);
+	ck_assert_str_eq(buf, "text, dhat");
+}
+END_TEST
+
+/* --help's lists: every key and format with its help, the defaults said. */
+START_TEST(test_help_lists)
+{
+	char *h = report_help_lists();
+
+	ck_assert_msg(strstr(h, "\n  bytes        total bytes (the default)\n"
+	    "  blocks       total blocks\n") != NULL, "%s", h);
+	ck_assert_msg(strstr(h, "\n  weight       total weight (the default)"
+	    "\n") != NULL, "%s", h);
+	ck_assert_msg(strstr(h, "\n  markdown     a document for a pull "
+	    "request or a CI summary\n") != NULL, "%s", h);
+	free(h);
 }
 END_TEST
 
@@ -101,7 +95,7 @@ START_TEST(test_formatter_find)
 	const struct formatter *f;
 
 	f = formatter_find("text");
-	ck_assert_ptr_nonnull(f);
+	ck_assert_ptr_eq(f, &formatters[0]);	/* the default */
 	ck_assert_str_eq(f->name, "text");
 	ck_assert_ptr_nonnull(f->write);
 	f = formatter_find("dhat");
@@ -228,20 +222,33 @@ set_stats(struct prof_stats *s, uint64_t tb, uint64_t tbk, uint64_t tl,
 }
 
 /*
- * Four sites.  Site 2 has no blocks under STATS_OWN (but huge other
- * values, so it would lead every order if it were kept) and has blocks
- * under STATS_DHAT, where it equals site 0 in everything so only the
- * index orders them.
+ * Four sites, each with a frame of its own so the view keeps them apart.
+ * Site 2 has no blocks under STATS_OWN (but huge other values, so it
+ * would lead every order if it were kept) and has blocks under
+ * STATS_DHAT, where it equals site 0 in everything so only the index
+ * orders them.
  */
 static void
-build_sites(struct profile *p)
+build_sites(struct profile *p, size_t n)
 {
 	struct prof_site *s;
+	size_t i;
 
 	profile_init(p);
-	p->nsites = p->sites_cap = 4;
-	p->sites = xmalloc(p->nsites * sizeof *p->sites);
-	memset(p->sites, 0, p->nsites * sizeof *p->sites);
+	p->nsites = p->sites_cap = n;
+	p->sites = xcalloc(n + 1, sizeof *p->sites);
+	p->nframes = p->frames_cap = n;
+	p->frames = xcalloc(n + 1, sizeof *p->frames);
+	p->nstack_frames = p->stack_frames_cap = n;
+	p->stack_frames = xcalloc(n + 1, sizeof *p->stack_frames);
+	for (i = 0; i < n; i++) {
+		p->frames[i] = (struct prof_frame){ 0, 0x100 * (i + 1), 0, 0 };
+		p->stack_frames[i] = (uint32_t)i;
+		p->sites[i].first = (uint32_t)i;
+		p->sites[i].nframes = 1;
+	}
+	if (n != 4)
+		return;
 	s = p->sites;
 
 	/*                              tb    tbk  tl   gb   eb   mb */
@@ -256,43 +263,46 @@ build_sites(struct profile *p)
 	set_stats(&s[3].st[STATS_DHAT], 3000, 30, 5, 50, 1, 60);
 }
 
+/* The rows of the view that every format prints are the sites in want. */
 static void
-check_order(const struct profile *p, int stats, enum sort_key key,
+check_order(const struct profile *p, int stats, const char *key,
     const size_t *want, size_t nwant)
 {
-	size_t *order, n = 12345, i;
+	struct report_opts o = { .sort = sort_key_find(key),
+	    .ad_hoc = stats == STATS_AD_HOC, .as_dhat = stats == STATS_DHAT };
+	struct report_view v;
+	size_t i;
 
-	order = report_order(p, stats, key, &n);
-	ck_assert_ptr_nonnull(order);
-	ck_assert_msg(n == nwant, "%s/%s: %zu sites, want %zu",
-	    stats == STATS_OWN ? "own" : "dhat", report_sort_name(key), n,
-	    nwant);
-	for (i = 0; i < n; i++)
-		ck_assert_msg(order[i] == want[i],
+	ck_assert_ptr_nonnull(o.sort);
+	report_view_init(&v, p, &o);
+	ck_assert_msg(v.nrows == nwant, "%s/%s: %zu rows, want %zu",
+	    stats == STATS_OWN ? "own" : "dhat", key, v.nrows, nwant);
+	for (i = 0; i < v.nrows; i++)
+		ck_assert_msg(v.rows[i].site == want[i],
 		    "%s/%s: position %zu is site %zu, want %zu",
-		    stats == STATS_OWN ? "own" : "dhat",
-		    report_sort_name(key), i, order[i], want[i]);
-	free(order);
+		    stats == STATS_OWN ? "own" : "dhat", key, i,
+		    v.rows[i].site, want[i]);
+	report_view_release(&v);
 }
 
 START_TEST(test_order_own)
 {
 	static const struct {
-		enum sort_key key;
+		const char *key;
 		size_t want[3];
 	} cases[] = {
-		{ SORT_BYTES, { 1, 3, 0 } },
-		{ SORT_BLOCKS, { 3, 0, 1 } },
-		{ SORT_LIFETIME, { 3, 0, 1 } },
-		{ SORT_PEAK, { 1, 3, 0 } },	/* 3 and 0 tie; 3 has more bytes */
-		{ SORT_LEAKED, { 3, 1, 0 } },
-		{ SORT_MAX, { 1, 0, 3 } },
-		{ SORT_AVG_SIZE, { 1, 3, 0 } },	/* 800, then 100 == 100 */
+		{ "bytes", { 1, 3, 0 } },
+		{ "blocks", { 3, 0, 1 } },
+		{ "lifetime", { 3, 0, 1 } },
+		{ "peak", { 1, 3, 0 } },	/* 3 and 0 tie; 3 has more bytes */
+		{ "leaked", { 3, 1, 0 } },
+		{ "max", { 1, 0, 3 } },
+		{ "avg-size", { 1, 3, 0 } },	/* 800, then 100 == 100 */
 	};
 	struct profile p;
 	size_t i;
 
-	build_sites(&p);
+	build_sites(&p, 4);
 	for (i = 0; i < sizeof cases / sizeof cases[0]; i++)
 		check_order(&p, STATS_OWN, cases[i].key, cases[i].want, 3);
 	profile_release(&p);
@@ -302,23 +312,82 @@ END_TEST
 START_TEST(test_order_dhat)
 {
 	static const struct {
-		enum sort_key key;
+		const char *key;
 		size_t want[4];
 	} cases[] = {
-		{ SORT_BYTES, { 3, 0, 2, 1 } },
-		{ SORT_BLOCKS, { 3, 0, 2, 1 } },
-		{ SORT_LIFETIME, { 2, 1, 0, 3 } },
-		{ SORT_PEAK, { 1, 0, 2, 3 } },
-		{ SORT_LEAKED, { 0, 2, 3, 1 } },
-		{ SORT_MAX, { 1, 0, 2, 3 } },
-		{ SORT_AVG_SIZE, { 1, 3, 0, 2 } },	/* 100 x3: by tb, index */
+		{ "bytes", { 3, 0, 2, 1 } },
+		{ "blocks", { 3, 0, 2, 1 } },
+		{ "lifetime", { 2, 1, 0, 3 } },
+		{ "peak", { 1, 0, 2, 3 } },
+		{ "leaked", { 0, 2, 3, 1 } },
+		{ "max", { 1, 0, 2, 3 } },
+		{ "avg-size", { 1, 3, 0, 2 } },	/* 100 x3: by tb, index */
 	};
 	struct profile p;
 	size_t i;
 
-	build_sites(&p);
+	build_sites(&p, 4);
 	for (i = 0; i < sizeof cases / sizeof cases[0]; i++)
 		check_order(&p, STATS_DHAT, cases[i].key, cases[i].want, 4);
+	profile_release(&p);
+}
+END_TEST
+
+/*
+ * The percentile keys order by the sites' histograms, each differently
+ * from the others and from bytes (1, 3, 0).  Site 0 (10 blocks): sizes 5
+ * in [8, 16) and 5 in [2^19, 2^20), lifetimes 5 in [2^22, 2^23) and 5 in
+ * [2^24, 2^25); site 1 (5 blocks of 800 bytes): lifetimes 3 in [2^21,
+ * 2^22) and 2 in [2^29, 2^30); site 3 (20 blocks, 100 bytes on average):
+ * sizes all in [1024, 2048), lifetimes 19 in [2^14, 2^15) and 1 of 1.
+ */
+START_TEST(test_order_percentiles)
+{
+	static const struct {
+		const char *key;
+		size_t want[3];
+	} cases[] = {
+		{ "p50-size", { 3, 1, 0 } },	/* ~1075, 800, ~15 */
+		{ "p90-size", { 0, 3, 1 } },	/* ~900 Ki, ~1920, 800 */
+		{ "p50-life", { 0, 1, 3 } },
+		{ "p90-life", { 1, 0, 3 } },
+	};
+	struct profile p;
+	size_t i;
+
+	build_sites(&p, 4);
+	p.has_dist = 1;
+	p.sites[0].dist.size[4] = p.sites[0].dist.size[20] = 5;
+	p.sites[0].dist.life[23] = p.sites[0].dist.life[25] = 5;
+	p.sites[1].dist.size[10] = 5;
+	p.sites[1].dist.life[22] = 3;
+	p.sites[1].dist.life[30] = 2;
+	p.sites[3].dist.size[11] = 20;
+	p.sites[3].dist.life[15] = 19;
+	p.sites[3].dist.life[1] = 1;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		check_order(&p, STATS_OWN, cases[i].key, cases[i].want, 3);
+	profile_release(&p);
+}
+END_TEST
+
+/* Ad-hoc events: weight is tb, events tbk (STATS_AD_HOC). */
+START_TEST(test_order_ad_hoc)
+{
+	static const size_t by_weight[] = { 1, 2, 0 },
+	    by_events[] = { 2, 0, 1 }, by_avg[] = { 1, 0, 2 };
+	struct profile p;
+
+	build_sites(&p, 4);
+	p.sites[0].ad_events = 4;	/* weight 40, avg 10 */
+	p.sites[0].ad_weight = 40;
+	p.sites[1].ad_events = 1;	/* weight 90, avg 90 */
+	p.sites[1].ad_weight = 90;
+	p.sites[2].ad_events = 9;	/* weight 45, avg 5 */
+	p.sites[2].ad_weight = 45;
+	check_order(&p, STATS_AD_HOC, "weight", by_weight, 3);
+	check_order(&p, STATS_AD_HOC, "events", by_events, 3);
+	check_order(&p, STATS_AD_HOC, "avg-weight", by_avg, 3);
 	profile_release(&p);
 }
 END_TEST
@@ -327,17 +396,19 @@ END_TEST
 START_TEST(test_order_ties_by_index)
 {
 	static const size_t want[] = { 0, 1, 2, 3 };
+	const struct sort_key *k;
 	struct profile p;
 	size_t i;
 
-	profile_init(&p);
-	p.nsites = p.sites_cap = 4;
-	p.sites = xmalloc(p.nsites * sizeof *p.sites);
-	memset(p.sites, 0, p.nsites * sizeof *p.sites);
-	for (i = 0; i < p.nsites; i++)
+	build_sites(&p, 4);
+	for (i = 0; i < p.nsites; i++) {
 		set_stats(&p.sites[i].st[STATS_OWN], 64, 2, 7, 32, 3, 32);
-	for (i = 0; i < NSORT; i++)
-		check_order(&p, STATS_OWN, sort_table[i].key, want, 4);
+		p.sites[i].ad_events = 2;
+		p.sites[i].ad_weight = 64;
+	}
+	for (k = sort_keys; k->name != NULL; k++)
+		check_order(&p, k->ad_hoc ? STATS_AD_HOC : STATS_OWN, k->name,
+		    want, 4);
 	profile_release(&p);
 }
 END_TEST
@@ -345,13 +416,9 @@ END_TEST
 START_TEST(test_order_empty)
 {
 	struct profile p;
-	size_t *order, n = 99;
 
 	profile_init(&p);
-	order = report_order(&p, STATS_OWN, SORT_BYTES, &n);
-	ck_assert_ptr_nonnull(order);
-	ck_assert_uint_eq(n, 0);
-	free(order);
+	check_order(&p, STATS_OWN, "bytes", NULL, 0);
 	profile_release(&p);
 }
 END_TEST
@@ -360,17 +427,12 @@ END_TEST
 START_TEST(test_order_no_blocks)
 {
 	struct profile p;
-	size_t *order, n = 99, i;
+	size_t i;
 
-	profile_init(&p);
-	p.nsites = p.sites_cap = 3;
-	p.sites = xmalloc(p.nsites * sizeof *p.sites);
-	memset(p.sites, 0, p.nsites * sizeof *p.sites);
+	build_sites(&p, 3);
 	for (i = 0; i < p.nsites; i++)
 		set_stats(&p.sites[i].st[STATS_DHAT], 100, 0, 5, 5, 5, 5);
-	order = report_order(&p, STATS_DHAT, SORT_AVG_SIZE, &n);
-	ck_assert_uint_eq(n, 0);
-	free(order);
+	check_order(&p, STATS_DHAT, "avg-size", NULL, 0);
 	profile_release(&p);
 }
 END_TEST
@@ -581,12 +643,12 @@ line_fn(struct report_view *v, const struct report_row *r, size_t k)
 
 START_TEST(test_view_plain)
 {
-	struct report_opts o = { .sort = SORT_BYTES };
+	struct report_opts o = { .sort = NULL };
 	struct report_view v;
 	struct profile p;
 
 	build_wrapped(&p);
-	report_view_init(&v, &p, &o, STATS_OWN);
+	report_view_init(&v, &p, &o);
 	ck_assert_uint_eq(v.nrows, 3);
 	/* Site 2 (300 B) first; operator new hidden, the wrapper shown. */
 	ck_assert_uint_eq(v.rows[0].st.tb, 300);
@@ -598,13 +660,13 @@ START_TEST(test_view_plain)
 	report_view_release(&v);
 
 	o.full_names = 1;
-	report_view_init(&v, &p, &o, STATS_OWN);
+	report_view_init(&v, &p, &o);
 	ck_assert_str_eq(line_fn(&v, &v.rows[0], 1), "ns::caller()");
 	report_view_release(&v);
 
 	o.show_alloc_frames = 1;
 	o.raw_names = 1;
-	report_view_init(&v, &p, &o, STATS_OWN);
+	report_view_init(&v, &p, &o);
 	ck_assert_uint_eq(v.rows[0].nlines, 4);
 	ck_assert_str_eq(line_fn(&v, &v.rows[0], 0), "_Znwm");
 	ck_assert_str_eq(line_fn(&v, &v.rows[0], 2), "_ZN2ns6callerEv");
@@ -617,13 +679,13 @@ START_TEST(test_view_ignore_fn)
 {
 	static const char *const ign[] = { "x*" };
 	static const char *const ign2[] = { "xmalloc", "ns::caller" };
-	struct report_opts o = { .sort = SORT_BYTES, .ignore_fn = ign,
+	struct report_opts o = { .sort = NULL, .ignore_fn = ign,
 	    .nignore_fn = 1 };
 	struct report_view v;
 	struct profile p;
 
 	build_wrapped(&p);
-	report_view_init(&v, &p, &o, STATS_OWN);
+	report_view_init(&v, &p, &o);
 	/* Sites 0 and 1 differ only in the wrapper's frame: merged. */
 	ck_assert_uint_eq(v.nrows, 2);
 	ck_assert_uint_eq(v.rows[0].st.tb, 300);	/* 100 + 200 */
@@ -644,18 +706,69 @@ START_TEST(test_view_ignore_fn)
 	/* Folding the caller too: all three sites are main's one call. */
 	o.ignore_fn = ign2;
 	o.nignore_fn = 2;
-	report_view_init(&v, &p, &o, STATS_OWN);
-	ck_assert_uint_eq(v.nrows, 2);	/* operator new keeps site 2 apart */
+	report_view_init(&v, &p, &o);
+	ck_assert_uint_eq(v.nrows, 1);
+	ck_assert_uint_eq(v.rows[0].nsites, 3);
+	ck_assert_uint_eq(v.rows[0].st.tb, 600);
 	ck_assert_str_eq(line_fn(&v, &v.rows[0], 0), "main");
-	ck_assert_str_eq(line_fn(&v, &v.rows[1], 0), "main");
 	report_view_release(&v);
+	/* Unless operator new is shown: it keeps site 2 apart. */
+	o.show_alloc_frames = 1;
+	report_view_init(&v, &p, &o);
+	ck_assert_uint_eq(v.nrows, 2);
+	ck_assert_str_eq(line_fn(&v, &v.rows[0], 0), "main");
+	ck_assert_str_eq(line_fn(&v, &v.rows[1], 0), "operator new");
+	report_view_release(&v);
+	o.show_alloc_frames = 0;
 
 	/* A pattern matching everything still leaves the outermost line. */
 	o.ignore_fn = (const char *const[]){ "*" };
 	o.nignore_fn = 1;
-	report_view_init(&v, &p, &o, STATS_OWN);
+	report_view_init(&v, &p, &o);
 	ck_assert_uint_eq(v.rows[0].nlines, 1);
 	ck_assert_str_eq(line_fn(&v, &v.rows[0], 0), "main");
+	report_view_release(&v);
+	profile_release(&p);
+}
+END_TEST
+
+/*
+ * A fourth site calls the wrapper where site 2 calls operator new, which
+ * calls the wrapper: {0,3,4} is what {5,0,3,4} shows with operator new
+ * hidden.  Shown alike, the two are one row (DHAT's viewer refuses two
+ * program points with the same frames); with the frame shown, two.
+ */
+START_TEST(test_view_hidden_alike)
+{
+	static const uint32_t more[] = { 0, 3, 4 };
+	struct report_opts o = { .sort = NULL };
+	struct report_view v;
+	struct profile p;
+
+	build_wrapped(&p);
+	p.stack_frames = xrealloc(p.stack_frames, 13 * sizeof *p.stack_frames);
+	memcpy(p.stack_frames + 10, more, sizeof more);
+	p.nstack_frames = p.stack_frames_cap = 13;
+	p.sites = xrealloc(p.sites, 4 * sizeof *p.sites);
+	memset(&p.sites[3], 0, sizeof p.sites[3]);
+	p.sites[3].first = 10;
+	p.sites[3].nframes = 3;
+	set_stats(&p.sites[3].st[STATS_OWN], 1000, 4, 10, 0, 0, 500);
+	p.nsites = p.sites_cap = 4;
+	report_view_init(&v, &p, &o);
+	ck_assert_uint_eq(v.nrows, 3);
+	ck_assert_uint_eq(v.rows[0].st.tb, 1300);	/* 300 + 1000 */
+	ck_assert_uint_eq(v.rows[0].st.tbk, 7);
+	ck_assert_uint_eq(v.rows[0].nsites, 2);
+	ck_assert_uint_eq(v.rows[0].nlines, 3);
+	ck_assert_str_eq(line_fn(&v, &v.rows[0], 0), "xmalloc");
+	report_view_release(&v);
+
+	o.show_alloc_frames = 1;
+	report_view_init(&v, &p, &o);
+	ck_assert_uint_eq(v.nrows, 4);
+	ck_assert_uint_eq(v.rows[0].st.tb, 1000);
+	ck_assert_uint_eq(v.rows[0].nlines, 3);
 	report_view_release(&v);
 	profile_release(&p);
 }
@@ -715,12 +828,12 @@ build_own(struct profile *p)
 
 START_TEST(test_own_line)
 {
-	struct report_opts o = { .sort = SORT_BYTES };
+	struct report_opts o = { .sort = NULL };
 	struct report_view v;
 	struct profile p;
 
 	build_own(&p);
-	report_view_init(&v, &p, &o, STATS_OWN);
+	report_view_init(&v, &p, &o);
 	ck_assert_uint_eq(v.nrows, 3);
 	/* Past libc and the header's template: grow(). */
 	ck_assert_uint_eq(report_own_line(&v, &v.rows[0]),
@@ -815,7 +928,7 @@ static char *
 formatted(void (*fmt)(FILE *, const struct profile *,
     const struct report_opts *), const struct profile *p)
 {
-	struct report_opts o = { .sort = SORT_BYTES, .depth = 0,
+	struct report_opts o = { .sort = NULL, .depth = 0,
 	    .full_paths = 1 };
 	char *buf = NULL;
 	size_t len = 0;
@@ -1001,8 +1114,9 @@ make_report_suite(void)
 	TCase *tc;
 
 	tc = tcase_create("Core");
-	tcase_add_test(tc, test_parse_sort_valid);
-	tcase_add_test(tc, test_sort_keys_listed);
+	tcase_add_test(tc, test_sort_key_find);
+	tcase_add_test(tc, test_sort_list);
+	tcase_add_test(tc, test_help_lists);
 	tcase_add_test(tc, test_formatter_find);
 	tcase_add_test(tc, test_format_size);
 	tcase_add_test(tc, test_format_duration);
@@ -1014,6 +1128,8 @@ make_report_suite(void)
 	tc = tcase_create("Order");
 	tcase_add_test(tc, test_order_own);
 	tcase_add_test(tc, test_order_dhat);
+	tcase_add_test(tc, test_order_ad_hoc);
+	tcase_add_test(tc, test_order_percentiles);
 	tcase_add_test(tc, test_order_ties_by_index);
 	suite_add_tcase(s, tc);
 
@@ -1022,6 +1138,7 @@ make_report_suite(void)
 	tcase_add_test(tc, test_join_path);
 	tcase_add_test(tc, test_view_plain);
 	tcase_add_test(tc, test_view_ignore_fn);
+	tcase_add_test(tc, test_view_hidden_alike);
 	tcase_add_test(tc, test_own_line);
 	suite_add_tcase(s, tc);
 
@@ -1034,7 +1151,7 @@ make_report_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("Errors");
-	tcase_add_test(tc, test_parse_sort_invalid);
+	tcase_add_test(tc, test_sort_key_find_invalid);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("Untrusted");

@@ -31,7 +31,7 @@ cp good.data newer.data
 printf '\377' | dd of=newer.data bs=1 seek=8 conv=notrunc 2>/dev/null
 run_status rc "$HP" report newer.data
 expect_eq "newer version: status" 1 "$rc"
-expect_grep "newer version: message" "heapprof: 'newer.data': profile format version 255 is newer than this heapprof reads (5)" err
+expect_grep "newer version: message" "heapprof: 'newer.data': profile format version 255 is newer than this heapprof reads (6)" err
 
 # put_u64 FILE OFFSET VALUE: overwrite 8 bytes of FILE, little-endian.
 put_u64() {
@@ -85,7 +85,7 @@ expect_refused huge "corrupt profile (its header claims a body of 46116860184273
 
 run_status rc "$HP" report --sort=nonsense good.data
 expect_eq "bad sort key: status" 64 "$rc"
-expect_grep "bad sort key lists the keys" "invalid sort key 'nonsense' (valid keys: bytes, blocks, lifetime, peak, leaked, max, avg-size, weight, events, avg-weight)" err
+expect_grep "bad sort key lists the keys" "invalid sort key 'nonsense' (valid keys: bytes, blocks, lifetime, peak, leaked, max, avg-size, p50-size, p90-size, p50-life, p90-life, weight, events, avg-weight)" err
 
 run_status rc "$HP" report --top=x good.data
 expect_eq "bad --top: status" 64 "$rc"

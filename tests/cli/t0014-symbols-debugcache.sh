@@ -38,7 +38,7 @@ prof() {
 	HOME=$HP_TMP/home XDG_CACHE_HOME= HEAPPROF_CACHE_DIR=$_cache \
 	    "$HP" run -o "$_name.data" "$@" >"$_name.out" 2>"$_name.err" ||
 	    fail "$_name: run"
-	"$HP" report --top=0 --depth=0 --show-alloc-frames --full-paths \
+	"$HP" report --top=0 --depth=0 --show-all-frames --full-paths \
 	    --no-demangle "$_name.data" >"$_name.txt" 2>&1 || fail "$_name: report"
 	grep -e '^sites:' -e '^    [^ ]' "$_name.txt" >"$_name.frames"
 }

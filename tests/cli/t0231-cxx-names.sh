@@ -16,7 +16,7 @@ srcdir=$(cd "$top_srcdir" && pwd -P)
 row_with() {
 	awk -v t="$1" '
 	    /^ *[0-9]/ { if (found) exit; n = 0; next }
-	    /^    / { rows[n++] = $0; if (index($0, t)) found = 1 }
+	    /^(    |  > )/ { rows[n++] = $0; if (index($0, t)) found = 1 }
 	    END { if (found) for (i = 0; i < n; i++) print rows[i] }' "$2"
 }
 
@@ -26,12 +26,12 @@ report >r.txt || fail "report"
 
 row_with "catalog::Index::add" r.txt >got
 expect_match "map's operator[], short" '^    std::map<std::string, std::vector<std::string> >::operator\[\] \(/usr/include/c\+\+/[0-9]+/bits/stl_map\.h:[0-9]+\) \[inlined\]$' got
-expect_eq "then the program's function" "    catalog::Index::add ($src:$(at 'operator\[\]'))
+expect_eq "then the program's function, marked" "  > catalog::Index::add ($src:$(at 'operator\[\]'))
     main ($src:$main_line)" "$(grep -A2 '::operator\[\] (' got | tail -n 2)"
 expect_match "the tree's internals, arguments elided" '^    std::_Rb_tree<\.\.\.>::_M_emplace_hint_unique \(' got
 row_with "catalog::make_name" r.txt >got
 expect_match "std::string" '^    std::string::_M_construct \(' got
-expect_grep "make_name" "    catalog::make_name ($src:$(at make_name))" got
+expect_grep "make_name" "  > catalog::make_name ($src:$(at make_name))" got
 
 if grep -E '__cxx11|basic_string<|char_traits|std::allocator<char>|\)\(|\(std::|\(char' r.txt >bad; then
 	fail "long names in the default report:"
@@ -45,7 +45,7 @@ report --full-names >full.txt || fail "report --full-names"
 row_with "catalog::Index::add" full.txt >got
 expect_match "--full-names: operator[]'s signature" '^    std::map<std::__cxx11::basic_string<char, std::char_traits<char>, std::allocator<char> >, std::vector<std::__cxx11::basic_string<char, std::char_traits<char>, std::allocator<char> >, std::allocator<std::__cxx11::basic_string<char, std::char_traits<char>, std::allocator<char> > > >, std::less<std::__cxx11::basic_string<char, std::char_traits<char>, std::allocator<char> > >, std::allocator<std::pair<std::__cxx11::basic_string<char, std::char_traits<char>, std::allocator<char> > const, std::vector<std::__cxx11::basic_string<char, std::char_traits<char>, std::allocator<char> >, std::allocator<std::__cxx11::basic_string<char, std::char_traits<char>, std::allocator<char> > > > > > >::operator\[\]\(std::__cxx11::basic_string<char, std::char_traits<char>, std::allocator<char> > const&\) \(' got
 expect_grep "--full-names: the program's function" \
-    "    catalog::Index::add(std::__cxx11::basic_string<char, std::char_traits<char>, std::allocator<char> > const&, std::__cxx11::basic_string<char, std::char_traits<char>, std::allocator<char> > const&) ($src:$(at 'operator\[\]'))" got
+    "  > catalog::Index::add(std::__cxx11::basic_string<char, std::char_traits<char>, std::allocator<char> > const&, std::__cxx11::basic_string<char, std::char_traits<char>, std::allocator<char> > const&) ($src:$(at 'operator\[\]'))" got
 
 # --ignore-fn matches the names as shown: folding the tree's internals and
 # the map's operator[] leaves the program's function first.

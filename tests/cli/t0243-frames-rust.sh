@@ -25,10 +25,11 @@ first() {
 firsts() { awk '/^ *[0-9]/ { getline; print }' "$1"; }
 
 for scheme in legacy v0; do
+	# Both schemes' names are shown alike.
+	engine="frames_rust::Engine"
 	case $scheme in
-	legacy) mangling= engine="frames_rust::Engine" ;;
-	v0) mangling="-C symbol-mangling-version=v0"
-	    engine="<frames_rust::Engine>" ;;
+	legacy) mangling= ;;
+	v0) mangling="-C symbol-mangling-version=v0" ;;
 	esac
 	# Make's jobserver is not rustc's to use.
 	env -u MAKEFLAGS -u MFLAGS "$RUSTC" -g $mangling \
