@@ -30,7 +30,7 @@ export PATH RUST_BACKTRACE CARGO_NET_OFFLINE CARGO_INCREMENTAL CARGO_TARGET_DIR 
     CARGO_HOME
 
 # A writable copy: cargo writes Cargo.lock beside Cargo.toml, and the
-# runner the profiles in the package's directory.
+# runner writes the profiles in the package's directory.
 cp -R "$top_srcdir/tests/rust/engine" engine && chmod -R u+w engine &&
     cd engine || exit 1
 cmp -s "$top_srcdir/tests/rust/engine/.cargo/config.toml" .cargo/config.toml ||
@@ -76,11 +76,11 @@ new="engine::Engine::new (src/lib.rs:$(line 'state: vec!\[0; words\]'))"
 page="engine::codec::page (src/lib.rs:$(line 'Box::new(\[n; 4096\])'))"
 expect_eq "Vec::with_capacity: checkpoint's site" \
     "$checkpoint	96.0 KiB	3" "$(grep -F "$checkpoint	" sites.txt)"
-expect_eq "its exact bytes" \
+expect_eq "checkpoint's exact bytes" \
     "$checkpoint	98304	3" "$(grep -F "$checkpoint	" sites-bytes.txt)"
 expect_eq "String::with_capacity: encode's site" \
     "$encode	16.0 KiB	1" "$(grep -F "$encode	" sites.txt)"
-expect_eq "its exact bytes" \
+expect_eq "encode's exact bytes" \
     "$encode	16384	1" "$(grep -F "$encode	" sites-bytes.txt)"
 expect_eq "vec![0; n], through calloc: new's site" \
     "$new	32768	1" "$(grep -F "$new	" sites-bytes.txt)"
