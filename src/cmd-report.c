@@ -13,6 +13,7 @@
 
 #include "cmd.h"
 #include "exitcode.h"
+#include "outfile.h"
 #include "report.h"
 #include "tiers.h"
 #include "xmalloc.h"
@@ -28,6 +29,8 @@ struct report_args {
 	size_t nignore_fn, ignore_fn_cap;
 	struct tiers tiers;	/* --budget, --budgets */
 	int sort_given;		/* --sort */
+	int top_given, depth_given;	/* --top, --depth */
+	const char *output;	/* -o; NULL: the standard output */
 };
 
 static const struct argp_option report_options[] = {
@@ -38,12 +41,16 @@ static const struct argp_option report_options[] = {
 	{ "ad-hoc", OPT_AD_HOC, NULL, 0, "show the heapprof_ad_hoc(3) events "
 	    "of a heap profile (an ad-hoc profile shows nothing else)", 0 },
 	{ "top", OPT_TOP, "N", 0, "show the first N sites (default 10, 0 = "
-	    "all)", 0 },
+	    "all; folded and html: all)", 0 },
 	{ NULL, 0, NULL, 0, "Output:", 2 },
 	{ "format", OPT_FORMAT, "FORMAT", 0, "text (default), dhat "
-	    "(valgrind DHAT's JSON) or markdown", 0 },
+	    "(valgrind DHAT's JSON), markdown, folded (stacks for flame "
+	    "graphs, weighed by the sort key) or html (one self-contained "
+	    "page)", 0 },
+	{ "output", 'o', "FILE", 0, "write the report to FILE, replaced "
+	    "when complete (default: the standard output)", 0 },
 	{ "depth", OPT_DEPTH, "N", 0, "show N frames of each stack "
-	    "(default 4, 0 = all)", 0 },
+	    "(default 4, 0 = all; folded and html: all)", 0 },
 	{ "bytes", OPT_BYTES, NULL, 0, "print sizes as exact byte counts", 0 },
 	{ NULL, 0, NULL, 0, "Symbols:", 3 },
 	{ "no-demangle", OPT_NO_DEMANGLE, NULL, 0, "show C++ names as the "
@@ -95,15 +102,22 @@ report_parse(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_TOP:
 		a->opts.top = parse_count(state, "--top", arg);
+		a->top_given = 1;
 		break;
 	case OPT_DEPTH:
 		a->opts.depth = parse_count(state, "--depth", arg);
+		a->depth_given = 1;
 		break;
 	case OPT_FORMAT:
 		a->format = formatter_find(arg);
 		if (a->format == NULL)
 			argp_error(state, "invalid format '%s' (valid formats: "
-			    "text, dhat, markdown)", arg);
+			    "text, dhat, markdown, folded, html)", arg);
+		break;
+	case 'o':
+		if (arg[0] == '\0')
+			argp_error(state, "empty file name for -o");
+		a->output = arg;
 		break;
 	case OPT_BYTES:
 		a->opts.exact_bytes = 1;
@@ -143,6 +157,39 @@ report_parse(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
+/*
+ * Options that do not go together with this profile: its mode decides
+ * whether the sort key is a heap one or an ad-hoc one.  Returns 0, or -1
+ * with the message in err.
+ */
+static int
+conflict(const struct report_args *a, char *err, size_t len)
+{
+	const char *fmt = a->format->name, *key = report_sort_name(
+	    a->opts.sort);
+
+	if (a->opts.ad_hoc && a->tiers.n > 0)
+		snprintf(err, len, "budgets need the heap: '%s' has ad-hoc "
+		    "events only", a->opts.file);
+	else if (a->opts.ad_hoc && !SORT_IS_AD_HOC(a->opts.sort))
+		snprintf(err, len, "cannot sort ad-hoc events by %s (weight, "
+		    "events or avg-weight)", key);
+	else if (!a->opts.ad_hoc && SORT_IS_AD_HOC(a->opts.sort))
+		snprintf(err, len, "cannot sort heap sites by %s (it sorts "
+		    "ad-hoc events, with --ad-hoc)", key);
+	else if (a->opts.ad_hoc && (strcmp(fmt, "markdown") == 0 ||
+	    strcmp(fmt, "html") == 0))
+		snprintf(err, len, "the %s report has no ad-hoc events: use "
+		    "text, dhat or folded", fmt);
+	else if (strcmp(fmt, "folded") == 0 && !fmt_folded_weighs(
+	    a->opts.sort))
+		snprintf(err, len, "cannot weigh stacks by %s: an average does "
+		    "not add up (sort by a total)", key);
+	else
+		return 0;
+	return -1;
+}
+
 static const struct argp report_argp = {
 	report_options, report_parse, "[FILE]",
 	"Print the allocation sites of a heap profile (FILE, default "
@@ -156,12 +203,11 @@ cmd_report(int argc, char **argv)
 	struct profile p;
 	char err[256];
 	int failed, markdown, rc;
-	FILE *verdict;
+	struct outfile of;
+	FILE *out = stdout, *verdict;
 
 	memset(&a, 0, sizeof a);
 	a.opts.sort = SORT_BYTES;
-	a.opts.top = 10;
-	a.opts.depth = 4;
 	a.opts.file = "heapprof.data";
 	argv[0] = (char *)"heapprof report";
 	argp_parse(&report_argp, argc, argv, 0, NULL, &a);
@@ -169,6 +215,11 @@ cmd_report(int argc, char **argv)
 	a.opts.nignore_fn = a.nignore_fn;
 	if (a.format == NULL)
 		a.format = formatter_find("text");
+	/* A flame graph is of everything: its parts add up to the total. */
+	if (!a.top_given)
+		a.opts.top = a.format->whole ? 0 : 10;
+	if (!a.depth_given)
+		a.opts.depth = a.format->whole ? 0 : 4;
 	if (profile_read(&p, a.opts.file, err, sizeof err) == -1) {
 		error(0, 0, "%s", err);
 		free(a.ignore_fn);
@@ -178,27 +229,23 @@ cmd_report(int argc, char **argv)
 		a.opts.ad_hoc = 1;
 	if (a.opts.ad_hoc && !a.sort_given)
 		a.opts.sort = SORT_WEIGHT;
-	if (a.opts.ad_hoc != SORT_IS_AD_HOC(a.opts.sort) ||
-	    (a.opts.ad_hoc && (a.tiers.n > 0 ||
-	    strcmp(a.format->name, "markdown") == 0))) {
-		if (a.opts.ad_hoc && a.tiers.n > 0)
-			error(0, 0, "budgets need the heap: '%s' has ad-hoc "
-			    "events only", a.opts.file);
-		else if (a.opts.ad_hoc && !SORT_IS_AD_HOC(a.opts.sort))
-			error(0, 0, "cannot sort ad-hoc events by %s (weight, "
-			    "events or avg-weight)",
-			    report_sort_name(a.opts.sort));
-		else if (a.opts.ad_hoc)
-			error(0, 0, "the markdown report has no ad-hoc events: "
-			    "use text or dhat");
-		else
-			error(0, 0, "cannot sort heap sites by %s (it sorts "
-			    "ad-hoc events, with --ad-hoc)",
-			    report_sort_name(a.opts.sort));
+	if (conflict(&a, err, sizeof err) == -1) {
+		error(0, 0, "%s", err);
 		profile_release(&p);
 		free(a.ignore_fn);
 		tiers_release(&a.tiers);
 		return EXIT_USAGE;
+	}
+	if (a.output != NULL) {
+		if (outfile_open(&of, a.output, a.opts.file, err,
+		    sizeof err) == -1) {
+			error(0, 0, "%s", err);
+			profile_release(&p);
+			free(a.ignore_fn);
+			tiers_release(&a.tiers);
+			return EXIT_ERROR;
+		}
+		out = of.f;
 	}
 	report_module_warnings(&p);
 	/*
@@ -209,13 +256,13 @@ cmd_report(int argc, char **argv)
 	failed = a.tiers.n > 0 ? tiers_check(&a.tiers, &p, NULL) : 0;
 	if (failed != -1) {
 		a.opts.tiers = markdown ? &a.tiers : NULL;
-		a.format->write(stdout, &p, &a.opts);
+		a.format->write(out, &p, &a.opts);
 	}
 	if (failed != -1 && a.tiers.n > 0 && !markdown) {
-		verdict = strcmp(a.format->name, "text") == 0 ? stdout : stderr;
-		if (verdict == stdout)
-			putchar('\n');
-		fflush(stdout);
+		verdict = strcmp(a.format->name, "text") == 0 ? out : stderr;
+		if (verdict == out)
+			fputc('\n', out);
+		fflush(out);
 		tiers_check(&a.tiers, &p, verdict);
 	}
 	/* The verdict run gave: a failed HEAPPROF_ASSERT fails it too. */
@@ -225,6 +272,13 @@ cmd_report(int argc, char **argv)
 	profile_release(&p);
 	free(a.ignore_fn);
 	tiers_release(&a.tiers);
+	if (a.output != NULL && failed == -1) {
+		outfile_discard(&of);
+	} else if (a.output != NULL && outfile_commit(&of, err,
+	    sizeof err) == -1) {
+		error(0, 0, "%s", err);
+		return EXIT_ERROR;
+	}
 	if (fflush(stdout) == EOF || ferror(stdout)) {
 		error(0, errno, "cannot write the report");
 		return EXIT_ERROR;

@@ -34,10 +34,12 @@ static const char *const sort_names[] = {
 };
 
 const struct formatter formatters[] = {
-	{ "text", fmt_text },
-	{ "dhat", fmt_dhat },
-	{ "markdown", fmt_markdown },
-	{ NULL, NULL },
+	{ "text", fmt_text, 0 },
+	{ "dhat", fmt_dhat, 0 },
+	{ "markdown", fmt_markdown, 0 },
+	{ "folded", fmt_folded, 1 },
+	{ "html", fmt_html, 1 },
+	{ NULL, NULL, 0 },
 };
 
 const struct formatter *

@@ -181,12 +181,22 @@ struct formatter {
 	const char *name;
 	void (*write)(FILE *out, const struct profile *p,
 	    const struct report_opts *o);
+	int whole;	/* all sites, whole stacks unless --top/--depth */
 };
 
 void fmt_text(FILE *out, const struct profile *p, const struct report_opts *o);
 void fmt_dhat(FILE *out, const struct profile *p, const struct report_opts *o);
 void fmt_markdown(FILE *out, const struct profile *p,
     const struct report_opts *o);
+void fmt_folded(FILE *out, const struct profile *p,
+    const struct report_opts *o);
+void fmt_html(FILE *out, const struct profile *p, const struct report_opts *o);
+
+/*
+ * Can the folded format weigh stacks by key: does the key's statistic of
+ * sites add up to a whole (bytes do, an average size does not)?
+ */
+int fmt_folded_weighs(enum sort_key key);
 
 /* NULL-terminated by name. */
 extern const struct formatter formatters[];
