@@ -127,7 +127,7 @@ blame(struct report_view *v, enum budget_metric m)
 int
 budget_check(const struct budgets *b, const struct profile *p)
 {
-	struct report_opts o = { .sort = SORT_BYTES };
+	struct report_opts o = { .sort = NULL };	/* bytes */
 	struct report_view v;
 	char actual[32], limit[64];
 	int m, exceeded = 0;

@@ -28,25 +28,21 @@ struct report_args {
 	const char **ignore_fn;	/* --ignore-fn patterns, in order */
 	size_t nignore_fn, ignore_fn_cap;
 	struct tiers tiers;	/* --budget, --budgets */
-	int sort_given;		/* --sort */
 	int top_given, depth_given;	/* --top, --depth */
 	const char *output;	/* -o; NULL: the standard output */
 };
 
 static const struct argp_option report_options[] = {
 	{ NULL, 0, NULL, 0, "Selection:", 1 },
-	{ "sort", OPT_SORT, "KEY", 0, "order sites by KEY: bytes (default), "
-	    "blocks, lifetime, peak, leaked, max, avg-size; ad-hoc events by "
-	    "weight (default), events, avg-weight", 0 },
+	{ "sort", OPT_SORT, "KEY", 0, "order the sites by KEY (listed "
+	    "below)", 0 },
 	{ "ad-hoc", OPT_AD_HOC, NULL, 0, "show the heapprof_ad_hoc(3) events "
 	    "of a heap profile (an ad-hoc profile shows nothing else)", 0 },
 	{ "top", OPT_TOP, "N", 0, "show the first N sites (default 10, 0 = "
 	    "all; folded and html: all)", 0 },
 	{ NULL, 0, NULL, 0, "Output:", 2 },
-	{ "format", OPT_FORMAT, "FORMAT", 0, "text (default), dhat "
-	    "(valgrind DHAT's JSON), markdown, folded (stacks for flame "
-	    "graphs, weighed by the sort key) or html (one self-contained "
-	    "page)", 0 },
+	{ "format", OPT_FORMAT, "FORMAT", 0, "write the report in FORMAT "
+	    "(listed below)", 0 },
 	{ "output", 'o', "FILE", 0, "write the report to FILE, replaced "
 	    "when complete (default: the standard output)", 0 },
 	{ "depth", OPT_DEPTH, "N", 0, "show N frames of each stack "
@@ -88,14 +84,16 @@ static error_t
 report_parse(int key, char *arg, struct argp_state *state)
 {
 	struct report_args *a = state->input;
-	char why[512];
+	char why[512], names[512];
 
 	switch (key) {
 	case OPT_SORT:
-		if (report_parse_sort(arg, &a->opts.sort) == -1)
+		a->opts.sort = sort_key_find(arg);
+		if (a->opts.sort == NULL) {
+			report_sort_list(names, sizeof names, -1);
 			argp_error(state, "invalid sort key '%s' (valid keys: %s)",
-			    arg, report_sort_keys);
-		a->sort_given = 1;
+			    arg, names);
+		}
 		break;
 	case OPT_AD_HOC:
 		a->opts.ad_hoc = 1;
@@ -110,9 +108,11 @@ report_parse(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_FORMAT:
 		a->format = formatter_find(arg);
-		if (a->format == NULL)
+		if (a->format == NULL) {
+			report_format_list(names, sizeof names, 0);
 			argp_error(state, "invalid format '%s' (valid formats: "
-			    "text, dhat, markdown, folded, html)", arg);
+			    "%s)", arg, names);
+		}
 		break;
 	case 'o':
 		if (arg[0] == '\0')
@@ -157,43 +157,22 @@ report_parse(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-/*
- * Options that do not go together with this profile: its mode decides
- * whether the sort key is a heap one or an ad-hoc one.  Returns 0, or -1
- * with the message in err.
- */
-static int
-conflict(const struct report_args *a, char *err, size_t len)
+/* After the options: the sort keys and formats, from their tables. */
+static char *
+report_help(int key, const char *text, void *input)
 {
-	const char *fmt = a->format->name, *key = report_sort_name(
-	    a->opts.sort);
-
-	if (a->opts.ad_hoc && a->tiers.n > 0)
-		snprintf(err, len, "budgets need the heap: '%s' has ad-hoc "
-		    "events only", a->opts.file);
-	else if (a->opts.ad_hoc && !SORT_IS_AD_HOC(a->opts.sort))
-		snprintf(err, len, "cannot sort ad-hoc events by %s (weight, "
-		    "events or avg-weight)", key);
-	else if (!a->opts.ad_hoc && SORT_IS_AD_HOC(a->opts.sort))
-		snprintf(err, len, "cannot sort heap sites by %s (it sorts "
-		    "ad-hoc events, with --ad-hoc)", key);
-	else if (a->opts.ad_hoc && (strcmp(fmt, "markdown") == 0 ||
-	    strcmp(fmt, "html") == 0))
-		snprintf(err, len, "the %s report has no ad-hoc events: use "
-		    "text, dhat or folded", fmt);
-	else if (strcmp(fmt, "folded") == 0 && !fmt_folded_weighs(
-	    a->opts.sort))
-		snprintf(err, len, "cannot weigh stacks by %s: an average does "
-		    "not add up (sort by a total)", key);
-	else
-		return 0;
-	return -1;
+	(void)text;
+	(void)input;
+	if (key == ARGP_KEY_HELP_POST_DOC)
+		return report_help_lists();
+	return (char *)text;
 }
 
 static const struct argp report_argp = {
 	report_options, report_parse, "[FILE]",
 	"Print the allocation sites of a heap profile (FILE, default "
-	"heapprof.data; - reads the standard input).", NULL, NULL, NULL,
+	"heapprof.data; - reads the standard input).", NULL, report_help,
+	NULL,
 };
 
 int
@@ -201,25 +180,24 @@ cmd_report(int argc, char **argv)
 {
 	struct report_args a;
 	struct profile p;
-	char err[256];
-	int failed, markdown, rc;
+	char err[256], names[512];
+	int failed, inside, rc;
 	struct outfile of;
 	FILE *out = stdout, *verdict;
 
 	memset(&a, 0, sizeof a);
-	a.opts.sort = SORT_BYTES;
 	a.opts.file = "heapprof.data";
 	argv[0] = (char *)"heapprof report";
 	argp_parse(&report_argp, argc, argv, 0, NULL, &a);
 	a.opts.ignore_fn = a.ignore_fn;
 	a.opts.nignore_fn = a.nignore_fn;
 	if (a.format == NULL)
-		a.format = formatter_find("text");
+		a.format = &formatters[0];
 	/* A flame graph is of everything: its parts add up to the total. */
 	if (!a.top_given)
-		a.opts.top = a.format->whole ? 0 : 10;
+		a.opts.top = a.format->flags & FMT_WHOLE ? 0 : 10;
 	if (!a.depth_given)
-		a.opts.depth = a.format->whole ? 0 : 4;
+		a.opts.depth = a.format->flags & FMT_WHOLE ? 0 : 4;
 	if (profile_read(&p, a.opts.file, err, sizeof err) == -1) {
 		error(0, 0, "%s", err);
 		free(a.ignore_fn);
@@ -227,39 +205,59 @@ cmd_report(int argc, char **argv)
 	}
 	if (p.mode == PROF_MODE_AD_HOC)
 		a.opts.ad_hoc = 1;
-	if (a.opts.ad_hoc && !a.sort_given)
-		a.opts.sort = SORT_WEIGHT;
-	if (conflict(&a, err, sizeof err) == -1) {
-		error(0, 0, "%s", err);
+	if (a.opts.sort == NULL)
+		a.opts.sort = sort_key_default(a.opts.ad_hoc);
+	if (a.opts.ad_hoc != a.opts.sort->ad_hoc || (a.opts.ad_hoc &&
+	    (a.tiers.n > 0 || !(a.format->flags & FMT_AD_HOC))) ||
+	    (a.format->flags & FMT_SUMS && !(a.opts.sort->flags & SORT_SUMS))) {
+		if (a.opts.ad_hoc && a.tiers.n > 0)
+			error(0, 0, "budgets need the heap: '%s' has ad-hoc "
+			    "events only", a.opts.file);
+		else if (a.opts.ad_hoc && !a.opts.sort->ad_hoc) {
+			report_sort_list(names, sizeof names, 1);
+			error(0, 0, "cannot sort ad-hoc events by %s (valid "
+			    "keys: %s)", a.opts.sort->name, names);
+		} else if (a.opts.ad_hoc)
+			error(0, 0, "the %s report has no ad-hoc events",
+			    a.format->name);
+		else if (a.opts.ad_hoc == a.opts.sort->ad_hoc)
+			error(0, 0, "cannot weigh %s stacks by %s: it does not "
+			    "add up (sort by a total)", a.format->name,
+			    a.opts.sort->name);
+		else {
+			report_sort_list(names, sizeof names, 0);
+			error(0, 0, "cannot sort heap sites by %s (it sorts "
+			    "ad-hoc events, with --ad-hoc; valid keys: %s)",
+			    a.opts.sort->name, names);
+		}
 		profile_release(&p);
 		free(a.ignore_fn);
 		tiers_release(&a.tiers);
 		return EXIT_USAGE;
 	}
-	if (a.output != NULL) {
-		if (outfile_open(&of, a.output, a.opts.file, err,
-		    sizeof err) == -1) {
-			error(0, 0, "%s", err);
-			profile_release(&p);
-			free(a.ignore_fn);
-			tiers_release(&a.tiers);
-			return EXIT_ERROR;
-		}
-		out = of.f;
+	if (a.output != NULL && outfile_open(&of, a.output, a.opts.file, err,
+	    sizeof err) == -1) {
+		error(0, 0, "%s", err);
+		profile_release(&p);
+		free(a.ignore_fn);
+		tiers_release(&a.tiers);
+		return EXIT_ERROR;
 	}
+	if (a.output != NULL)
+		out = of.f;
 	report_module_warnings(&p);
 	/*
 	 * Markdown has the verdict in its own tables; after the text report
 	 * it is one more table; it would break a JSON, so it goes apart.
 	 */
-	markdown = strcmp(a.format->name, "markdown") == 0;
+	inside = (a.format->flags & FMT_TIERS) != 0;
 	failed = a.tiers.n > 0 ? tiers_check(&a.tiers, &p, NULL) : 0;
 	if (failed != -1) {
-		a.opts.tiers = markdown ? &a.tiers : NULL;
+		a.opts.tiers = inside ? &a.tiers : NULL;
 		a.format->write(out, &p, &a.opts);
 	}
-	if (failed != -1 && a.tiers.n > 0 && !markdown) {
-		verdict = strcmp(a.format->name, "text") == 0 ? out : stderr;
+	if (failed != -1 && a.tiers.n > 0 && !inside) {
+		verdict = a.format->flags & FMT_TIERS_AFTER ? out : stderr;
 		if (verdict == out)
 			fputc('\n', out);
 		fflush(out);

@@ -3,7 +3,7 @@
  * fmt-folded.c - folded stacks (Brendan Gregg's format, read by
  * flamegraph.pl, inferno and speedscope): one line per distinct stack,
  * frames outermost first joined by ';', a space, and the weight, which is
- * the --sort key's statistic.  Every site is written with its whole stack
+ * the --sort key's statistic (one that adds up: SORT_SUMS).  Every site is written with its whole stack
  * unless --top or --depth were given, so the weights add up to the
  * profile's total for the metric.
  */
@@ -20,29 +20,6 @@ struct folded_line {
 	char *stack;
 	uint64_t weight;
 };
-
-int
-fmt_folded_weighs(enum sort_key key)
-{
-	/* Averages (and medians) of sites do not add up to a whole. */
-	return key != SORT_AVG_SIZE && key != SORT_AVG_WEIGHT;
-}
-
-static uint64_t
-weight(const struct prof_stats *st, enum sort_key key)
-{
-	switch (key) {
-	case SORT_BYTES:	return st->tb;
-	case SORT_BLOCKS:	return st->tbk;
-	case SORT_LIFETIME:	return st->tl;
-	case SORT_PEAK:		return st->gb;
-	case SORT_LEAKED:	return st->eb;
-	case SORT_MAX:		return st->mb;
-	case SORT_WEIGHT:	return st->tb;
-	case SORT_EVENTS:	return st->tbk;
-	default:		return 0;
-	}
-}
 
 /*
  * Append a frame name to *buf: escaped as the text report escapes (no
@@ -134,6 +111,7 @@ fmt_folded(FILE *out, const struct profile *p, const struct report_opts *o)
 {
 	struct report_view v;
 	struct folded_line *lines;
+	const struct sort_key *key = report_sort(o);
 	size_t n = 0, shown, i, j;
 	uint64_t w;
 
@@ -141,7 +119,7 @@ fmt_folded(FILE *out, const struct profile *p, const struct report_opts *o)
 	shown = o->top && o->top < v.nrows ? o->top : v.nrows;
 	lines = xcalloc(shown + 1, sizeof *lines);
 	for (i = 0; i < shown; i++) {
-		w = weight(&v.rows[i].st, o->sort);
+		w = key->value(&v.rows[i].st);
 		if (w == 0)
 			continue;
 		lines[n].stack = folded_stack(&v, &v.rows[i], o->depth);

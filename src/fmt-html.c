@@ -171,7 +171,7 @@ put_data(FILE *out, const struct profile *p, const struct report_opts *o)
 	    PRIu64 ",%" PRIu64 ",%" PRIu64 "],\"end\":[%" PRIu64 ",%" PRIu64
 	    "],\"sort\":", p->total_bytes, p->total_blocks, p->peak_bytes,
 	    p->peak_blocks, p->peak_time, p->end_bytes, p->end_blocks);
-	put_string(out, report_sort_name(o->sort));
+	put_string(out, report_sort(o)->name);
 	fputs(",\"failures\":[", out);
 	for (i = 0; i < p->nfailures; i++) {
 		fputs(i ? "," : "", out);

@@ -223,7 +223,7 @@ fmt_markdown(FILE *out, const struct profile *p, const struct report_opts *o)
 		fputc('\n', out);
 
 	fprintf(out, "## Top Allocation Sites\n\nShowing %zu of %zu sites, "
-	    "sorted by %s.\n\n", shown, v.nrows, report_sort_name(o->sort));
+	    "sorted by %s.\n\n", shown, v.nrows, report_sort(o)->name);
 	if (shown != 0 && res == NULL)
 		fputs("| Rank | Call site | Blocks | Bytes | Average size |\n"
 		    "|--:|---|--:|--:|--:|\n", out);

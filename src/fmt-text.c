@@ -71,7 +71,7 @@ print_header(FILE *out, const struct profile *p, const struct report_opts *o,
 		    p->ad_events, p->ad_weight);
 		report_anomalies(out, p, "anomalies: ");
 		fprintf(out, "sites:    %zu, showing %zu by %s\n\n", nsites,
-		    shown, report_sort_name(o->sort));
+		    shown, report_sort(o)->name);
 		return;
 	}
 	fprintf(out, "total:    %s in %" PRIu64 " blocks\n", total,
@@ -87,7 +87,7 @@ print_header(FILE *out, const struct profile *p, const struct report_opts *o,
 		    "\n", p->ad_events, p->ad_weight);
 	report_anomalies(out, p, "anomalies: ");
 	fprintf(out, "sites:    %zu, showing %zu by %s\n\n", nsites, shown,
-	    report_sort_name(o->sort));
+	    report_sort(o)->name);
 }
 
 /*

@@ -21,26 +21,105 @@
 char *__cxa_demangle(const char *mangled, char *buf, size_t *len,
     int *status);
 
-const char report_sort_keys[] =
-    "bytes, blocks, lifetime, peak, leaked, max, avg-size, weight, events, "
-    "avg-weight";
+/* --- sort keys and formats ------------------------------------------------ */
 
-static const char *const sort_names[] = {
-	[SORT_BYTES] = "bytes", [SORT_BLOCKS] = "blocks",
-	[SORT_LIFETIME] = "lifetime", [SORT_PEAK] = "peak",
-	[SORT_LEAKED] = "leaked", [SORT_MAX] = "max",
-	[SORT_AVG_SIZE] = "avg-size", [SORT_WEIGHT] = "weight",
-	[SORT_EVENTS] = "events", [SORT_AVG_WEIGHT] = "avg-weight",
+static uint64_t
+by_tb(const struct prof_stats *s)
+{
+	return s->tb;
+}
+
+static uint64_t
+by_tbk(const struct prof_stats *s)
+{
+	return s->tbk;
+}
+
+static uint64_t
+by_tl(const struct prof_stats *s)
+{
+	return s->tl;
+}
+
+static uint64_t
+by_gb(const struct prof_stats *s)
+{
+	return s->gb;
+}
+
+static uint64_t
+by_eb(const struct prof_stats *s)
+{
+	return s->eb;
+}
+
+static uint64_t
+by_mb(const struct prof_stats *s)
+{
+	return s->mb;
+}
+
+static uint64_t
+by_avg(const struct prof_stats *s)
+{
+	return s->tbk ? s->tb / s->tbk : 0;
+}
+
+/* An ad-hoc row's tb is its weight and tbk its events (STATS_AD_HOC). */
+const struct sort_key sort_keys[] = {
+	{ "bytes", "total bytes", 0, by_tb, SORT_SUMS },
+	{ "blocks", "total blocks", 0, by_tbk, SORT_SUMS },
+	{ "lifetime", "total lifetime", 0, by_tl, SORT_SUMS },
+	{ "peak", "bytes at the global peak", 0, by_gb, SORT_SUMS },
+	{ "leaked", "bytes live at exit", 0, by_eb, SORT_SUMS },
+	{ "max", "the site's own maximum live bytes", 0, by_mb, SORT_SUMS },
+	{ "avg-size", "average block size", 0, by_avg, 0 },
+	{ "weight", "total weight", 1, by_tb, SORT_SUMS },
+	{ "events", "number of events", 1, by_tbk, SORT_SUMS },
+	{ "avg-weight", "average weight", 1, by_avg, 0 },
+	{ NULL, NULL, 0, NULL, 0 },
 };
 
 const struct formatter formatters[] = {
-	{ "text", fmt_text, 0 },
-	{ "dhat", fmt_dhat, 0 },
-	{ "markdown", fmt_markdown, 0 },
-	{ "folded", fmt_folded, 1 },
-	{ "html", fmt_html, 1 },
-	{ NULL, NULL, 0 },
+	{ "text", "a table of the sites and their stacks", fmt_text,
+	    FMT_AD_HOC | FMT_TIERS_AFTER },
+	{ "dhat", "JSON for valgrind DHAT's viewer", fmt_dhat, FMT_AD_HOC },
+	{ "markdown", "a document for a pull request or a CI summary",
+	    fmt_markdown, FMT_TIERS },
+	{ "folded", "stacks for flame graphs, weighed by the sort key",
+	    fmt_folded,
+	    FMT_AD_HOC | FMT_WHOLE | FMT_SUMS },
+	{ "html", "a self-contained page: flame graph, timeline, sortable "
+	    "sites", fmt_html, FMT_WHOLE },
+	{ NULL, NULL, NULL, 0 },
 };
+
+const struct sort_key *
+sort_key_find(const char *name)
+{
+	const struct sort_key *k;
+
+	for (k = sort_keys; k->name != NULL; k++)
+		if (strcmp(k->name, name) == 0)
+			return k;
+	return NULL;
+}
+
+const struct sort_key *
+sort_key_default(int ad_hoc)
+{
+	const struct sort_key *k;
+
+	for (k = sort_keys; k->ad_hoc != ad_hoc; k++)
+		continue;
+	return k;
+}
+
+const struct sort_key *
+report_sort(const struct report_opts *o)
+{
+	return o->sort != NULL ? o->sort : sort_key_default(o->ad_hoc);
+}
 
 const struct formatter *
 formatter_find(const char *name)
@@ -53,51 +132,81 @@ formatter_find(const char *name)
 	return NULL;
 }
 
-int
-report_parse_sort(const char *name, enum sort_key *key)
+/* Append ", name" (or name, first) to buf, cut at len. */
+static void
+list_add(char *buf, size_t len, const char *name)
 {
-	size_t i;
+	size_t n = strlen(buf);
 
-	for (i = 0; i < sizeof sort_names / sizeof sort_names[0]; i++)
-		if (strcmp(sort_names[i], name) == 0) {
-			*key = (enum sort_key)i;
-			return 0;
-		}
-	return -1;
+	if (n < len)
+		snprintf(buf + n, len - n, "%s%s", n ? ", " : "", name);
 }
 
-const char *
-report_sort_name(enum sort_key key)
+void
+report_sort_list(char *buf, size_t len, int ad_hoc)
 {
-	return sort_names[key];
+	const struct sort_key *k;
+
+	if (len > 0)
+		buf[0] = '\0';
+	for (k = sort_keys; k->name != NULL; k++)
+		if (ad_hoc == -1 || k->ad_hoc == ad_hoc)
+			list_add(buf, len, k->name);
 }
 
-static uint64_t
-sort_value(const struct prof_stats *s, enum sort_key key)
+void
+report_format_list(char *buf, size_t len, unsigned flags)
 {
-	switch (key) {
-	case SORT_BYTES:	return s->tb;
-	case SORT_BLOCKS:	return s->tbk;
-	case SORT_LIFETIME:	return s->tl;
-	case SORT_PEAK:		return s->gb;
-	case SORT_LEAKED:	return s->eb;
-	case SORT_MAX:		return s->mb;
-	case SORT_AVG_SIZE:	return s->tbk ? s->tb / s->tbk : 0;
-	case SORT_WEIGHT:	return s->tb;
-	case SORT_EVENTS:	return s->tbk;
-	case SORT_AVG_WEIGHT:	return s->tbk ? s->tb / s->tbk : 0;
+	const struct formatter *f;
+
+	if (len > 0)
+		buf[0] = '\0';
+	for (f = formatters; f->name != NULL; f++)
+		if ((f->flags & flags) == flags)
+			list_add(buf, len, f->name);
+}
+
+/* "  name        help", and " (the default)" after the first. */
+static void
+help_line(FILE *out, const char *name, const char *help, int first)
+{
+	fprintf(out, "  %-12s %s%s\n", name, help, first ? " (the default)" :
+	    "");
+}
+
+char *
+report_help_lists(void)
+{
+	const struct sort_key *k;
+	const struct formatter *f;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+	int ad_hoc;
+
+	if (out == NULL)
+		error(EXIT_FAILURE, errno, "cannot list the sort keys");
+	for (ad_hoc = 0; ad_hoc <= 1; ad_hoc++) {
+		fputs(ad_hoc ? "\nAd-hoc events (--ad-hoc) sort by KEY, largest "
+		    "first:\n" : "Sites sort by KEY (--sort=KEY), largest "
+		    "first:\n", out);
+		for (k = sort_keys; k->name != NULL; k++)
+			if (k->ad_hoc == ad_hoc)
+				help_line(out, k->name, k->help,
+				    k == sort_key_default(ad_hoc));
 	}
-	return 0;
+	fputs("\nFormats (--format=FORMAT):\n", out);
+	for (f = formatters; f->name != NULL; f++)
+		help_line(out, f->name, f->help, f == formatters);
+	if (fclose(out) != 0)
+		error(EXIT_FAILURE, errno, "cannot list the sort keys");
+	return buf;
 }
 
-struct sort_ctx {
-	const struct profile *p;
-	int stats;
-	enum sort_key key;
-};
+/* --- the order of rows ------------------------------------------------------ */
 
 /* qsort has no context argument; the sort runs once per report. */
-static struct sort_ctx sort_ctx;
+static const struct sort_key *sort_by;
 
 /* Site i's statistics in convention `stats`; tmp holds STATS_AD_HOC's. */
 static const struct prof_stats *
@@ -112,54 +221,18 @@ site_stats(const struct profile *p, size_t i, int stats,
 	return tmp;
 }
 
-/* Best first by key, ties by total bytes, then by site index. */
-static int
-stats_cmp(const struct prof_stats *si, size_t i, const struct prof_stats *sj,
-    size_t j, enum sort_key key)
-{
-	uint64_t vi = sort_value(si, key), vj = sort_value(sj, key);
-
-	if (vi != vj)
-		return vi > vj ? -1 : 1;
-	if (si->tb != sj->tb)
-		return si->tb > sj->tb ? -1 : 1;
-	return i < j ? -1 : i > j;
-}
-
-static int
-site_cmp(const void *a, const void *b)
-{
-	size_t i = *(const size_t *)a, j = *(const size_t *)b;
-	struct prof_stats x, y;
-
-	return stats_cmp(site_stats(sort_ctx.p, i, sort_ctx.stats, &x), i,
-	    site_stats(sort_ctx.p, j, sort_ctx.stats, &y), j, sort_ctx.key);
-}
-
+/* Best first by the key, ties by total bytes, then by first site. */
 static int
 row_cmp(const void *a, const void *b)
 {
 	const struct report_row *x = a, *y = b;
+	uint64_t vx = sort_by->value(&x->st), vy = sort_by->value(&y->st);
 
-	return stats_cmp(&x->st, x->site, &y->st, y->site, sort_ctx.key);
-}
-
-size_t *
-report_order(const struct profile *p, int stats, enum sort_key key,
-    size_t *n)
-{
-	size_t *order = xcalloc(p->nsites + 1, sizeof *order), i;
-	struct prof_stats tmp;
-
-	*n = 0;
-	for (i = 0; i < p->nsites; i++)
-		if (site_stats(p, i, stats, &tmp)->tbk != 0)
-			order[(*n)++] = i;
-	sort_ctx.p = p;
-	sort_ctx.stats = stats;
-	sort_ctx.key = key;
-	qsort(order, *n, sizeof *order, site_cmp);
-	return order;
+	if (vx != vy)
+		return vx > vy ? -1 : 1;
+	if (x->st.tb != y->st.tb)
+		return x->st.tb > y->st.tb ? -1 : 1;
+	return x->site < y->site ? -1 : x->site > y->site;
 }
 
 size_t
@@ -586,7 +659,7 @@ report_view_init(struct report_view *v, const struct profile *p,
 	stacktab_release(&keys);
 	free(key);
 	free(drop);
-	sort_ctx.key = o->sort;
+	sort_by = report_sort(o);
 	if (v->nrows > 1)
 		qsort(v->rows, v->nrows, sizeof *v->rows, row_cmp);
 }

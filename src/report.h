@@ -13,13 +13,6 @@
 
 struct tiers;
 
-enum sort_key {
-	SORT_BYTES, SORT_BLOCKS, SORT_LIFETIME, SORT_PEAK, SORT_LEAKED,
-	SORT_MAX, SORT_AVG_SIZE,
-	/* Of ad-hoc events (STATS_AD_HOC). */
-	SORT_WEIGHT, SORT_EVENTS, SORT_AVG_WEIGHT,
-};
-
 /*
  * The view of the heapprof_ad_hoc(3) events, beside STATS_OWN and
  * STATS_DHAT: a row's tb is its weight and tbk its events, as valgrind
@@ -27,11 +20,36 @@ enum sort_key {
  */
 #define STATS_AD_HOC	STATS_N
 
-/* Is the key one of ad-hoc events (SORT_WEIGHT and after)? */
-#define SORT_IS_AD_HOC(key)	((key) >= SORT_WEIGHT)
+/*
+ * A sort key: its name, what it orders by (for --help and heapprof(1),
+ * whose lists a test compares with --help), the kind of row it orders
+ * and the value it orders by, largest first.  sort_keys[] holds them all,
+ * ended by a NULL name; the first of each kind is that kind's default.
+ * --help, the usage errors and the order of every format come from it,
+ * so a new key is one entry.
+ */
+struct sort_key {
+	const char *name;
+	const char *help;
+	int ad_hoc;		/* orders ad-hoc events (STATS_AD_HOC) */
+	uint64_t (*value)(const struct prof_stats *);
+	unsigned flags;
+};
+/*
+ * The sites' values add up to the whole's (bytes do, an average size does
+ * not), so a flame graph can be weighed by it (FMT_SUMS).
+ */
+#define SORT_SUMS	0x1
+
+extern const struct sort_key sort_keys[];
+
+/* The key of that name, or NULL. */
+const struct sort_key *sort_key_find(const char *name);
+/* The default key of heap sites (ad_hoc 0) or of ad-hoc events. */
+const struct sort_key *sort_key_default(int ad_hoc);
 
 struct report_opts {
-	enum sort_key sort;
+	const struct sort_key *sort;	/* NULL: the default of the kind */
 	size_t top;		/* 0 = all */
 	size_t depth;		/* frames per site; 0 = all */
 	int exact_bytes;
@@ -45,20 +63,23 @@ struct report_opts {
 	int ad_hoc;		/* show the ad-hoc events (STATS_AD_HOC) */
 };
 
-/* "bytes|blocks|..." for messages. */
-extern const char report_sort_keys[];
-
-/* Returns 0 and sets *key, or -1 for an unknown name. */
-int report_parse_sort(const char *name, enum sort_key *key);
-const char *report_sort_name(enum sort_key key);
+/* The key o sorts by: o->sort, or the default of o's kind. */
+const struct sort_key *report_sort(const struct report_opts *o);
 
 /*
- * Indices of the sites whose `stats` convention has blocks, best first by
- * key (ties by total bytes, then by index, so the order is stable).
- * Caller frees; *n is the count.
+ * The names of sort_keys[] of the kind `ad_hoc` (both kinds when it is
+ * -1), or of the formatters[] that have all of `flags` (FMT_*), as
+ * "a, b, c" into buf (cut at len), for the usage errors.
  */
-size_t *report_order(const struct profile *p, int stats, enum sort_key key,
-    size_t *n);
+void report_sort_list(char *buf, size_t len, int ad_hoc);
+void report_format_list(char *buf, size_t len, unsigned flags);
+
+/*
+ * What --help lists after the options: each sort key and each format,
+ * one a line with its help ("  bytes        total bytes (the default)"),
+ * under a heading per kind.  Caller frees.
+ */
+char *report_help_lists(void);
 
 /*
  * What every format shows: the sites with blocks in one statistics
@@ -176,13 +197,25 @@ char *report_escape(const char *s);
 void report_frame_raw(const struct profile *p, const struct prof_frame *f,
     char *buf, size_t len);
 
-/* Output formats: each writes the whole report to out. */
+/*
+ * An output format: its name, what it is (for --help and heapprof(1)),
+ * what it can show, and its writer, which writes the whole report to out.
+ * formatters[] holds them all, ended by a NULL name; the first is the
+ * default.  --help, the usage errors and `report` come from it, so a new
+ * format is one entry.
+ */
 struct formatter {
 	const char *name;
+	const char *help;
 	void (*write)(FILE *out, const struct profile *p,
 	    const struct report_opts *o);
-	int whole;	/* all sites, whole stacks unless --top/--depth */
+	unsigned flags;
 };
+#define FMT_AD_HOC	0x1	/* shows ad-hoc events (o->ad_hoc) */
+#define FMT_TIERS	0x2	/* shows the budgets' verdict (o->tiers) */
+#define FMT_TIERS_AFTER	0x4	/* the verdict may follow it on stdout */
+#define FMT_WHOLE	0x8	/* all sites, whole stacks unless --top/--depth */
+#define FMT_SUMS	0x10	/* weighs by the key: it must add up (SORT_SUMS) */
 
 void fmt_text(FILE *out, const struct profile *p, const struct report_opts *o);
 void fmt_dhat(FILE *out, const struct profile *p, const struct report_opts *o);
@@ -192,14 +225,9 @@ void fmt_folded(FILE *out, const struct profile *p,
     const struct report_opts *o);
 void fmt_html(FILE *out, const struct profile *p, const struct report_opts *o);
 
-/*
- * Can the folded format weigh stacks by key: does the key's statistic of
- * sites add up to a whole (bytes do, an average size does not)?
- */
-int fmt_folded_weighs(enum sort_key key);
 
-/* NULL-terminated by name. */
 extern const struct formatter formatters[];
+/* The format of that name, or NULL. */
 const struct formatter *formatter_find(const char *name);
 
 #endif

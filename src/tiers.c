@@ -418,7 +418,7 @@ print_table(const struct tiers *t, struct report_view *v,
 int
 tiers_check(const struct tiers *t, const struct profile *p, FILE *out)
 {
-	struct report_opts o = { .sort = SORT_BYTES };
+	struct report_opts o = { .sort = NULL };	/* bytes */
 	struct tier_result *a;
 	struct report_view v;
 	int failed = 0;

@@ -21,78 +21,71 @@
 #include "units.h"
 #include "xmalloc.h"
 
-static const struct {
-	const char *name;
-	enum sort_key key;
-} sort_table[] = {
-	{ "bytes", SORT_BYTES },
-	{ "blocks", SORT_BLOCKS },
-	{ "lifetime", SORT_LIFETIME },
-	{ "peak", SORT_PEAK },
-	{ "leaked", SORT_LEAKED },
-	{ "max", SORT_MAX },
-	{ "avg-size", SORT_AVG_SIZE },
-	{ "weight", SORT_WEIGHT },
-	{ "events", SORT_EVENTS },
-	{ "avg-weight", SORT_AVG_WEIGHT },
-};
-
-#define NSORT	(sizeof sort_table / sizeof sort_table[0])
-
-START_TEST(test_parse_sort_valid)
+/* Each key is found by its name alone, and has what --help shows. */
+START_TEST(test_sort_key_find)
 {
-	enum sort_key key;
-	size_t i;
+	const struct sort_key *k, *j;
 
-	for (i = 0; i < NSORT; i++) {
-		/* Start from a different key so a no-op would show. */
-		key = sort_table[i].key == SORT_BYTES ? SORT_AVG_SIZE :
-		    SORT_BYTES;
-		ck_assert_int_eq(report_parse_sort(sort_table[i].name, &key),
-		    0);
-		ck_assert_int_eq(key, sort_table[i].key);
-		ck_assert_str_eq(report_sort_name(sort_table[i].key),
-		    sort_table[i].name);
+	for (k = sort_keys; k->name != NULL; k++) {
+		ck_assert_ptr_eq(sort_key_find(k->name), k);
+		ck_assert_ptr_nonnull(k->help);
+		ck_assert_ptr_nonnull(k->value);
+		for (j = sort_keys; j != k; j++)
+			ck_assert_str_ne(j->name, k->name);
 	}
+	ck_assert_uint_eq(k - sort_keys, 10);
+	ck_assert_str_eq(sort_key_default(0)->name, "bytes");
+	ck_assert_str_eq(sort_key_default(1)->name, "weight");
 }
 END_TEST
 
-START_TEST(test_parse_sort_invalid)
+START_TEST(test_sort_key_find_invalid)
 {
 	static const char *const bad[] = {
 		"", "Bytes", "nonsense", "bytes ", " bytes", "avg", "byte",
 	};
-	enum sort_key key;
 	size_t i;
 
-	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-		key = SORT_PEAK;
-		ck_assert_msg(report_parse_sort(bad[i], &key) == -1,
-		    "\"%s\" accepted", bad[i]);
-		ck_assert_int_eq(key, SORT_PEAK);
-	}
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		ck_assert_msg(sort_key_find(bad[i]) == NULL, "\"%s\" accepted",
+		    bad[i]);
 }
 END_TEST
 
-/* report_sort_keys names each key once, as a whole word. */
-START_TEST(test_sort_keys_listed)
+/* The usage errors' lists: each key of the kind once, in table order. */
+START_TEST(test_sort_list)
 {
-	int seen[NSORT] = { 0 };
-	char *copy = xstrdup(report_sort_keys), *tok, *save = NULL;
-	size_t i, ntok = 0;
+	char buf[512];
 
-	for (tok = strtok_r(copy, ", |", &save); tok != NULL;
-	    tok = strtok_r(NULL, ", |", &save)) {
-		ntok++;
-		for (i = 0; i < NSORT; i++)
-			if (strcmp(tok, sort_table[i].name) == 0)
-				seen[i]++;
-	}
-	free(copy);
-	ck_assert_uint_eq(ntok, NSORT);
-	for (i = 0; i < NSORT; i++)
-		ck_assert_msg(seen[i] == 1, "\"%s\" listed %d times in \"%s\"",
-		    sort_table[i].name, seen[i], report_sort_keys);
+	report_sort_list(buf, sizeof buf, -1);
+	ck_assert_str_eq(buf, "bytes, blocks, lifetime, peak, leaked, max, "
+	    "avg-size, weight, events, avg-weight");
+	report_sort_list(buf, sizeof buf, 0);
+	ck_assert_str_eq(buf, "bytes, blocks, lifetime, peak, leaked, max, "
+	    "avg-size");
+	report_sort_list(buf, sizeof buf, 1);
+	ck_assert_str_eq(buf, "weight, events, avg-weight");
+	report_sort_list(buf, 12, -1);
+	ck_assert_str_eq(buf, "bytes, bloc");
+	report_format_list(buf, sizeof buf, 0);
+	ck_assert_str_eq(buf, "text, dhat, markdown, folded, html");
+	report_format_list(buf, sizeof buf, FMT_AD_HOC);
+	ck_assert_str_eq(buf, "text, dhat, folded");
+}
+END_TEST
+
+/* --help's lists: every key and format with its help, the defaults said. */
+START_TEST(test_help_lists)
+{
+	char *h = report_help_lists();
+
+	ck_assert_msg(strstr(h, "\n  bytes        total bytes (the default)\n"
+	    "  blocks       total blocks\n") != NULL, "%s", h);
+	ck_assert_msg(strstr(h, "\n  weight       total weight (the default)"
+	    "\n") != NULL, "%s", h);
+	ck_assert_msg(strstr(h, "\n  markdown     a document for a pull "
+	    "request or a CI summary\n") != NULL, "%s", h);
+	free(h);
 }
 END_TEST
 
@@ -101,7 +94,7 @@ START_TEST(test_formatter_find)
 	const struct formatter *f;
 
 	f = formatter_find("text");
-	ck_assert_ptr_nonnull(f);
+	ck_assert_ptr_eq(f, &formatters[0]);	/* the default */
 	ck_assert_str_eq(f->name, "text");
 	ck_assert_ptr_nonnull(f->write);
 	f = formatter_find("dhat");
@@ -228,20 +221,33 @@ set_stats(struct prof_stats *s, uint64_t tb, uint64_t tbk, uint64_t tl,
 }
 
 /*
- * Four sites.  Site 2 has no blocks under STATS_OWN (but huge other
- * values, so it would lead every order if it were kept) and has blocks
- * under STATS_DHAT, where it equals site 0 in everything so only the
- * index orders them.
+ * Four sites, each with a frame of its own so the view keeps them apart.
+ * Site 2 has no blocks under STATS_OWN (but huge other values, so it
+ * would lead every order if it were kept) and has blocks under
+ * STATS_DHAT, where it equals site 0 in everything so only the index
+ * orders them.
  */
 static void
-build_sites(struct profile *p)
+build_sites(struct profile *p, size_t n)
 {
 	struct prof_site *s;
+	size_t i;
 
 	profile_init(p);
-	p->nsites = p->sites_cap = 4;
-	p->sites = xmalloc(p->nsites * sizeof *p->sites);
-	memset(p->sites, 0, p->nsites * sizeof *p->sites);
+	p->nsites = p->sites_cap = n;
+	p->sites = xcalloc(n + 1, sizeof *p->sites);
+	p->nframes = p->frames_cap = n;
+	p->frames = xcalloc(n + 1, sizeof *p->frames);
+	p->nstack_frames = p->stack_frames_cap = n;
+	p->stack_frames = xcalloc(n + 1, sizeof *p->stack_frames);
+	for (i = 0; i < n; i++) {
+		p->frames[i] = (struct prof_frame){ 0, 0x100 * (i + 1), 0, 0 };
+		p->stack_frames[i] = (uint32_t)i;
+		p->sites[i].first = (uint32_t)i;
+		p->sites[i].nframes = 1;
+	}
+	if (n != 4)
+		return;
 	s = p->sites;
 
 	/*                              tb    tbk  tl   gb   eb   mb */
@@ -256,43 +262,45 @@ build_sites(struct profile *p)
 	set_stats(&s[3].st[STATS_DHAT], 3000, 30, 5, 50, 1, 60);
 }
 
+/* The rows of the view that every format prints are the sites in want. */
 static void
-check_order(const struct profile *p, int stats, enum sort_key key,
+check_order(const struct profile *p, int stats, const char *key,
     const size_t *want, size_t nwant)
 {
-	size_t *order, n = 12345, i;
+	struct report_opts o = { .sort = sort_key_find(key) };
+	struct report_view v;
+	size_t i;
 
-	order = report_order(p, stats, key, &n);
-	ck_assert_ptr_nonnull(order);
-	ck_assert_msg(n == nwant, "%s/%s: %zu sites, want %zu",
-	    stats == STATS_OWN ? "own" : "dhat", report_sort_name(key), n,
-	    nwant);
-	for (i = 0; i < n; i++)
-		ck_assert_msg(order[i] == want[i],
+	ck_assert_ptr_nonnull(o.sort);
+	report_view_init(&v, p, &o, stats);
+	ck_assert_msg(v.nrows == nwant, "%s/%s: %zu rows, want %zu",
+	    stats == STATS_OWN ? "own" : "dhat", key, v.nrows, nwant);
+	for (i = 0; i < v.nrows; i++)
+		ck_assert_msg(v.rows[i].site == want[i],
 		    "%s/%s: position %zu is site %zu, want %zu",
-		    stats == STATS_OWN ? "own" : "dhat",
-		    report_sort_name(key), i, order[i], want[i]);
-	free(order);
+		    stats == STATS_OWN ? "own" : "dhat", key, i,
+		    v.rows[i].site, want[i]);
+	report_view_release(&v);
 }
 
 START_TEST(test_order_own)
 {
 	static const struct {
-		enum sort_key key;
+		const char *key;
 		size_t want[3];
 	} cases[] = {
-		{ SORT_BYTES, { 1, 3, 0 } },
-		{ SORT_BLOCKS, { 3, 0, 1 } },
-		{ SORT_LIFETIME, { 3, 0, 1 } },
-		{ SORT_PEAK, { 1, 3, 0 } },	/* 3 and 0 tie; 3 has more bytes */
-		{ SORT_LEAKED, { 3, 1, 0 } },
-		{ SORT_MAX, { 1, 0, 3 } },
-		{ SORT_AVG_SIZE, { 1, 3, 0 } },	/* 800, then 100 == 100 */
+		{ "bytes", { 1, 3, 0 } },
+		{ "blocks", { 3, 0, 1 } },
+		{ "lifetime", { 3, 0, 1 } },
+		{ "peak", { 1, 3, 0 } },	/* 3 and 0 tie; 3 has more bytes */
+		{ "leaked", { 3, 1, 0 } },
+		{ "max", { 1, 0, 3 } },
+		{ "avg-size", { 1, 3, 0 } },	/* 800, then 100 == 100 */
 	};
 	struct profile p;
 	size_t i;
 
-	build_sites(&p);
+	build_sites(&p, 4);
 	for (i = 0; i < sizeof cases / sizeof cases[0]; i++)
 		check_order(&p, STATS_OWN, cases[i].key, cases[i].want, 3);
 	profile_release(&p);
@@ -302,23 +310,44 @@ END_TEST
 START_TEST(test_order_dhat)
 {
 	static const struct {
-		enum sort_key key;
+		const char *key;
 		size_t want[4];
 	} cases[] = {
-		{ SORT_BYTES, { 3, 0, 2, 1 } },
-		{ SORT_BLOCKS, { 3, 0, 2, 1 } },
-		{ SORT_LIFETIME, { 2, 1, 0, 3 } },
-		{ SORT_PEAK, { 1, 0, 2, 3 } },
-		{ SORT_LEAKED, { 0, 2, 3, 1 } },
-		{ SORT_MAX, { 1, 0, 2, 3 } },
-		{ SORT_AVG_SIZE, { 1, 3, 0, 2 } },	/* 100 x3: by tb, index */
+		{ "bytes", { 3, 0, 2, 1 } },
+		{ "blocks", { 3, 0, 2, 1 } },
+		{ "lifetime", { 2, 1, 0, 3 } },
+		{ "peak", { 1, 0, 2, 3 } },
+		{ "leaked", { 0, 2, 3, 1 } },
+		{ "max", { 1, 0, 2, 3 } },
+		{ "avg-size", { 1, 3, 0, 2 } },	/* 100 x3: by tb, index */
 	};
 	struct profile p;
 	size_t i;
 
-	build_sites(&p);
+	build_sites(&p, 4);
 	for (i = 0; i < sizeof cases / sizeof cases[0]; i++)
 		check_order(&p, STATS_DHAT, cases[i].key, cases[i].want, 4);
+	profile_release(&p);
+}
+END_TEST
+
+/* Ad-hoc events: weight is tb, events tbk (STATS_AD_HOC). */
+START_TEST(test_order_ad_hoc)
+{
+	static const size_t by_weight[] = { 1, 2, 0 },
+	    by_events[] = { 2, 0, 1 }, by_avg[] = { 1, 0, 2 };
+	struct profile p;
+
+	build_sites(&p, 4);
+	p.sites[0].ad_events = 4;	/* weight 40, avg 10 */
+	p.sites[0].ad_weight = 40;
+	p.sites[1].ad_events = 1;	/* weight 90, avg 90 */
+	p.sites[1].ad_weight = 90;
+	p.sites[2].ad_events = 9;	/* weight 45, avg 5 */
+	p.sites[2].ad_weight = 45;
+	check_order(&p, STATS_AD_HOC, "weight", by_weight, 3);
+	check_order(&p, STATS_AD_HOC, "events", by_events, 3);
+	check_order(&p, STATS_AD_HOC, "avg-weight", by_avg, 3);
 	profile_release(&p);
 }
 END_TEST
@@ -327,17 +356,19 @@ END_TEST
 START_TEST(test_order_ties_by_index)
 {
 	static const size_t want[] = { 0, 1, 2, 3 };
+	const struct sort_key *k;
 	struct profile p;
 	size_t i;
 
-	profile_init(&p);
-	p.nsites = p.sites_cap = 4;
-	p.sites = xmalloc(p.nsites * sizeof *p.sites);
-	memset(p.sites, 0, p.nsites * sizeof *p.sites);
-	for (i = 0; i < p.nsites; i++)
+	build_sites(&p, 4);
+	for (i = 0; i < p.nsites; i++) {
 		set_stats(&p.sites[i].st[STATS_OWN], 64, 2, 7, 32, 3, 32);
-	for (i = 0; i < NSORT; i++)
-		check_order(&p, STATS_OWN, sort_table[i].key, want, 4);
+		p.sites[i].ad_events = 2;
+		p.sites[i].ad_weight = 64;
+	}
+	for (k = sort_keys; k->name != NULL; k++)
+		check_order(&p, k->ad_hoc ? STATS_AD_HOC : STATS_OWN, k->name,
+		    want, 4);
 	profile_release(&p);
 }
 END_TEST
@@ -345,13 +376,9 @@ END_TEST
 START_TEST(test_order_empty)
 {
 	struct profile p;
-	size_t *order, n = 99;
 
 	profile_init(&p);
-	order = report_order(&p, STATS_OWN, SORT_BYTES, &n);
-	ck_assert_ptr_nonnull(order);
-	ck_assert_uint_eq(n, 0);
-	free(order);
+	check_order(&p, STATS_OWN, "bytes", NULL, 0);
 	profile_release(&p);
 }
 END_TEST
@@ -360,17 +387,12 @@ END_TEST
 START_TEST(test_order_no_blocks)
 {
 	struct profile p;
-	size_t *order, n = 99, i;
+	size_t i;
 
-	profile_init(&p);
-	p.nsites = p.sites_cap = 3;
-	p.sites = xmalloc(p.nsites * sizeof *p.sites);
-	memset(p.sites, 0, p.nsites * sizeof *p.sites);
+	build_sites(&p, 3);
 	for (i = 0; i < p.nsites; i++)
 		set_stats(&p.sites[i].st[STATS_DHAT], 100, 0, 5, 5, 5, 5);
-	order = report_order(&p, STATS_DHAT, SORT_AVG_SIZE, &n);
-	ck_assert_uint_eq(n, 0);
-	free(order);
+	check_order(&p, STATS_DHAT, "avg-size", NULL, 0);
 	profile_release(&p);
 }
 END_TEST
@@ -598,7 +620,7 @@ line_fn(struct report_view *v, const struct report_row *r, size_t k)
 
 START_TEST(test_view_plain)
 {
-	struct report_opts o = { .sort = SORT_BYTES };
+	struct report_opts o = { .sort = NULL };
 	struct report_view v;
 	struct profile p;
 
@@ -629,7 +651,7 @@ START_TEST(test_view_ignore_fn)
 {
 	static const char *const ign[] = { "x*" };
 	static const char *const ign2[] = { "xmalloc", "ns::caller" };
-	struct report_opts o = { .sort = SORT_BYTES, .ignore_fn = ign,
+	struct report_opts o = { .sort = NULL, .ignore_fn = ign,
 	    .nignore_fn = 1 };
 	struct report_view v;
 	struct profile p;
@@ -727,7 +749,7 @@ build_own(struct profile *p)
 
 START_TEST(test_own_line)
 {
-	struct report_opts o = { .sort = SORT_BYTES };
+	struct report_opts o = { .sort = NULL };
 	struct report_view v;
 	struct profile p;
 
@@ -827,7 +849,7 @@ static char *
 formatted(void (*fmt)(FILE *, const struct profile *,
     const struct report_opts *), const struct profile *p)
 {
-	struct report_opts o = { .sort = SORT_BYTES, .depth = 0,
+	struct report_opts o = { .sort = NULL, .depth = 0,
 	    .full_paths = 1 };
 	char *buf = NULL;
 	size_t len = 0;
@@ -1013,8 +1035,9 @@ make_report_suite(void)
 	TCase *tc;
 
 	tc = tcase_create("Core");
-	tcase_add_test(tc, test_parse_sort_valid);
-	tcase_add_test(tc, test_sort_keys_listed);
+	tcase_add_test(tc, test_sort_key_find);
+	tcase_add_test(tc, test_sort_list);
+	tcase_add_test(tc, test_help_lists);
 	tcase_add_test(tc, test_formatter_find);
 	tcase_add_test(tc, test_format_size);
 	tcase_add_test(tc, test_format_duration);
@@ -1026,6 +1049,7 @@ make_report_suite(void)
 	tc = tcase_create("Order");
 	tcase_add_test(tc, test_order_own);
 	tcase_add_test(tc, test_order_dhat);
+	tcase_add_test(tc, test_order_ad_hoc);
 	tcase_add_test(tc, test_order_ties_by_index);
 	suite_add_tcase(s, tc);
 
@@ -1047,7 +1071,7 @@ make_report_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("Errors");
-	tcase_add_test(tc, test_parse_sort_invalid);
+	tcase_add_test(tc, test_sort_key_find_invalid);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("Untrusted");
