@@ -11,11 +11,13 @@
 struct outfile {
 	FILE *f;
 	char *path;	/* where it goes */
-	char *tmp;	/* where it is written: PATH.tmpPID */
+	char *tmp;	/* where it is written: PATH.tmpPID; NULL: path */
 };
 
 /*
- * Open a temporary file for path.  A path that names the file `keep` (the
+ * Open a temporary file for path; a path that exists and is no regular
+ * file (a device, a pipe, a symbolic link: -o /dev/stdout) is opened as
+ * it is, for writing in place.  A path that names the file `keep` (the
  * profile being read; NULL or "-": none) is refused, so a typo cannot
  * overwrite the profile.  Returns 0, or -1 with a one-line message naming
  * the path in err (without the program name) and nothing left behind.
