@@ -24,6 +24,8 @@ collector_init(struct collector *c)
 	memset(c, 0, sizeof *c);
 	stacktab_init(&c->stacks);
 	livetab_init(&c->live);
+	timeline_init(&c->timeline);
+	c->tick_num = c->tick_den = 1;
 }
 
 void
@@ -42,6 +44,7 @@ collector_release(struct collector *c)
 	free(c->id_sites);
 	stacktab_release(&c->stacks);
 	livetab_release(&c->live);
+	timeline_release(&c->timeline);
 	memset(c, 0, sizeof *c);
 }
 
@@ -53,6 +56,7 @@ collector_copy(struct collector *dst, const struct collector *src)
 	*dst = *src;
 	stacktab_copy(&dst->stacks, &src->stacks);
 	livetab_copy(&dst->live, &src->live);
+	timeline_copy(&dst->timeline, &src->timeline);
 	dst->sites_cap = src->stacks.nstacks;
 	dst->sites = xmemdup(src->sites, dst->sites_cap * sizeof *src->sites);
 	dst->modules_cap = src->nmodules;
@@ -96,36 +100,42 @@ site_of(struct collector *c, const uint64_t *frames, uint32_t n, int trunc)
 
 /* Save the site's values at the latest peak before they change. */
 static void
-stats_touch(struct site_stats *s, uint64_t epoch)
+stats_touch(struct prof_stats *s, struct site_live *l, uint64_t epoch)
 {
-	if (s->peak_epoch != epoch) {
-		s->gb = s->cb;
-		s->gbk = s->cbk;
-		s->peak_epoch = epoch;
+	if (l->peak_epoch != epoch) {
+		s->gb = l->cb;
+		s->gbk = l->cbk;
+		l->peak_epoch = epoch;
 	}
 }
 
 static void
-stats_birth(struct site_stats *s, uint64_t epoch, uint64_t size)
+stats_birth(struct site *site, int k, uint64_t epoch, uint64_t size)
 {
-	stats_touch(s, epoch);
+	struct prof_stats *s = &site->st[k];
+	struct site_live *l = &site->live[k];
+
+	stats_touch(s, l, epoch);
 	s->tb += size;
 	s->tbk++;
-	s->cb += size;
-	s->cbk++;
-	if (s->cb > s->mb) {
-		s->mb = s->cb;
-		s->mbk = s->cbk;
+	l->cb += size;
+	l->cbk++;
+	if (l->cb > s->mb) {
+		s->mb = l->cb;
+		s->mbk = l->cbk;
 	}
 }
 
 static void
-stats_death(struct site_stats *s, uint64_t epoch, uint64_t size,
+stats_death(struct site *site, int k, uint64_t epoch, uint64_t size,
     uint64_t lifetime)
 {
-	stats_touch(s, epoch);
-	s->cb -= size;
-	s->cbk--;
+	struct prof_stats *s = &site->st[k];
+	struct site_live *l = &site->live[k];
+
+	stats_touch(s, l, epoch);
+	l->cb -= size;
+	l->cbk--;
 	s->tl += lifetime;
 }
 
@@ -156,9 +166,10 @@ block_death(struct collector *c, uint64_t addr, uint64_t time,
 		return 0;
 	/* Another CPU's time-stamp counter may be a few ticks behind. */
 	lifetime = time > out->birth ? time - out->birth : 0;
-	stats_death(&c->sites[out->site].st[STATS_OWN], c->peak_epoch,
+	stats_death(&c->sites[out->site], STATS_OWN, c->peak_epoch,
 	    out->size, lifetime);
-	stats_death(&c->sites[out->dhat_site].st[STATS_DHAT], c->peak_epoch,
+	c->sites[out->site].dist.life[dist_bucket(lifetime)]++;
+	stats_death(&c->sites[out->dhat_site], STATS_DHAT, c->peak_epoch,
 	    DHAT_SIZE(out->size), lifetime);
 	c->curr_bytes -= out->size;
 	c->curr_blocks--;
@@ -176,8 +187,9 @@ block_birth(struct collector *c, uint64_t addr, uint64_t size,
 	if (block_death(c, addr, time, &old))
 		c->anomalies.live_realloc++;
 	livetab_insert(&c->live, &b);
-	stats_birth(&c->sites[site].st[STATS_OWN], c->peak_epoch, size);
-	stats_birth(&c->sites[dhat_site].st[STATS_DHAT], c->peak_epoch,
+	stats_birth(&c->sites[site], STATS_OWN, c->peak_epoch, size);
+	c->sites[site].dist.size[dist_bucket(size)]++;
+	stats_birth(&c->sites[dhat_site], STATS_DHAT, c->peak_epoch,
 	    DHAT_SIZE(size));
 	global_birth(c, size, time);
 }
@@ -502,14 +514,17 @@ collector_record(void *collector, const struct hp_rec *rec)
 		a = (const struct hp_rec_alloc *)rec;
 		on_alloc(c, a);
 		c->last_time = a->time;
+		timeline_note(&c->timeline, c->last_time, c->curr_bytes);
 		break;
 	case HP_REC_FREE:
 		on_free(c, (const struct hp_rec_free *)rec);
 		c->last_time = ((const struct hp_rec_free *)rec)->time;
+		timeline_note(&c->timeline, c->last_time, c->curr_bytes);
 		break;
 	case HP_REC_REALLOC:
 		on_realloc(c, (const struct hp_rec_realloc *)rec);
 		c->last_time = ((const struct hp_rec_realloc *)rec)->time;
+		timeline_note(&c->timeline, c->last_time, c->curr_bytes);
 		break;
 	case HP_REC_AD_HOC:
 		on_ad_hoc(c, (const struct hp_rec_ad_hoc *)rec);
@@ -542,7 +557,8 @@ void
 collector_finish(struct collector *c, uint64_t end_time)
 {
 	struct live_block *b;
-	struct site_stats *s;
+	struct site *s;
+	uint64_t life;
 	size_t i, k;
 
 	if (c->finished)
@@ -554,19 +570,20 @@ collector_finish(struct collector *c, uint64_t end_time)
 	c->end_bytes = c->curr_bytes;
 	c->end_blocks = c->curr_blocks;
 	for (i = 0; i < c->stacks.nstacks; i++) {
+		s = &c->sites[i];
 		for (k = 0; k < STATS_N; k++) {
-			s = &c->sites[i].st[k];
-			stats_touch(s, c->peak_epoch);
-			s->eb = s->cb;
-			s->ebk = s->cbk;
+			stats_touch(&s->st[k], &s->live[k], c->peak_epoch);
+			s->st[k].eb = s->live[k].cb;
+			s->st[k].ebk = s->live[k].cbk;
 		}
 	}
 	LIVETAB_FOREACH(&c->live, b) {
-		if (b->birth >= end_time)
-			continue;
-		c->sites[b->site].st[STATS_OWN].tl += end_time - b->birth;
-		c->sites[b->dhat_site].st[STATS_DHAT].tl += end_time - b->birth;
+		life = b->birth < end_time ? end_time - b->birth : 0;
+		c->sites[b->site].st[STATS_OWN].tl += life;
+		c->sites[b->dhat_site].st[STATS_DHAT].tl += life;
+		c->sites[b->site].dist.life[dist_bucket(life)]++;
 	}
+	timeline_finish(&c->timeline, end_time, &c->npoints);
 }
 
 static uint64_t
@@ -585,6 +602,11 @@ collector_scale_time(struct collector *c, uint64_t num, uint64_t den)
 	c->last_time = scale(c->last_time, num, den);
 	c->peak_time = scale(c->peak_time, num, den);
 	c->end_time = scale(c->end_time, num, den);
+	for (i = 0; i < c->npoints; i++)
+		c->timeline.pts[i].time = scale(c->timeline.pts[i].time, num,
+		    den);
+	c->tick_num = num;
+	c->tick_den = den;
 	for (i = 0; i < c->stacks.nstacks; i++)
 		for (k = 0; k < STATS_N; k++)
 			c->sites[i].st[k].tl = scale(c->sites[i].st[k].tl,

@@ -20,22 +20,20 @@
 
 #include "livetab.h"
 #include "stacktab.h"
+#include "stats.h"
+#include "timeline.h"
 #include "wire.h"
 
-struct site_stats {
-	uint64_t tb, tbk;	/* total bytes, blocks */
-	uint64_t tl;		/* total lifetime (live ones up to the end) */
-	uint64_t mb, mbk;	/* the site's own maximum live bytes, and blocks then */
-	uint64_t gb, gbk;	/* live at t-gmax */
-	uint64_t eb, ebk;	/* live at the end */
-	uint64_t cb, cbk;	/* live now (while collecting) */
+/* A site's state while collecting, per convention; not kept. */
+struct site_live {
+	uint64_t cb, cbk;	/* live now */
 	uint64_t peak_epoch;	/* see collect.c: when gb/gbk were saved */
 };
 
-enum { STATS_OWN, STATS_DHAT, STATS_N };
-
 struct site {
-	struct site_stats st[STATS_N];
+	struct prof_stats st[STATS_N];	/* what the profile keeps */
+	struct site_live live[STATS_N];
+	struct prof_dist dist;		/* of its own blocks */
 	uint64_t ad_events, ad_weight;	/* heapprof_ad_hoc(3) events here */
 	uint64_t first_event;	/* events counted when the stack was first seen */
 };
@@ -49,13 +47,6 @@ struct module {
 	char *path;
 	uint64_t bias, lo, hi;
 	uint64_t load_event, unload_event;
-};
-
-struct anomalies {
-	uint64_t unknown_free;		/* free of an address never allocated */
-	uint64_t unknown_realloc;	/* realloc of an address never allocated */
-	uint64_t live_realloc;		/* allocation at an address still live */
-	uint64_t bad_record;		/* malformed ring record */
 };
 
 #define COLLECT_MAX_FAILURES	64
@@ -81,6 +72,10 @@ struct collector {
 	uint64_t peak_epoch;		/* bumped at each new maximum */
 	uint64_t end_bytes, end_blocks, end_time;
 	uint64_t ad_events, ad_weight;	/* heapprof_ad_hoc(3), in all */
+	struct timeline timeline;	/* live bytes over time */
+	size_t npoints;			/* its points, once finished */
+	/* A tick of the clock is tick_num / tick_den ns (1/1 until scaled). */
+	uint64_t tick_num, tick_den;
 	struct anomalies anomalies;
 	/*
 	 * Failed HEAPPROF_ASSERTs: how many, and the text of the first
@@ -125,14 +120,16 @@ void collector_check_ring(struct collector *c, const struct ring *r);
 
 /*
  * The target ended at end_time (on the ring's clock): blocks still live
- * count as live at the end, their lifetimes run until then, and every
- * site's peak values are settled.
+ * count as live at the end, their lifetimes run until then, every site's
+ * peak values are settled, and the timeline's last point is closed.
  */
 void collector_finish(struct collector *c, uint64_t end_time);
 
 /*
  * Once finished: turn every time from the ring's clock into ns by
- * multiplying by num / den (see ring_clock_rate).
+ * multiplying by num / den (see ring_clock_rate).  The lifetime
+ * histograms stay in ticks, a bucket per power of two of them, and
+ * tick_num / tick_den become num / den.
  */
 void collector_scale_time(struct collector *c, uint64_t num, uint64_t den);
 

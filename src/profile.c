@@ -101,7 +101,10 @@ static const char magic[8] = "HEAPPROF";
 #define ZCHUNK		((size_t)1 << 30)
 
 enum { SEC_META = 1, SEC_STRINGS, SEC_MODULES, SEC_LOCS, SEC_FRAMES,
-    SEC_STACKS, SEC_SITES, SEC_N = SEC_SITES };
+    SEC_STACKS, SEC_SITES, SEC_TIMELINE, SEC_DIST, SEC_N = SEC_DIST };
+
+/* Sections before version 6: up to SITES. */
+#define SEC_N_V5	SEC_SITES
 
 /* String interning: open addressing over ids, like stacktab. */
 struct strindex {
@@ -113,6 +116,7 @@ void
 profile_init(struct profile *p)
 {
 	memset(p, 0, sizeof *p);
+	p->tick_num = p->tick_den = 1;
 	profile_string(p, "");
 }
 
@@ -132,6 +136,7 @@ profile_release(struct profile *p)
 	free(p->stack_frames);
 	free(p->sites);
 	free(p->failures);
+	free(p->timeline);
 	if (p->index != NULL)
 		free(p->index->slots);
 	free(p->index);
@@ -213,6 +218,54 @@ profile_str(const struct profile *p, uint32_t id)
 	return id < p->nstrings ? p->strings[id] : "";
 }
 
+uint64_t
+profile_ticks_ns(const struct profile *p, uint64_t ticks)
+{
+	unsigned __int128 ns;
+
+	if (p->tick_den == 0)
+		return ticks;
+	ns = (unsigned __int128)ticks * p->tick_num / p->tick_den;
+	return ns > UINT64_MAX ? UINT64_MAX : (uint64_t)ns;
+}
+
+static uint64_t
+dist_count(const uint64_t hist[DIST_BUCKETS])
+{
+	uint64_t n = 0;
+	size_t k;
+
+	for (k = 0; k < DIST_BUCKETS; k++)
+		n += hist[k];
+	return n;
+}
+
+uint64_t
+profile_size_percentile(const struct prof_dist *dist,
+    const struct prof_stats *st, unsigned pct)
+{
+	return dist_percentile(dist->size, dist_count(dist->size), pct,
+	    st->tbk != 0 ? st->tb / st->tbk : UINT64_MAX);
+}
+
+uint64_t
+profile_life_percentile(const struct profile *p,
+    const struct prof_dist *dist, const struct prof_stats *st, unsigned pct)
+{
+	uint64_t avg = UINT64_MAX;
+	unsigned __int128 t;
+
+	/* The average in ticks, to compare with the buckets' bounds. */
+	if (st->tbk != 0 && p->tick_num != 0) {
+		t = (unsigned __int128)(st->tl / st->tbk) * p->tick_den /
+		    p->tick_num;
+		if (t < UINT64_MAX)
+			avg = (uint64_t)t;
+	}
+	return profile_ticks_ns(p, dist_percentile(dist->life,
+	    dist_count(dist->life), pct, avg));
+}
+
 /* --- writing ------------------------------------------------------------ */
 
 struct wbuf {
@@ -247,6 +300,22 @@ section_end(struct wbuf *b, size_t start)
 	uint64_t len = b->len - start;
 
 	memcpy(b->data + start - 8, &len, 8);
+}
+
+/* A histogram, sparse: a mask of the buckets that are not 0, then those. */
+static void
+put_hist(struct wbuf *b, const uint64_t hist[DIST_BUCKETS])
+{
+	uint64_t mask = 0;
+	size_t k;
+
+	for (k = 0; k < DIST_BUCKETS; k++)
+		if (hist[k] != 0)
+			mask |= (uint64_t)1 << k;
+	put64(b, mask);
+	for (k = 0; k < DIST_BUCKETS; k++)
+		if (hist[k] != 0)
+			put64(b, hist[k]);
 }
 
 static void
@@ -353,6 +422,29 @@ encode_body(const struct profile *p, struct wbuf *b)
 		put64(b, p->sites[i].ad_weight);
 	}
 	section_end(b, s);
+
+	s = section_begin(b, SEC_TIMELINE);
+	put32(b, (uint32_t)p->ntimeline);
+	/* Times as steps from the one before: nearly all alike, they pack. */
+	for (i = 0; i < p->ntimeline; i++) {
+		put64(b, p->timeline[i].time - (i > 0 ?
+		    p->timeline[i - 1].time : 0));
+		put64(b, p->timeline[i].lo);
+		put64(b, p->timeline[i].hi);
+	}
+	section_end(b, s);
+
+	/* A profile read from an older file has no distributions to write. */
+	s = section_begin(b, SEC_DIST);
+	put32(b, p->has_dist ? (uint32_t)p->nsites : 0);
+	put32(b, DIST_BUCKETS);
+	put64(b, p->tick_num);
+	put64(b, p->tick_den);
+	for (i = 0; p->has_dist && i < p->nsites; i++) {
+		put_hist(b, p->sites[i].dist.size);
+		put_hist(b, p->sites[i].dist.life);
+	}
+	section_end(b, s);
 }
 
 /* The whole file into b; returns 0, or -1 with errno set. */
@@ -385,18 +477,6 @@ encode(const struct profile *p, struct wbuf *b)
 	zlen = dlen;
 	memcpy(b->data + HEADER_LEN - 8, &zlen, 8);
 	return 0;
-}
-
-void
-profile_set_failures(struct profile *p, const struct collector *c)
-{
-	size_t i;
-
-	p->failed_asserts = c->failed_asserts;
-	p->failures = xcalloc(c->nfailures + 1, sizeof *p->failures);
-	for (i = 0; i < c->nfailures; i++)
-		p->failures[i] = profile_string(p, c->failures[i]);
-	p->nfailures = c->nfailures;
 }
 
 char *
@@ -909,7 +989,7 @@ read_rest(struct rbuf *r, struct source *s, const unsigned char *head,
 		return NULL;
 	memcpy(&nsec, head + 12, 4);
 	memcpy(&tag, head + 16, 4);
-	if (nsec != SEC_N || tag != SEC_META)
+	if (nsec != SEC_N_V5 || tag != SEC_META)
 		return NULL;
 	cap = s->regular && s->size < SIZE_MAX ? (size_t)s->size + 1 :
 	    OUTSTART;
@@ -969,17 +1049,94 @@ check_magic(struct rbuf *r)
 	return r->failed ? 0 : version;
 }
 
+/* TIMELINE: times by steps from 0, each point's low no higher than its high. */
+static void
+decode_timeline(struct profile *p, struct rbuf *r)
+{
+	size_t end = 0, i, n;
+	struct prof_point *pt;
+	uint64_t time = 0, step;
+
+	section(r, SEC_TIMELINE, &end);
+	n = get_count(r, 24);
+	p->timeline = xcalloc(n + 1, sizeof *p->timeline);
+	for (i = 0; i < n && !r->failed; i++) {
+		pt = &p->timeline[i];
+		step = get64(r);
+		pt->lo = get64(r);
+		pt->hi = get64(r);
+		if (!r->failed && (pt->lo > pt->hi || step > UINT64_MAX - time))
+			rfail(r, "corrupt profile (timeline point %zu)", i);
+		time += step;
+		pt->time = time;
+	}
+	p->ntimeline = n;
+	section_done(r, end);
+}
+
+static void
+get_hist(struct rbuf *r, uint64_t hist[DIST_BUCKETS])
+{
+	uint64_t mask = get64(r);
+	size_t k;
+
+	if (!r->failed && (mask >> (DIST_BUCKETS - 1)) > 1) {
+		rfail(r, "corrupt profile (histogram buckets 0x%llx)",
+		    (unsigned long long)mask);
+		return;
+	}
+	for (k = 0; k < DIST_BUCKETS; k++)
+		if (mask & (uint64_t)1 << k)
+			hist[k] = get64(r);
+}
+
+/* DISTRIBUTIONS: none (written from an older file), or one per site. */
+static void
+decode_dist(struct profile *p, struct rbuf *r)
+{
+	size_t end = 0, i;
+	uint32_t n, nbuckets;
+
+	section(r, SEC_DIST, &end);
+	n = get32(r);
+	nbuckets = get32(r);
+	p->tick_num = get64(r);
+	p->tick_den = get64(r);
+	if (r->failed)
+		return;
+	if (n != 0 && n != p->nsites) {
+		rfail(r, "corrupt profile (%u distributions for %zu sites)", n,
+		    p->nsites);
+		return;
+	}
+	if (nbuckets != DIST_BUCKETS || p->tick_num == 0 || p->tick_den == 0) {
+		rfail(r, "corrupt profile (distributions of %u buckets, "
+		    "ticks of %llu/%llu ns)", nbuckets,
+		    (unsigned long long)p->tick_num,
+		    (unsigned long long)p->tick_den);
+		return;
+	}
+	for (i = 0; i < n && !r->failed; i++) {
+		get_hist(r, p->sites[i].dist.size);
+		get_hist(r, p->sites[i].dist.life);
+	}
+	p->has_dist = n != 0;
+	section_done(r, end);
+}
+
 /* The body, with r at its start. */
 static void
 decode(struct profile *p, struct rbuf *r, uint32_t version)
 {
-	uint32_t len;
+	uint32_t len, nsec = version >= 6 ? SEC_N : SEC_N_V5;
 	size_t end = 0, i, n;
 
+	p->tick_num = p->tick_den = 1;
+
 	len = get32(r);
-	if (!r->failed && len != SEC_N) {
+	if (!r->failed && len != nsec) {
 		rfail(r, "corrupt profile (%u sections where %u belong)", len,
-		    SEC_N);
+		    nsec);
 		return;
 	}
 
@@ -1117,6 +1274,10 @@ decode(struct profile *p, struct rbuf *r, uint32_t version)
 	}
 	p->nsites = n;
 	section_done(r, end);
+	if (version >= 6) {
+		decode_timeline(p, r);
+		decode_dist(p, r);
+	}
 	if (!r->failed && r->pos != r->len)
 		rfail(r, "corrupt profile (%zu bytes of trailing data)",
 		    r->len - r->pos);

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "collect.h"
+#include "stats.h"
 
 /*
  * Bump when the file layout changes; older versions must keep loading.
@@ -19,16 +19,13 @@
  * 4: META ends with the failed HEAPPROF_ASSERTs.
  * 5: META ends with the mode and the ad-hoc totals, each site with its
  *    ad-hoc events and weight.
+ * 6: TIMELINE and DISTRIBUTIONS sections after SITES.
  */
-#define PROFILE_VERSION	5
+#define PROFILE_VERSION	6
 
 /* What the run recorded (heapprof run --mode). */
 #define PROF_MODE_HEAP		0
 #define PROF_MODE_AD_HOC	1
-
-struct prof_stats {
-	uint64_t tb, tbk, tl, mb, mbk, gb, gbk, eb, ebk;
-};
 
 struct prof_loc {
 	uint32_t function, file, line;	/* string ids; 0 = unknown */
@@ -54,6 +51,7 @@ struct prof_site {
 	uint32_t flags;
 	struct prof_stats st[STATS_N];	/* STATS_OWN, STATS_DHAT */
 	uint64_t ad_events, ad_weight;	/* heapprof_ad_hoc(3) */
+	struct prof_dist dist;		/* STATS_OWN's blocks; see has_dist */
 };
 
 struct profile {
@@ -77,6 +75,16 @@ struct profile {
 	size_t nfailures;
 	uint32_t mode;			/* PROF_MODE_* */
 	uint64_t ad_events, ad_weight;	/* heapprof_ad_hoc(3), in all */
+	/*
+	 * Live bytes over time (a few thousand points at most), and whether
+	 * the sites have distributions; files before version 6 have
+	 * neither.  A lifetime bucket's bounds are in ticks of
+	 * tick_num / tick_den ns each: profile_ticks_ns.
+	 */
+	struct prof_point *timeline;
+	size_t ntimeline;
+	int has_dist;
+	uint64_t tick_num, tick_den;
 
 	char **strings;			/* strings[0] == "" */
 	uint32_t *string_lens;
@@ -103,8 +111,18 @@ void profile_release(struct profile *p);
 uint32_t profile_string(struct profile *p, const char *s);
 const char *profile_str(const struct profile *p, uint32_t id);
 
-/* Copy c's failed assertions into p, which is being built. */
-void profile_set_failures(struct profile *p, const struct collector *c);
+/* A lifetime histogram's ticks (stats.h) in ns. */
+uint64_t profile_ticks_ns(const struct profile *p, uint64_t ticks);
+
+/*
+ * The lifetime at percentile pct (1..100) of dist's blocks, in ns (see
+ * dist_percentile); st is their statistics, for the average.
+ */
+uint64_t profile_life_percentile(const struct profile *p,
+    const struct prof_dist *dist, const struct prof_stats *st, unsigned pct);
+/* The same for sizes, in bytes. */
+uint64_t profile_size_percentile(const struct prof_dist *dist,
+    const struct prof_stats *st, unsigned pct);
 
 /*
  * Write to path (via a temporary file renamed into place, so a failed

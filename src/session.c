@@ -485,6 +485,8 @@ static void
 fill_meta(struct profile *p, const struct collector *c, const char *command,
     pid_t pid, time_t start, int status)
 {
+	size_t i;
+
 	p->command = profile_string(p, command);
 	p->pid = c->pid != 0 ? c->pid : (uint32_t)pid;
 	p->start_time = (int64_t)start;
@@ -505,7 +507,17 @@ fill_meta(struct profile *p, const struct collector *c, const char *command,
 	p->mode = (uint32_t)run_mode;
 	p->ad_events = c->ad_events;
 	p->ad_weight = c->ad_weight;
-	profile_set_failures(p, c);
+	p->timeline = xmemdup(c->timeline.pts, c->npoints *
+	    sizeof *c->timeline.pts);
+	p->ntimeline = c->npoints;
+	p->has_dist = 1;
+	p->tick_num = c->tick_num;
+	p->tick_den = c->tick_den;
+	p->failed_asserts = c->failed_asserts;
+	p->failures = xcalloc(c->nfailures + 1, sizeof *p->failures);
+	for (i = 0; i < c->nfailures; i++)
+		p->failures[i] = profile_string(p, c->failures[i]);
+	p->nfailures = c->nfailures;
 }
 
 /* Symbolize one process's events into p, which the caller releases. */

@@ -645,20 +645,6 @@ add_frame(struct profile *p, struct func_index *fx, Dwfl_Module **dmods,
 		f->nlocs = add_locs(p, fx, &msyms[mi], dmods[mi], pc - 1);
 }
 
-static void
-add_stats(struct prof_stats *d, const struct site_stats *s)
-{
-	d->tb = s->tb;
-	d->tbk = s->tbk;
-	d->tl = s->tl;
-	d->mb = s->mb;
-	d->mbk = s->mbk;
-	d->gb = s->gb;
-	d->gbk = s->gbk;
-	d->eb = s->eb;
-	d->ebk = s->ebk;
-}
-
 /*
  * Is the file dwfl opened the one the target had loaded?  Without a
  * build-id from the agent, two signs: the file was modified after the run
@@ -809,7 +795,7 @@ symbolize(struct profile *p, const struct collector *c, unsigned flags)
 	const char *urls = getenv("DEBUGINFOD_URLS");
 	char *saved_urls = NULL;
 	uint32_t n, j, fid;
-	size_t i, k;
+	size_t i;
 
 	/*
 	 * libdw asks the debuginfod servers in DEBUGINFOD_URLS for every
@@ -851,8 +837,8 @@ symbolize(struct profile *p, const struct collector *c, unsigned flags)
 		ps->first = (uint32_t)p->nstack_frames;
 		ps->nframes = n;
 		ps->flags = c->stacks.stacks[i].truncated ? PROF_SITE_TRUNCATED : 0;
-		for (k = 0; k < STATS_N; k++)
-			add_stats(&ps->st[k], &s->st[k]);
+		memcpy(ps->st, s->st, sizeof ps->st);
+		ps->dist = s->dist;
 		ps->ad_events = s->ad_events;
 		ps->ad_weight = s->ad_weight;
 		for (j = 0; j < n; j++) {

@@ -107,14 +107,10 @@ stack_rec(struct collector *c, uint32_t id, const uint64_t *frames,
 #define REALLOC(c, old, new, size, time, s) \
 	realloc_rec((c), (old), (new), (size), (time), (s), NF(s), 0)
 
-struct want {
-	uint64_t tb, tbk, tl, mb, mbk, gb, gbk, eb, ebk;
-};
-
 static void
-expect_site(const struct collector *c, uint32_t site, int k, struct want w)
+expect_site(const struct collector *c, uint32_t site, int k, struct prof_stats w)
 {
-	const struct site_stats *s;
+	const struct prof_stats *s;
 	const char *conv = k == STATS_OWN ? "own" : "dhat";
 
 	ck_assert_msg(site < c->stacks.nstacks, "no site %u", site);
@@ -136,7 +132,7 @@ expect_site(const struct collector *c, uint32_t site, int k, struct want w)
 
 /* Sites whose two conventions agree (no realloc involved). */
 static void
-expect_both(const struct collector *c, uint32_t site, struct want w)
+expect_both(const struct collector *c, uint32_t site, struct prof_stats w)
 {
 	expect_site(c, site, STATS_OWN, w);
 	expect_site(c, site, STATS_DHAT, w);
@@ -177,9 +173,9 @@ START_TEST(test_lifetimes)
 	ck_assert_uint_eq(c.end_time, 100);
 	ck_assert_uint_eq(c.live.count, 1);
 	/* A: tl 40 + 80; its maximum was both blocks, 130. */
-	expect_both(&c, 0, (struct want){ .tb = 130, .tbk = 2, .tl = 120,
+	expect_both(&c, 0, (struct prof_stats){ .tb = 130, .tbk = 2, .tl = 120,
 	    .mb = 130, .mbk = 2, .gb = 130, .gbk = 2, .eb = 30, .ebk = 1 });
-	expect_both(&c, 1, (struct want){ .tb = 7, .tbk = 1, .tl = 45,
+	expect_both(&c, 1, (struct prof_stats){ .tb = 7, .tbk = 1, .tl = 45,
 	    .mb = 7, .mbk = 1, .gb = 7, .gbk = 1, .eb = 0, .ebk = 0 });
 	expect_no_anomalies(&c);
 
@@ -264,7 +260,7 @@ START_TEST(test_end_before_last_event)
 	collector_finish(&c, 5);
 	ck_assert_uint_eq(c.end_time, 70);
 	/* 0x100 lives 10..70, 0x200 lived 30. */
-	expect_both(&c, 0, (struct want){ .tb = 16, .tbk = 2, .tl = 90,
+	expect_both(&c, 0, (struct prof_stats){ .tb = 16, .tbk = 2, .tl = 90,
 	    .mb = 16, .mbk = 2, .gb = 16, .gbk = 2, .eb = 8, .ebk = 1 });
 	collector_release(&c);
 }
@@ -289,13 +285,13 @@ START_TEST(test_peak_attribution)
 	ck_assert_uint_eq(c.end_bytes, 110);
 	ck_assert_uint_eq(c.end_blocks, 2);
 	/* At the peak A held 100 though it holds nothing at the end. */
-	expect_both(&c, 0, (struct want){ .tb = 100, .tbk = 1, .tl = 2,
+	expect_both(&c, 0, (struct prof_stats){ .tb = 100, .tbk = 1, .tl = 2,
 	    .mb = 100, .mbk = 1, .gb = 100, .gbk = 1, .eb = 0, .ebk = 0 });
 	/*
 	 * B's own maximum (110, after the peak) is not what it held at the
 	 * peak (50).  tl: (10 - 2) + (10 - 4).
 	 */
-	expect_both(&c, 1, (struct want){ .tb = 110, .tbk = 2, .tl = 14,
+	expect_both(&c, 1, (struct prof_stats){ .tb = 110, .tbk = 2, .tl = 14,
 	    .mb = 110, .mbk = 2, .gb = 50, .gbk = 1, .eb = 110, .ebk = 2 });
 	collector_release(&c);
 }
@@ -320,10 +316,10 @@ START_TEST(test_higher_peak_replaces)
 	ck_assert_uint_eq(c.end_bytes, 110);
 	ck_assert_uint_eq(c.end_blocks, 2);
 	/* At t=5 A held only the 200 block (the 100 one was gone). */
-	expect_both(&c, 0, (struct want){ .tb = 300, .tbk = 2, .tl = 3,
+	expect_both(&c, 0, (struct prof_stats){ .tb = 300, .tbk = 2, .tl = 3,
 	    .mb = 200, .mbk = 1, .gb = 200, .gbk = 1, .eb = 0, .ebk = 0 });
 	/* B, untouched since before the new peak, held both its blocks. */
-	expect_both(&c, 1, (struct want){ .tb = 110, .tbk = 2, .tl = 14,
+	expect_both(&c, 1, (struct prof_stats){ .tb = 110, .tbk = 2, .tl = 14,
 	    .mb = 110, .mbk = 2, .gb = 110, .gbk = 2, .eb = 110, .ebk = 2 });
 	collector_release(&c);
 }
@@ -350,10 +346,10 @@ START_TEST(test_equal_peak_moves_later)
 	ck_assert_uint_eq(c.peak_blocks, 2);
 	ck_assert_uint_eq(c.peak_time, 6);
 	/* A's 10 bytes were live at t=4 but not at t=6.  tl: 1 + 1. */
-	expect_both(&c, 0, (struct want){ .tb = 110, .tbk = 2, .tl = 2,
+	expect_both(&c, 0, (struct prof_stats){ .tb = 110, .tbk = 2, .tl = 2,
 	    .mb = 100, .mbk = 1, .gb = 0, .gbk = 0, .eb = 0, .ebk = 0 });
 	/* tl: (8 - 3) + (8 - 6). */
-	expect_both(&c, 1, (struct want){ .tb = 110, .tbk = 2, .tl = 7,
+	expect_both(&c, 1, (struct prof_stats){ .tb = 110, .tbk = 2, .tl = 7,
 	    .mb = 110, .mbk = 2, .gb = 110, .gbk = 2, .eb = 110, .ebk = 2 });
 	collector_release(&c);
 }
@@ -382,17 +378,17 @@ START_TEST(test_realloc_conventions)
 	ck_assert_uint_eq(c.end_bytes, 200);
 	ck_assert_uint_eq(c.end_blocks, 1);
 
-	expect_site(&c, 0, STATS_OWN, (struct want){ .tb = 100, .tbk = 1,
+	expect_site(&c, 0, STATS_OWN, (struct prof_stats){ .tb = 100, .tbk = 1,
 	    .tl = 20, .mb = 100, .mbk = 1, .gb = 0, .gbk = 0, .eb = 0,
 	    .ebk = 0 });
-	expect_site(&c, 1, STATS_OWN, (struct want){ .tb = 200, .tbk = 1,
+	expect_site(&c, 1, STATS_OWN, (struct prof_stats){ .tb = 200, .tbk = 1,
 	    .tl = 20, .mb = 200, .mbk = 1, .gb = 200, .gbk = 1, .eb = 200,
 	    .ebk = 1 });
 	/* tl: 20 for the old block, 20 for the new one until the end. */
-	expect_site(&c, 0, STATS_DHAT, (struct want){ .tb = 300, .tbk = 2,
+	expect_site(&c, 0, STATS_DHAT, (struct prof_stats){ .tb = 300, .tbk = 2,
 	    .tl = 40, .mb = 200, .mbk = 1, .gb = 200, .gbk = 1, .eb = 200,
 	    .ebk = 1 });
-	expect_site(&c, 1, STATS_DHAT, (struct want){ 0 });
+	expect_site(&c, 1, STATS_DHAT, (struct prof_stats){ 0 });
 	expect_no_anomalies(&c);
 	collector_release(&c);
 }
@@ -418,13 +414,13 @@ START_TEST(test_realloc_chain)
 	ck_assert_uint_eq(c.end_bytes, 0);
 	ck_assert_uint_eq(c.end_blocks, 0);
 	ck_assert_uint_eq(c.live.count, 0);
-	expect_site(&c, 0, STATS_OWN, (struct want){ .tb = 16, .tbk = 1,
+	expect_site(&c, 0, STATS_OWN, (struct prof_stats){ .tb = 16, .tbk = 1,
 	    .tl = 1, .mb = 16, .mbk = 1 });
-	expect_site(&c, 1, STATS_OWN, (struct want){ .tb = 96, .tbk = 2,
+	expect_site(&c, 1, STATS_OWN, (struct prof_stats){ .tb = 96, .tbk = 2,
 	    .tl = 2, .mb = 64, .mbk = 1, .gb = 64, .gbk = 1 });
-	expect_site(&c, 0, STATS_DHAT, (struct want){ .tb = 112, .tbk = 3,
+	expect_site(&c, 0, STATS_DHAT, (struct prof_stats){ .tb = 112, .tbk = 3,
 	    .tl = 3, .mb = 64, .mbk = 1, .gb = 64, .gbk = 1 });
-	expect_site(&c, 1, STATS_DHAT, (struct want){ 0 });
+	expect_site(&c, 1, STATS_DHAT, (struct prof_stats){ 0 });
 	/* Resizing in place is not an allocation over a live block. */
 	expect_no_anomalies(&c);
 	collector_release(&c);
@@ -453,7 +449,7 @@ START_TEST(test_realloc_failed)
 	/* The old block is still A's and can be freed normally. */
 	FREE(&c, 0x100, 4);
 	collector_finish(&c, 4);
-	expect_both(&c, 0, (struct want){ .tb = 100, .tbk = 1, .tl = 3,
+	expect_both(&c, 0, (struct prof_stats){ .tb = 100, .tbk = 1, .tl = 3,
 	    .mb = 100, .mbk = 1, .gb = 100, .gbk = 1 });
 	expect_no_anomalies(&c);
 	collector_release(&c);
@@ -476,9 +472,9 @@ START_TEST(test_realloc_to_zero)
 	ck_assert_uint_eq(c.end_blocks, 0);
 	ck_assert_uint_eq(c.live.count, 0);
 	ck_assert_ptr_null(livetab_find(&c.live, 0x100));
-	expect_both(&c, 0, (struct want){ .tb = 100, .tbk = 1, .tl = 3,
+	expect_both(&c, 0, (struct prof_stats){ .tb = 100, .tbk = 1, .tl = 3,
 	    .mb = 100, .mbk = 1, .gb = 100, .gbk = 1 });
-	expect_both(&c, 1, (struct want){ 0 });
+	expect_both(&c, 1, (struct prof_stats){ 0 });
 	expect_no_anomalies(&c);
 	collector_release(&c);
 }
@@ -643,7 +639,7 @@ START_TEST(test_unknown_free)
 	ck_assert_uint_eq(c.curr_blocks, 0);
 	ck_assert_uint_eq(c.end_bytes, 0);
 	ck_assert_uint_eq(c.total_blocks, 1);
-	expect_both(&c, 0, (struct want){ .tb = 10, .tbk = 1, .tl = 1,
+	expect_both(&c, 0, (struct prof_stats){ .tb = 10, .tbk = 1, .tl = 1,
 	    .mb = 10, .mbk = 1, .gb = 10, .gbk = 1 });
 	ck_assert_uint_eq(c.anomalies.live_realloc, 0);
 	ck_assert_uint_eq(c.anomalies.bad_record, 0);
@@ -669,9 +665,9 @@ START_TEST(test_alloc_at_live_address)
 	ck_assert_uint_eq(c.peak_time, 1);
 	ck_assert_uint_eq(c.end_bytes, 40);
 	ck_assert_uint_eq(c.end_blocks, 1);
-	expect_both(&c, 0, (struct want){ .tb = 100, .tbk = 1, .tl = 4,
+	expect_both(&c, 0, (struct prof_stats){ .tb = 100, .tbk = 1, .tl = 4,
 	    .mb = 100, .mbk = 1, .gb = 100, .gbk = 1 });
-	expect_both(&c, 1, (struct want){ .tb = 40, .tbk = 1, .tl = 4,
+	expect_both(&c, 1, (struct prof_stats){ .tb = 40, .tbk = 1, .tl = 4,
 	    .mb = 40, .mbk = 1, .eb = 40, .ebk = 1 });
 	collector_release(&c);
 }
@@ -687,7 +683,7 @@ START_TEST(test_unknown_realloc)
 	collector_finish(&c, 6);
 	ck_assert_uint_eq(c.anomalies.unknown_realloc, 1);
 	ck_assert_uint_eq(c.total_bytes, 64);
-	expect_both(&c, 0, (struct want){ .tb = 64, .tbk = 1, .tl = 4,
+	expect_both(&c, 0, (struct prof_stats){ .tb = 64, .tbk = 1, .tl = 4,
 	    .mb = 64, .mbk = 1, .gb = 64, .gbk = 1, .eb = 64, .ebk = 1 });
 	collector_release(&c);
 }

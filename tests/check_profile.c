@@ -284,7 +284,21 @@ build_profile(struct profile *p)
 		}
 		p->sites[i].ad_events = ((uint64_t)i << 36) + 10;
 		p->sites[i].ad_weight = ((uint64_t)i << 52) + 11;
+		/* Empty buckets, full ones, the first and the last. */
+		for (k = 0; k < DIST_BUCKETS; k += i + 1) {
+			p->sites[i].dist.size[k] = ((uint64_t)k << 33) + i + 1;
+			p->sites[i].dist.life[DIST_BUCKETS - 1 - k] = k + i;
+		}
 	}
+	p->has_dist = 1;
+	p->tick_num = 1000000000;
+	p->tick_den = 2994374000ULL;
+	p->ntimeline = 4;
+	p->timeline = xmalloc(p->ntimeline * sizeof *p->timeline);
+	p->timeline[0] = (struct prof_point){ 0, 0, 0 };
+	p->timeline[1] = (struct prof_point){ 0x10000, 16, 0x8000000000000001ULL };
+	p->timeline[2] = (struct prof_point){ 0x10000, 7, 7 };
+	p->timeline[3] = (struct prof_point){ 0x123456789abULL, 4096, 4096 };
 }
 
 static void
@@ -364,6 +378,21 @@ expect_same(const struct profile *a, const struct profile *b)
 		}
 		ck_assert_uint_eq(a->sites[i].ad_events, b->sites[i].ad_events);
 		ck_assert_uint_eq(a->sites[i].ad_weight, b->sites[i].ad_weight);
+		for (k = 0; k < DIST_BUCKETS; k++) {
+			ck_assert_uint_eq(a->sites[i].dist.size[k],
+			    b->sites[i].dist.size[k]);
+			ck_assert_uint_eq(a->sites[i].dist.life[k],
+			    b->sites[i].dist.life[k]);
+		}
+	}
+	ck_assert_int_eq(a->has_dist, b->has_dist);
+	ck_assert_uint_eq(a->tick_num, b->tick_num);
+	ck_assert_uint_eq(a->tick_den, b->tick_den);
+	ck_assert_uint_eq(a->ntimeline, b->ntimeline);
+	for (i = 0; i < a->ntimeline; i++) {
+		ck_assert_uint_eq(a->timeline[i].time, b->timeline[i].time);
+		ck_assert_uint_eq(a->timeline[i].lo, b->timeline[i].lo);
+		ck_assert_uint_eq(a->timeline[i].hi, b->timeline[i].hi);
 	}
 	ck_assert_uint_eq(a->mode, b->mode);
 	ck_assert_uint_eq(a->ad_events, b->ad_events);
@@ -491,7 +520,7 @@ START_TEST(test_file_header)
 {
 	static const unsigned char head[] = { 'H', 'E', 'A', 'P', 'P', 'R',
 	    'O', 'F', PROFILE_VERSION, 0, 0, 0, 1, 0, 0, 0 };
-	static const unsigned char body_head[] = { 7, 0, 0, 0, 1, 0, 0, 0,
+	static const unsigned char body_head[] = { 9, 0, 0, 0, 1, 0, 0, 0,
 	    0, 0, 0, 0, 172, 0, 0, 0, 0, 0, 0, 0 };
 	unsigned char *data, *body;
 	size_t len, blen;
@@ -516,6 +545,28 @@ END_TEST
 
 static size_t section_payload(const unsigned char *data, size_t len,
     uint32_t tag);
+static void expect_refused(const char *path, const unsigned char *body,
+    size_t blen, size_t off, uint32_t v, const char *what);
+
+/*
+ * A body as versions before 6 have it: seven sections, without TIMELINE
+ * and DISTRIBUTIONS.  p loses them too.
+ */
+static void
+strip_v6(unsigned char *body, size_t *blen, struct profile *p)
+{
+	size_t i;
+
+	*blen = section_payload(body, *blen, 8) - 16;
+	put_le32(body, 7);
+	free(p->timeline);
+	p->timeline = NULL;
+	p->ntimeline = 0;
+	p->has_dist = 0;
+	p->tick_num = p->tick_den = 1;
+	for (i = 0; i < p->nsites; i++)
+		memset(&p->sites[i].dist, 0, sizeof p->sites[i].dist);
+}
 
 /*
  * A body as versions before 5 have it: META without the mode and the
@@ -580,6 +631,7 @@ START_TEST(test_read_uncompressed_body)
 	data = standard_file(path, &len);
 	body = body_of(data, len, &blen);
 	build_profile(&p);
+	strip_v6(body, &blen, &p);
 	strip_ad_hoc(body, &blen, &p);
 	strip_failures(body, &blen, &p);
 	v2 = file_of(2, body, blen, &v2len);
@@ -704,6 +756,131 @@ START_TEST(test_read_version_2)
 			named++;
 	ck_assert_uint_eq(named, 2);
 	profile_release(&p);
+}
+END_TEST
+
+/*
+ * Files before version 6 have no timeline and no distributions: the
+ * same body without them, as version 5, and the golden version 5 file
+ * (data/golden/basic-v5.data, tests/progs/basic) load without them.
+ */
+START_TEST(test_read_version_5)
+{
+	char err[256], path[512];
+	struct profile p, q;
+	const char *v5 = scratch_path("v5.hp");
+	const char *srcdir = getenv("top_srcdir");
+	unsigned char *data, *body, *file;
+	size_t len, blen, flen, i;
+
+	data = standard_file(v5, &len);
+	body = body_of(data, len, &blen);
+	build_profile(&p);
+	strip_v6(body, &blen, &p);
+	file = file_of(5, body, blen, &flen);
+	write_file(v5, file, flen);
+	ck_assert_msg(profile_read(&q, v5, err, sizeof err) == 0,
+	    "read failed: %s", err);
+	expect_same(&p, &q);
+	ck_assert_int_eq(q.has_dist, 0);
+	ck_assert_ptr_null(q.timeline);
+	profile_release(&q);
+	/* The v6 section count in a version 5 file is wrong, and the reverse. */
+	put_le32(body, 9);
+	free(file);
+	file = file_of(5, body, blen, &flen);
+	write_file(v5, file, flen);
+	ck_assert_msg(has(read_fails(v5), "9 sections where 7 belong"), "v5");
+	put_le32(body, 7);
+	free(file);
+	file = file_of(6, body, blen, &flen);
+	write_file(v5, file, flen);
+	ck_assert_msg(has(read_fails(v5), "7 sections where 9 belong"), "v6");
+	profile_release(&p);
+	free(file);
+	free(body);
+	free(data);
+	unlink(v5);
+
+	snprintf(path, sizeof path, "%s/data/golden/basic-v5.data",
+	    srcdir != NULL ? srcdir : ".");
+	ck_assert_msg(profile_read(&p, path, err, sizeof err) == 0,
+	    "read failed: %s", err);
+	ck_assert_uint_eq(p.nsites, 2);
+	ck_assert_uint_eq(p.total_bytes, 1500);
+	ck_assert_uint_eq(p.peak_bytes, 600);
+	ck_assert_int_eq(p.has_dist, 0);
+	ck_assert_uint_eq(p.ntimeline, 0);
+	ck_assert_uint_eq(p.tick_num, 1);
+	ck_assert_uint_eq(p.tick_den, 1);
+	for (i = 0; i < p.nsites; i++)
+		ck_assert_uint_eq(p.sites[i].dist.size[7], 0);
+	profile_release(&p);
+}
+END_TEST
+
+/*
+ * A profile loaded from an older file is written as version 6 with an
+ * empty DISTRIBUTIONS section, and reads back as having none.
+ */
+START_TEST(test_round_trip_without_dist)
+{
+	char err[256];
+	struct profile p, q;
+	const char *path = scratch_path("nodist.hp");
+	size_t i;
+
+	build_profile(&p);
+	p.has_dist = 0;
+	for (i = 0; i < p.nsites; i++)
+		memset(&p.sites[i].dist, 0, sizeof p.sites[i].dist);
+	ck_assert_int_eq(profile_write(&p, path), 0);
+	ck_assert_msg(profile_read(&q, path, err, sizeof err) == 0,
+	    "read failed: %s", err);
+	expect_same(&p, &q);
+	profile_release(&q);
+	profile_release(&p);
+	unlink(path);
+}
+END_TEST
+
+/* TIMELINE and DISTRIBUTIONS, damaged, are refused. */
+START_TEST(test_read_bad_timeline_dist)
+{
+	const char *good = scratch_path("good.hp"), *bad = scratch_path("bad.hp");
+	unsigned char *data, *file;
+	size_t len, flen, tl, dist;
+
+	file = standard_file(good, &flen);
+	data = body_of(file, flen, &len);
+	free(file);
+	tl = section_payload(data, len, 8);
+	dist = section_payload(data, len, 9);
+	ck_assert_uint_eq(get_le32(data + tl), 4);
+	ck_assert_uint_eq(get_le32(data + dist), 3);
+	ck_assert_uint_eq(get_le32(data + dist + 4), DIST_BUCKETS);
+	/* Counts: more points than there are, distributions for 2 of 3 sites. */
+	expect_refused(bad, data, len, tl, 5, "timeline count");
+	expect_refused(bad, data, len, tl, 0xffffffffu, "timeline count");
+	expect_refused(bad, data, len, dist, 2, "distribution count");
+	expect_refused(bad, data, len, dist, 4, "distribution count");
+	/* Point 1's low above its high (its low is 16, its high 2^63 + 1). */
+	expect_refused(bad, data, len, tl + 4 + 24 + 8 + 8 + 4, 0,
+	    "point high");
+	/* Steps that wrap the time around (points 2 and 3 by 2^64 - 2^32). */
+	put_le32(data + tl + 4 + 2 * 24 + 4, 0xffffffffu);
+	expect_refused(bad, data, len, tl + 4 + 3 * 24 + 4, 0xffffffffu,
+	    "time step");
+	put_le32(data + tl + 4 + 2 * 24 + 4, 0);
+	/* Another bucket count; a tick of 0 ns; a bucket past the last. */
+	expect_refused(bad, data, len, dist + 4, DIST_BUCKETS + 1, "buckets");
+	expect_refused(bad, data, len, dist + 8, 0, "tick_num");
+	expect_refused(bad, data, len, dist + 16, 0, "tick_den");
+	expect_refused(bad, data, len, dist + 24 + 4, 1u << (DIST_BUCKETS - 32),
+	    "bucket mask");
+	free(data);
+	unlink(good);
+	unlink(bad);
 }
 END_TEST
 
@@ -1432,6 +1609,9 @@ make_profile_suite(void)
 	tcase_add_test(tc, test_empty_profile);
 	tcase_add_test(tc, test_read_version_1);
 	tcase_add_test(tc, test_read_version_2);
+	tcase_add_test(tc, test_read_version_5);
+	tcase_add_test(tc, test_round_trip_without_dist);
+	tcase_add_test(tc, test_read_bad_timeline_dist);
 	tcase_add_test(tc, test_read_uncompressed_body);
 	tcase_add_test(tc, test_round_trip_large);
 	tcase_add_test(tc, test_intern_after_read);

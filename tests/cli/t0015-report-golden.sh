@@ -15,7 +15,7 @@ expect_report() {
 	fi
 }
 
-for v in 1 2 3; do
+for v in 1 2 3 5; do
 	# The text report prints the start time in local time, and paths
 	# under the working directory shortened without --full-paths.
 	run_status rc env TZ=UTC "$HP" report --full-paths "$GOLDEN/basic-v$v.data"
@@ -27,10 +27,10 @@ for v in 1 2 3; do
 	expect_report "version $v: dhat report" "$GOLDEN/basic-v$v.dhat.json"
 done
 
-# A profile written now is compressed (format 5), and reports the same
+# A profile written now is compressed (format 6), and reports the same
 # totals as the golden one of the same program.
 "$HP" run -o new.data "$PROGS/basic" 2>/dev/null || fail "run basic"
-expect_eq "new profile: format version" 5 \
+expect_eq "new profile: format version" 6 \
     "$(od -An -tu4 -j8 -N4 new.data | tr -d ' ')"
 cp "$GOLDEN/basic-v2.data" v2.data
 expect_eq "new profile: same totals as version 2" \
