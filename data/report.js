@@ -41,6 +41,15 @@
 		return n.toFixed(1) + " " + units[i];
 	}
 
+	/* For axes: "512 KiB" rather than "512.0 KiB". */
+	function fmtBytesShort(n) {
+		return fmtBytes(n).replace(".0 ", " ");
+	}
+
+	function fmtTimeShort(ns) {
+		return fmtTime(ns).replace(/\.0+ /, " ");
+	}
+
 	function fmtCount(n) {
 		return Number(n).toLocaleString("en-US");
 	}
@@ -166,9 +175,10 @@
 
 		if (!pts || pts.length === 0) {
 			box.appendChild(el("p", { "class": "none" },
-			    "No time series in this profile: it was written by a " +
-			    "heapprof that did not record one.  Run the program " +
-			    "again to see live bytes over time.  The peak was " +
+			    "No chart: this profile has no time series of live " +
+			    "bytes (it was written by a heapprof older than " +
+			    "profile format 6).  Run the program again to see " +
+			    "memory over time.  The peak was " +
 			    fmtBytes(D.peak[0]) + " at " + fmtTime(D.peak[2]) +
 			    "."));
 			return;
@@ -176,7 +186,7 @@
 		maxT = Math.max(D.duration, D.peak[2], pts[pts.length - 1][0]) ||
 		    1;
 		maxB = D.peak[0];
-		pts.forEach(function (p) { maxB = Math.max(maxB, p[1]); });
+		pts.forEach(function (p) { maxB = Math.max(maxB, p[2]); });
 		maxB = maxB || 1;
 		x = function (t) { return L + (W - L - R) * t / maxT; };
 		y = function (b) { return T + (H - T - B) * (1 - b / maxB); };
@@ -187,18 +197,21 @@
 			g.appendChild(el("svg:line", { x1: L, x2: W - R, y1: y(v),
 			    y2: y(v) }));
 			g.appendChild(el("svg:text", { x: L - 6, y: y(v) + 4,
-			    "text-anchor": "end" }, fmtBytes(v)));
+			    "text-anchor": "end" }, fmtBytesShort(v)));
 		});
 		ticks(maxT, 8).forEach(function (v) {
 			g.appendChild(el("svg:text", { x: x(v), y: H - B + 16,
-			    "text-anchor": "middle" }, fmtTime(v)));
+			    "text-anchor": "middle" }, fmtTimeShort(v)));
 		});
 		svg.appendChild(g);
-		/* Live bytes change in steps: hold each value to the next. */
+		/*
+		 * Each point is an interval: the highest live bytes in it held
+		 * to the next point, so that no peak is lost between pixels.
+		 */
 		path = "M" + x(0) + "," + y(0);
 		for (i = 0; i < pts.length; i++) {
 			px = x(pts[i][0]);
-			py = y(pts[i][1]);
+			py = y(pts[i][2]);
 			path += "H" + px.toFixed(2) + "V" + py.toFixed(2);
 		}
 		path += "H" + x(maxT).toFixed(2);
@@ -229,8 +242,12 @@
 				hideTip();
 				return;
 			}
-			showTip(ev, [["", fmtBytes(pts[k][1]) + " live at " +
-			    fmtTime(t)]]);
+			showTip(ev, [["", pts[k][1] === pts[k][2] ?
+			    fmtBytes(pts[k][2]) + " live" : fmtBytes(pts[k][1]) +
+			    " to " + fmtBytes(pts[k][2]) + " live"],
+			    ["where", "from " + fmtTime(pts[k][0]) + " to " +
+			    fmtTime(k + 1 < pts.length ? pts[k + 1][0] :
+			    D.duration)]]);
 		});
 		svg.addEventListener("mouseleave", hideTip);
 		box.appendChild(svg);
@@ -429,6 +446,17 @@
 		{ key: "eb", name: "At exit", val: function (s) { return s.eb; },
 		    fmt: fmtBytes },
 	];
+	/* Percentiles, where the profile has distributions. */
+	if (D.lifeb) {
+		[["ps", 0, "p50 size", fmtBytes], ["ps", 1, "p90 size", fmtBytes],
+		    ["pl", 0, "p50 life", fmtTime], ["pl", 1, "p90 life",
+		    fmtTime]].forEach(function (c) {
+			COLUMNS.push({ key: c[0] + c[1], name: c[2],
+			    val: function (s) { return s[c[0]] ? s[c[0]][c[1]] :
+			    -1; },
+			    fmt: function (v) { return v < 0 ? "-" : c[3](v); } });
+		});
+	}
 	var order = D.sites.map(function (s, i) { return i; });
 	var sortCol = null, sortDir = -1, selected = -1;
 
@@ -502,11 +530,14 @@
 
 	/* --- the selected site -------------------------------------------- */
 
-	/* Log2 buckets: bucket k holds values in [2^(k-1), 2^k), 0 holds 0. */
-	function histogram(title, counts, fmt) {
+	/*
+	 * A histogram of log2 buckets (stats.h): bucket 0 holds 0, bucket k
+	 * the values from lower(k) up to lower(k + 1).
+	 */
+	function histogram(title, counts, lower, fmt, missing) {
 		var box = el("div", { "class": "hist" }), W = 560, H = 130,
 		    L = 4, B = 30, T = 14, first = -1, last = -1, max = 0, bw,
-		    svg, k, i, n, x, h;
+		    svg, k, i, n, x, h, c;
 
 		box.appendChild(el("h3", {}, title));
 		for (k = 0; counts && k < counts.length; k++) {
@@ -519,9 +550,15 @@
 		}
 		if (first < 0) {
 			box.appendChild(el("p", { "class": "none" }, counts ?
-			    "No blocks." : "Not in this profile: it was written " +
-			    "by a heapprof that did not record distributions."));
+			    "No blocks." : missing));
 			return box;
+		}
+		/* A dozen buckets at least, so one bar is not the whole width. */
+		while (last - first + 1 < 12 && (first > 0 || last < 47)) {
+			if (last < 47)
+				last++;
+			if (first > 0 && last - first + 1 < 12)
+				first--;
 		}
 		n = last - first + 1;
 		bw = (W - L) / n;
@@ -529,32 +566,33 @@
 		for (i = 0; i < n; i++) {
 			k = first + i;
 			x = L + i * bw;
-			h = counts[k] ? Math.max(1, (H - B - T) * counts[k] /
-			    max) : 0;
+			c = counts[k] || 0;
+			h = c ? Math.max(1, (H - B - T) * c / max) : 0;
 			svg.appendChild(el("svg:rect", { x: (x + 1).toFixed(2),
 			    y: (H - B - h).toFixed(2),
 			    width: Math.max(bw - 2, 1).toFixed(2),
 			    height: h.toFixed(2) }));
-			if (counts[k] && bw >= 22)
+			if (c && bw >= 22)
 				svg.appendChild(el("svg:text", { "class": "count",
 				    x: (x + bw / 2).toFixed(2),
 				    y: (H - B - h - 3).toFixed(2),
-				    "text-anchor": "middle" }, fmtCount(counts[k])));
-			if (bw >= 34 || i % Math.ceil(34 / bw) === 0)
+				    "text-anchor": "middle" }, fmtCount(c)));
+			if (i % Math.ceil(50 / bw) === 0)
 				svg.appendChild(el("svg:text", {
 				    x: (x + bw / 2).toFixed(2), y: H - B + 13,
 				    "text-anchor": "middle" },
-				    k === 0 ? "0" : fmt(Math.pow(2, k - 1))));
+				    fmt(lower(k))));
 		}
 		svg.appendChild(el("svg:text", { x: W / 2, y: H - 4,
-		    "text-anchor": "middle" }, "at least (log\u2082 buckets)"));
+		    "text-anchor": "middle" }, "blocks of at least ... " +
+		    "(log\u2082 buckets)"));
 		box.appendChild(svg);
 		return box;
 	}
 
 	function select(idx, scroll) {
 		var s = D.sites[idx], ol = $("stack"), f = siteFrame(s),
-		    tr;
+		    tr, missing;
 
 		selected = idx;
 		$("detail").hidden = false;
@@ -576,11 +614,20 @@
 		if (s.t)
 			ol.appendChild(el("li", { "class": "where" },
 			    "... (stack truncated)"));
+		missing = !D.lifeb ? "Not in this profile: it was written by " +
+		    "a heapprof older than profile format 6." : "Not for a row " +
+		    "that merges " + s.n + " sites.";
 		$("hists").textContent = "";
-		$("hists").appendChild(histogram("Block sizes (" +
-		    fmtCount(s.tbk) + " blocks)", s.hs, fmtBytes));
-		$("hists").appendChild(histogram("Block lifetimes", s.hl,
-		    fmtTime));
+		$("hists").appendChild(histogram("Block sizes" + (s.ps ?
+		    ": median " + fmtBytes(s.ps[0]) + ", 90% under " +
+		    fmtBytes(s.ps[1]) : ""), s.hs, function (k) {
+			return k ? Math.pow(2, k - 1) : 0;
+		    }, fmtBytesShort, missing));
+		$("hists").appendChild(histogram("Block lifetimes" + (s.pl ?
+		    ": median " + fmtTime(s.pl[0]) + ", 90% under " +
+		    fmtTime(s.pl[1]) : ""), s.hl, function (k) {
+			return D.lifeb[k];
+		    }, fmtTimeShort, missing));
 		document.querySelectorAll("#sites tbody tr").forEach(function (r) {
 			r.classList.toggle("selected",
 			    Number(r.dataset.site) === idx);

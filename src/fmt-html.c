@@ -14,7 +14,18 @@
  *     "sites": [ {"tb":…,"tbk":…,"tl":…,"mb":…,"gb":…,"eb":…,
  *                 "n": profile sites merged into the row,
  *                 "s": [frame indices, innermost first],
- *                 "o": index in s of the program's own frame}, ... ] }
+ *                 "o": index in s of the program's own frame,
+ *                 "t": 1 when the agent cut the stack short,
+ *                 "hs": [blocks per log2 bucket of size],
+ *                 "hl": [blocks per log2 bucket of lifetime],
+ *                 "ps": [median, 90th percentile size in bytes],
+ *                 "pl": [median, 90th percentile lifetime in ns]}, ... ],
+ *     "series": [[ns, lowest, highest live bytes], ...],
+ *     "lifeb": [the ns where each lifetime bucket starts] }
+ *
+ * The histograms (stats.h's buckets, cut after the last that is not
+ * empty), the percentiles (as the text report has them), "series" and
+ * "lifeb" are there only when the profile has them (format 6 on).
  *
  * Sites are the view's rows (report_view), in --sort order, with whole
  * stacks.  Strings are escaped so that no "</script>" can end the element
@@ -93,12 +104,61 @@ put_frames(FILE *out, struct report_view *v, uint32_t *ids)
 	fputs("]", out);
 }
 
+/* A row's distributions, or NULL if the profile has none. */
+static const struct prof_dist *
+row_dist(const struct profile *p, const struct report_row *r)
+{
+	if (!p->has_dist || r->nsites != 1)
+		return NULL;
+	return &p->sites[r->site].dist;
+}
+
+/* ,"name":[counts] up to the last bucket that is not empty. */
+static void
+put_hist(FILE *out, const char *name, const uint64_t *h)
+{
+	size_t n = DIST_BUCKETS, k;
+
+	while (n > 0 && h[n - 1] == 0)
+		n--;
+	fprintf(out, ",\"%s\":[", name);
+	for (k = 0; k < n; k++)
+		fprintf(out, "%s%" PRIu64, k ? "," : "", h[k]);
+	fputs("]", out);
+}
+
+/* Live bytes over time, and where lifetime buckets start in ns. */
+static void
+put_series(FILE *out, const struct profile *p)
+{
+	const struct prof_point *pt;
+	size_t i;
+
+	if (p->ntimeline > 0) {
+		fputs(",\n\"series\":[", out);
+		for (i = 0; i < p->ntimeline; i++) {
+			pt = &p->timeline[i];
+			fprintf(out, "%s[%" PRIu64 ",%" PRIu64 ",%" PRIu64 "]",
+			    i ? "," : "", pt->time, pt->lo, pt->hi);
+		}
+		fputs("]", out);
+	}
+	if (p->has_dist) {
+		fputs(",\n\"lifeb\":[", out);
+		for (i = 0; i < DIST_BUCKETS; i++)
+			fprintf(out, "%s%" PRIu64, i ? "," : "",
+			    profile_ticks_ns(p, dist_lower((unsigned)i)));
+		fputs("]", out);
+	}
+}
+
 static void
 put_sites(FILE *out, struct report_view *v, const uint32_t *ids)
 {
 	const struct profile *p = v->p;
 	const struct report_row *r;
 	const struct report_line *l;
+	const struct prof_dist *d;
 	size_t i, j;
 
 	fputs(",\n\"sites\":[", out);
@@ -116,8 +176,19 @@ put_sites(FILE *out, struct report_view *v, const uint32_t *ids)
 			    (l->loc != NO_LOC ? ids[l->loc] :
 			    ids[p->nlocs + l->frame]) - 1);
 		}
-		fprintf(out, "]%s}", r->flags & PROF_SITE_TRUNCATED ?
-		    ",\"t\":1" : "");
+		fputs(r->flags & PROF_SITE_TRUNCATED ? "],\"t\":1" : "]", out);
+		d = row_dist(p, r);
+		if (d != NULL) {
+			put_hist(out, "hs", d->size);
+			put_hist(out, "hl", d->life);
+			fprintf(out, ",\"ps\":[%" PRIu64 ",%" PRIu64 "],\"pl\":[%"
+			    PRIu64 ",%" PRIu64 "]",
+			    profile_size_percentile(d, &r->st, 50),
+			    profile_size_percentile(d, &r->st, 90),
+			    profile_life_percentile(p, d, &r->st, 50),
+			    profile_life_percentile(p, d, &r->st, 90));
+		}
+		fputs("}", out);
 	}
 	fputs("]", out);
 }
@@ -183,6 +254,7 @@ put_data(FILE *out, const struct profile *p, const struct report_opts *o)
 	ids = xcalloc(p->nlocs + p->nframes + 1, sizeof *ids);
 	put_frames(out, &v, ids);
 	put_sites(out, &v, ids);
+	put_series(out, p);
 	fputs("}", out);
 	free(ids);
 	report_view_release(&v);
