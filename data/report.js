@@ -512,7 +512,7 @@
 				if (c.key === "site") {
 					f = siteFrame(s);
 					td.appendChild(document.createTextNode(f.f));
-					if (f.w)
+					if (f.w && f.w !== f.f)
 						td.appendChild(el("span",
 						    { "class": "where" }, " (" +
 						    f.w + ")"));

@@ -5,7 +5,8 @@
 # totals (tests/progs/basic's are in basic.exp, the demo's are read from
 # the text report); inlined functions are frames of their own and sites
 # that show the same stack are one line (tests/progs/inline.c); --top and
-# --depth apply only when given; an average is refused.
+# --depth apply only when given; an average is refused; a call tree of
+# known shape (tests/progs/flame.c) weighs as it should by each key.
 . "$top_srcdir/tests/lib.sh"
 
 # folded_sum FILE: the sum of the weights
@@ -53,6 +54,22 @@ expect_eq "--sort=avg-size: usage error" 64 "$rc"
 expect_grep "--sort=avg-size: why" \
     "cannot weigh folded stacks by avg-size: it does not add up" err
 expect_eq "--sort=avg-size: no output" "" "$(cat out)"
+
+# A tree of known shape (tests/progs/flame.c): outer has a weight of its
+# own beside its callees', each key weighs what it says.
+run_status rc "$HP" run -o t.data "$PROGS/flame"
+expect_eq "run flame" 0 "$rc"
+for key in bytes peak leaked; do
+	"$HP" report --format=folded --sort=$key t.data >"t-$key" ||
+	    fail "folded flame --sort=$key"
+	sed -i 's/.*;main;/main;/' "t-$key"
+done
+printf 'main;other 50\nmain;outer 100\nmain;outer;left 4000\nmain;outer;right 1000\n' >want
+expect_eq "flame: by bytes" "$(cat want)" "$(cat t-bytes)"
+printf 'main;outer 100\nmain;outer;left 1000\nmain;outer;right 1000\n' >want
+expect_eq "flame: by bytes at the peak" "$(cat want)" "$(cat t-peak)"
+printf 'main;other 50\nmain;outer;right 1000\n' >want
+expect_eq "flame: by bytes at exit" "$(cat want)" "$(cat t-leaked)"
 
 # Inlined functions are frames; make_pair's two sites are one stack.
 run_status rc "$HP" run -o i.data "$PROGS/inline"
