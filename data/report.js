@@ -47,7 +47,7 @@
 	}
 
 	function fmtTimeShort(ns) {
-		return fmtTime(ns).replace(/\.0+ /, " ");
+		return ns === 0 ? "0" : fmtTime(ns).replace(/\.0+ /, " ");
 	}
 
 	function fmtCount(n) {
@@ -535,7 +535,7 @@
 	 * the values from lower(k) up to lower(k + 1).
 	 */
 	function histogram(title, counts, lower, fmt, missing) {
-		var box = el("div", { "class": "hist" }), W = 560, H = 130,
+		var box = el("div", { "class": "hist" }), W = 300, H = 130,
 		    L = 4, B = 30, T = 14, first = -1, last = -1, max = 0, bw,
 		    svg, k, i, n, x, h, c;
 
@@ -553,11 +553,11 @@
 			    "No blocks." : missing));
 			return box;
 		}
-		/* A dozen buckets at least, so one bar is not the whole width. */
-		while (last - first + 1 < 12 && (first > 0 || last < 47)) {
+		/* Ten buckets at least, so one bar is not the whole width. */
+		while (last - first + 1 < 10 && (first > 0 || last < 47)) {
 			if (last < 47)
 				last++;
-			if (first > 0 && last - first + 1 < 12)
+			if (first > 0 && last - first + 1 < 10)
 				first--;
 		}
 		n = last - first + 1;
@@ -577,15 +577,15 @@
 				    x: (x + bw / 2).toFixed(2),
 				    y: (H - B - h - 3).toFixed(2),
 				    "text-anchor": "middle" }, fmtCount(c)));
-			if (i % Math.ceil(50 / bw) === 0)
+			if (i % Math.ceil(44 / bw) === 0)
 				svg.appendChild(el("svg:text", {
 				    x: (x + bw / 2).toFixed(2), y: H - B + 13,
 				    "text-anchor": "middle" },
 				    fmt(lower(k))));
 		}
 		svg.appendChild(el("svg:text", { x: W / 2, y: H - 4,
-		    "text-anchor": "middle" }, "blocks of at least ... " +
-		    "(log\u2082 buckets)"));
+		    "text-anchor": "middle" }, "log\u2082 buckets, by their " +
+		    "lower bound"));
 		box.appendChild(svg);
 		return box;
 	}
@@ -618,13 +618,13 @@
 		    "a heapprof older than profile format 6." : "Not for a row " +
 		    "that merges " + s.n + " sites.";
 		$("hists").textContent = "";
-		$("hists").appendChild(histogram("Block sizes" + (s.ps ?
-		    ": median " + fmtBytes(s.ps[0]) + ", 90% under " +
+		$("hists").appendChild(histogram("Sizes" + (s.ps ?
+		    ": median " + fmtBytes(s.ps[0]) + ", p90 " +
 		    fmtBytes(s.ps[1]) : ""), s.hs, function (k) {
 			return k ? Math.pow(2, k - 1) : 0;
 		    }, fmtBytesShort, missing));
-		$("hists").appendChild(histogram("Block lifetimes" + (s.pl ?
-		    ": median " + fmtTime(s.pl[0]) + ", 90% under " +
+		$("hists").appendChild(histogram("Lifetimes" + (s.pl ?
+		    ": median " + fmtTime(s.pl[0]) + ", p90 " +
 		    fmtTime(s.pl[1]) : ""), s.hl, function (k) {
 			return D.lifeb[k];
 		    }, fmtTimeShort, missing));
