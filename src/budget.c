@@ -138,7 +138,7 @@ budget_check(const struct budgets *b, const struct profile *p)
 		if (!(b->set & (1u << m)) || x <= b->max[m])
 			continue;
 		if (exceeded++ == 0)
-			report_view_init(&v, p, &o, STATS_OWN);
+			report_view_init(&v, p, &o);
 		if (metrics[m].bytes) {
 			format_size(actual, sizeof actual, x, 0);
 			limit_text(limit, sizeof limit, b->max[m]);

@@ -20,7 +20,7 @@
 
 enum { OPT_SORT = 0x100, OPT_TOP, OPT_DEPTH, OPT_FORMAT, OPT_BYTES,
     OPT_NO_DEMANGLE, OPT_FULL_PATHS, OPT_SHOW_ALLOC, OPT_IGNORE_FN,
-    OPT_BUDGET, OPT_BUDGETS, OPT_AD_HOC };
+    OPT_BUDGET, OPT_BUDGETS, OPT_AD_HOC, OPT_AS_DHAT };
 
 struct report_args {
 	struct report_opts opts;
@@ -40,6 +40,9 @@ static const struct argp_option report_options[] = {
 	    "of a heap profile (an ad-hoc profile shows nothing else)", 0 },
 	{ "top", OPT_TOP, "N", 0, "show the first N sites (default 10, 0 = "
 	    "all; folded and html: all)", 0 },
+	{ "as-dhat", OPT_AS_DHAT, NULL, 0, "count as valgrind's DHAT does: a "
+	    "realloc'd block stays with the site that first allocated it, a "
+	    "0-byte block counts as 1 byte", 0 },
 	{ NULL, 0, NULL, 0, "Output:", 2 },
 	{ "format", OPT_FORMAT, "FORMAT", 0, "write the report in FORMAT "
 	    "(listed below)", 0 },
@@ -97,6 +100,9 @@ report_parse(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_AD_HOC:
 		a->opts.ad_hoc = 1;
+		break;
+	case OPT_AS_DHAT:
+		a->opts.as_dhat = 1;
 		break;
 	case OPT_TOP:
 		a->opts.top = parse_count(state, "--top", arg);
@@ -207,24 +213,30 @@ cmd_report(int argc, char **argv)
 		a.opts.ad_hoc = 1;
 	if (a.opts.sort == NULL)
 		a.opts.sort = sort_key_default(a.opts.ad_hoc);
-	if (a.opts.ad_hoc != a.opts.sort->ad_hoc || (a.opts.ad_hoc &&
-	    (a.tiers.n > 0 || !(a.format->flags & FMT_AD_HOC))) ||
-	    (a.format->flags & FMT_SUMS && !(a.opts.sort->flags & SORT_SUMS))) {
-		if (a.opts.ad_hoc && a.tiers.n > 0)
+	if (a.opts.ad_hoc != a.opts.sort->ad_hoc || (a.tiers.n > 0 &&
+	    (a.opts.ad_hoc || a.opts.as_dhat)) || (a.opts.ad_hoc &&
+	    !(a.format->flags & FMT_AD_HOC)) || (a.format->flags & FMT_SUMS &&
+	    !(a.opts.sort->flags & SORT_SUMS))) {
+		/* Budgets count as run does; a table beside them would not. */
+		if (a.opts.as_dhat && a.tiers.n > 0)
+			error(0, 0, "budgets are checked as heapprof counts, "
+			    "not with --as-dhat");
+		else if (a.opts.ad_hoc && a.tiers.n > 0)
 			error(0, 0, "budgets need the heap: '%s' has ad-hoc "
 			    "events only", a.opts.file);
 		else if (a.opts.ad_hoc && !a.opts.sort->ad_hoc) {
 			report_sort_list(names, sizeof names, 1);
 			error(0, 0, "cannot sort ad-hoc events by %s (valid "
 			    "keys: %s)", a.opts.sort->name, names);
-		} else if (a.opts.ad_hoc)
-			error(0, 0, "the %s report has no ad-hoc events",
-			    a.format->name);
-		else if (a.opts.ad_hoc == a.opts.sort->ad_hoc)
+		} else if (a.opts.ad_hoc) {
+			report_format_list(names, sizeof names, FMT_AD_HOC);
+			error(0, 0, "the %s report has no ad-hoc events (formats "
+			    "that have: %s)", a.format->name, names);
+		} else if (a.opts.ad_hoc == a.opts.sort->ad_hoc) {
 			error(0, 0, "cannot weigh %s stacks by %s: it does not "
 			    "add up (sort by a total)", a.format->name,
 			    a.opts.sort->name);
-		else {
+		} else {
 			report_sort_list(names, sizeof names, 0);
 			error(0, 0, "cannot sort heap sites by %s (it sorts "
 			    "ad-hoc events, with --ad-hoc; valid keys: %s)",

@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * fmt-dhat.c - JSON in valgrind DHAT's file format (dhatFileVersion 2,
- * heap or ad-hoc mode; "File format notes" in valgrind's dhat/dh_main.c), so that a
- * profile opens in DHAT's viewer (dh_view.html) and can be compared with
- * `valgrind --tool=dhat`.  It uses the DHAT realloc convention's numbers.
+ * heap or ad-hoc mode; "File format notes" in valgrind's dhat/dh_main.c),
+ * so that a profile opens in DHAT's viewer (dh_view.html).  Its program
+ * points are the rows of the view every format prints, so by default the
+ * viewer shows each site as the text report does; with --as-dhat both use
+ * DHAT's realloc convention, and the JSON can be compared with
+ * `valgrind --tool=dhat`'s.
  * Times are nanoseconds where DHAT counts instructions; access counts are
  * not collected, so "bkacc" is false and no rb/wb fields are written.
  * Ad-hoc events are written as DHAT's --mode=ad-hoc writes them: tb is
@@ -90,7 +93,7 @@ fmt_dhat(FILE *out, const struct profile *p, const struct report_opts *o)
 	const struct prof_stats *st;
 	const struct prof_frame *f;
 
-	report_view_init(&v, p, o, o->ad_hoc ? STATS_AD_HOC : STATS_DHAT);
+	report_view_init(&v, p, o);
 	if (o->ad_hoc)
 		fprintf(out, "{\"dhatFileVersion\":2,\"mode\":\"ad-hoc\","
 		    "\"verb\":\"Occurred\",\"bklt\":false,\"bkacc\":false,"

@@ -115,7 +115,7 @@ fmt_folded(FILE *out, const struct profile *p, const struct report_opts *o)
 	size_t n = 0, shown, i, j;
 	uint64_t w;
 
-	report_view_init(&v, p, o, o->ad_hoc ? STATS_AD_HOC : STATS_OWN);
+	report_view_init(&v, p, o);
 	shown = o->top && o->top < v.nrows ? o->top : v.nrows;
 	lines = xcalloc(shown + 1, sizeof *lines);
 	for (i = 0; i < shown; i++) {

@@ -104,11 +104,15 @@ put_frames(FILE *out, struct report_view *v, uint32_t *ids)
 	fputs("]", out);
 }
 
-/* A row's distributions, or NULL if the profile has none. */
+/*
+ * A row's distributions, or NULL if the profile has none; they count
+ * heapprof's way, so --as-dhat has none.
+ */
 static const struct prof_dist *
-row_dist(const struct profile *p, const struct report_row *r)
+row_dist(const struct profile *p, const struct report_opts *o,
+    const struct report_row *r)
 {
-	if (!p->has_dist || r->nsites != 1)
+	if (!p->has_dist || o->as_dhat || r->nsites != 1)
 		return NULL;
 	return &p->sites[r->site].dist;
 }
@@ -177,7 +181,7 @@ put_sites(FILE *out, struct report_view *v, const uint32_t *ids)
 			    ids[p->nlocs + l->frame]) - 1);
 		}
 		fputs(r->flags & PROF_SITE_TRUNCATED ? "],\"t\":1" : "]", out);
-		d = row_dist(p, r);
+		d = row_dist(p, v->o, r);
 		if (d != NULL) {
 			put_hist(out, "hs", d->size);
 			put_hist(out, "hl", d->life);
@@ -223,7 +227,7 @@ put_data(FILE *out, const struct profile *p, const struct report_opts *o)
 	char buf[64];
 	size_t i;
 
-	report_view_init(&v, p, o, STATS_OWN);
+	report_view_init(&v, p, o);
 	fputs("{\"command\":", out);
 	put_string(out, profile_str(p, p->command));
 	if (p->exit_signal != 0) {

@@ -187,7 +187,7 @@ fmt_markdown(FILE *out, const struct profile *p, const struct report_opts *o)
 	size_t shown, i;
 	int tiered;
 
-	report_view_init(&v, p, o, STATS_OWN);
+	report_view_init(&v, p, o);
 	tiered = o->tiers != NULL && o->tiers->n > 0;
 	res = tiered ? tiers_measure(o->tiers, &v) : NULL;
 	shown = o->top && o->top < v.nrows ? o->top : v.nrows;

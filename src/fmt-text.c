@@ -164,7 +164,7 @@ fmt_text_ad_hoc(FILE *out, const struct profile *p,
 	struct report_view v;
 	size_t shown, i;
 
-	report_view_init(&v, p, o, STATS_AD_HOC);
+	report_view_init(&v, p, o);
 	shown = o->top && o->top < v.nrows ? o->top : v.nrows;
 	print_header(out, p, o, shown, v.nrows);
 	fprintf(out, "%12s %20s %14s\n", "events", "weight", "avg weight");
@@ -191,7 +191,7 @@ fmt_text(FILE *out, const struct profile *p, const struct report_opts *o)
 		fmt_text_ad_hoc(out, p, o);
 		return;
 	}
-	report_view_init(&v, p, o, STATS_OWN);
+	report_view_init(&v, p, o);
 	shown = o->top && o->top < v.nrows ? o->top : v.nrows;
 	print_header(out, p, o, shown, v.nrows);
 	fprintf(out, "%12s %10s %10s %10s %12s %12s\n", "total", "blocks",

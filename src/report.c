@@ -23,41 +23,20 @@ char *__cxa_demangle(const char *mangled, char *buf, size_t *len,
 
 /* --- sort keys and formats ------------------------------------------------ */
 
-static uint64_t
-by_tb(const struct prof_stats *s)
-{
-	return s->tb;
+/* A key's value that is one field of the statistics. */
+#define BY_FIELD(field)							\
+static uint64_t								\
+by_##field(const struct prof_stats *s)					\
+{									\
+	return s->field;						\
 }
 
-static uint64_t
-by_tbk(const struct prof_stats *s)
-{
-	return s->tbk;
-}
-
-static uint64_t
-by_tl(const struct prof_stats *s)
-{
-	return s->tl;
-}
-
-static uint64_t
-by_gb(const struct prof_stats *s)
-{
-	return s->gb;
-}
-
-static uint64_t
-by_eb(const struct prof_stats *s)
-{
-	return s->eb;
-}
-
-static uint64_t
-by_mb(const struct prof_stats *s)
-{
-	return s->mb;
-}
+BY_FIELD(tb)
+BY_FIELD(tbk)
+BY_FIELD(tl)
+BY_FIELD(gb)
+BY_FIELD(eb)
+BY_FIELD(mb)
 
 static uint64_t
 by_avg(const struct prof_stats *s)
@@ -569,16 +548,19 @@ add_stats(struct prof_stats *d, const struct prof_stats *s)
  * Rows are built in site order.  Per site: its lines; the leading run of
  * lines that are allocator plumbing or --ignore-fn functions is looked
  * at, ignored ones are dropped (unless nothing would be left), plumbing
- * is hidden unless asked for.  Sites whose stacks are the same after
- * dropping are one row: tb, tbk, tl, gb, gbk, eb and ebk add up exactly
+ * is hidden unless asked for.  Sites whose stacks show the same after
+ * dropping and hiding are one row (DHAT's viewer refuses two program
+ * points with the same frames, and a reader could not tell them apart): tb, tbk, tl, gb, gbk, eb and ebk add up exactly
  * (blocks are in one site or the other); mb and mbk become the sum of the
  * sites' maxima, an upper bound of the true maximum (the sites may have
  * peaked at different times) that keeps mb >= gb and mb >= eb.
  */
 void
 report_view_init(struct report_view *v, const struct profile *p,
-    const struct report_opts *o, int stats)
+    const struct report_opts *o)
 {
+	int stats = o->ad_hoc ? STATS_AD_HOC : o->as_dhat ? STATS_DHAT :
+	    STATS_OWN;
 	struct stacktab keys;
 	struct report_row *r;
 	struct report_line *l;
@@ -630,7 +612,13 @@ report_view_init(struct report_view *v, const struct profile *p,
 			v->lines[first + keep++] = *l;
 		}
 		v->nlines = first + keep;
-		klen = stack_key(v, first, keep, partial, &key, &key_cap);
+		hidden = 0;
+		while (!o->show_alloc_frames && hidden + 1 < keep &&
+		    alloc_line(v, &v->lines[first + hidden]))
+			hidden++;
+		/* Rows are told apart by what they show. */
+		klen = stack_key(v, first + hidden, keep - hidden,
+		    partial + hidden, &key, &key_cap);
 		id = stacktab_intern(&keys, key, (uint32_t)klen, 0);
 		if (id < v->nrows) {
 			/* Same stack as an earlier row: merge, drop the lines. */
@@ -641,10 +629,6 @@ report_view_init(struct report_view *v, const struct profile *p,
 			v->nlines = first;
 			continue;
 		}
-		hidden = 0;
-		while (!o->show_alloc_frames && hidden + 1 < keep &&
-		    alloc_line(v, &v->lines[first + hidden]))
-			hidden++;
 		v->rows = xgrow(v->rows, &rows_cap, v->nrows + 1,
 		    sizeof *v->rows);
 		r = &v->rows[v->nrows++];

@@ -61,6 +61,7 @@ struct report_opts {
 	size_t nignore_fn;
 	const struct tiers *tiers;	/* budgets per path; NULL: none */
 	int ad_hoc;		/* show the ad-hoc events (STATS_AD_HOC) */
+	int as_dhat;		/* --as-dhat: valgrind DHAT's counts (STATS_DHAT) */
 };
 
 /* The key o sorts by: o->sort, or the default of o's kind. */
@@ -115,9 +116,13 @@ struct report_view {
 	char *cwd;		/* for shortening paths; NULL: none */
 };
 
-/* Build the view of p's `stats` convention (STATS_OWN, STATS_DHAT). */
+/*
+ * Build the view of p that o asks for: its ad-hoc events (o->ad_hoc,
+ * STATS_AD_HOC), or its heap in valgrind DHAT's convention (o->as_dhat,
+ * STATS_DHAT) or, by default, heapprof's own (STATS_OWN).
+ */
 void report_view_init(struct report_view *v, const struct profile *p,
-    const struct report_opts *o, int stats);
+    const struct report_opts *o);
 void report_view_release(struct report_view *v);
 
 /*

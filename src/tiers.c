@@ -426,7 +426,7 @@ tiers_check(const struct tiers *t, const struct profile *p, FILE *out)
 
 	if (t->n == 0)
 		return 0;
-	report_view_init(&v, p, &o, STATS_OWN);
+	report_view_init(&v, p, &o);
 	a = tiers_measure(t, &v);
 	if (a != NULL) {
 		for (i = 0; i < t->n; i++)

@@ -267,12 +267,13 @@ static void
 check_order(const struct profile *p, int stats, const char *key,
     const size_t *want, size_t nwant)
 {
-	struct report_opts o = { .sort = sort_key_find(key) };
+	struct report_opts o = { .sort = sort_key_find(key),
+	    .ad_hoc = stats == STATS_AD_HOC, .as_dhat = stats == STATS_DHAT };
 	struct report_view v;
 	size_t i;
 
 	ck_assert_ptr_nonnull(o.sort);
-	report_view_init(&v, p, &o, stats);
+	report_view_init(&v, p, &o);
 	ck_assert_msg(v.nrows == nwant, "%s/%s: %zu rows, want %zu",
 	    stats == STATS_OWN ? "own" : "dhat", key, v.nrows, nwant);
 	for (i = 0; i < v.nrows; i++)
@@ -625,7 +626,7 @@ START_TEST(test_view_plain)
 	struct profile p;
 
 	build_wrapped(&p);
-	report_view_init(&v, &p, &o, STATS_OWN);
+	report_view_init(&v, &p, &o);
 	ck_assert_uint_eq(v.nrows, 3);
 	/* Site 2 (300 B) first; operator new hidden, the wrapper shown. */
 	ck_assert_uint_eq(v.rows[0].st.tb, 300);
@@ -638,7 +639,7 @@ START_TEST(test_view_plain)
 
 	o.show_alloc_frames = 1;
 	o.raw_names = 1;
-	report_view_init(&v, &p, &o, STATS_OWN);
+	report_view_init(&v, &p, &o);
 	ck_assert_uint_eq(v.rows[0].nlines, 4);
 	ck_assert_str_eq(line_fn(&v, &v.rows[0], 0), "_Znwm");
 	ck_assert_str_eq(line_fn(&v, &v.rows[0], 2), "_ZN2ns6callerEv");
@@ -657,7 +658,7 @@ START_TEST(test_view_ignore_fn)
 	struct profile p;
 
 	build_wrapped(&p);
-	report_view_init(&v, &p, &o, STATS_OWN);
+	report_view_init(&v, &p, &o);
 	/* Sites 0 and 1 differ only in the wrapper's frame: merged. */
 	ck_assert_uint_eq(v.nrows, 2);
 	ck_assert_uint_eq(v.rows[0].st.tb, 300);	/* 100 + 200 */
@@ -678,18 +679,70 @@ START_TEST(test_view_ignore_fn)
 	/* Folding the caller too: all three sites are main's one call. */
 	o.ignore_fn = ign2;
 	o.nignore_fn = 2;
-	report_view_init(&v, &p, &o, STATS_OWN);
-	ck_assert_uint_eq(v.nrows, 2);	/* operator new keeps site 2 apart */
+	report_view_init(&v, &p, &o);
+	ck_assert_uint_eq(v.nrows, 1);
+	ck_assert_uint_eq(v.rows[0].nsites, 3);
+	ck_assert_uint_eq(v.rows[0].st.tb, 600);
 	ck_assert_str_eq(line_fn(&v, &v.rows[0], 0), "main");
-	ck_assert_str_eq(line_fn(&v, &v.rows[1], 0), "main");
 	report_view_release(&v);
+	/* Unless operator new is shown: it keeps site 2 apart. */
+	o.show_alloc_frames = 1;
+	report_view_init(&v, &p, &o);
+	ck_assert_uint_eq(v.nrows, 2);
+	ck_assert_str_eq(line_fn(&v, &v.rows[0], 0), "main");
+	ck_assert_str_eq(line_fn(&v, &v.rows[1], 0),
+	    "operator new(unsigned long)");
+	report_view_release(&v);
+	o.show_alloc_frames = 0;
 
 	/* A pattern matching everything still leaves the outermost line. */
 	o.ignore_fn = (const char *const[]){ "*" };
 	o.nignore_fn = 1;
-	report_view_init(&v, &p, &o, STATS_OWN);
+	report_view_init(&v, &p, &o);
 	ck_assert_uint_eq(v.rows[0].nlines, 1);
 	ck_assert_str_eq(line_fn(&v, &v.rows[0], 0), "main");
+	report_view_release(&v);
+	profile_release(&p);
+}
+END_TEST
+
+/*
+ * A fourth site calls the wrapper where site 2 calls operator new, which
+ * calls the wrapper: {0,3,4} is what {5,0,3,4} shows with operator new
+ * hidden.  Shown alike, the two are one row (DHAT's viewer refuses two
+ * program points with the same frames); with the frame shown, two.
+ */
+START_TEST(test_view_hidden_alike)
+{
+	static const uint32_t more[] = { 0, 3, 4 };
+	struct report_opts o = { .sort = NULL };
+	struct report_view v;
+	struct profile p;
+
+	build_wrapped(&p);
+	p.stack_frames = xrealloc(p.stack_frames, 13 * sizeof *p.stack_frames);
+	memcpy(p.stack_frames + 10, more, sizeof more);
+	p.nstack_frames = p.stack_frames_cap = 13;
+	p.sites = xrealloc(p.sites, 4 * sizeof *p.sites);
+	memset(&p.sites[3], 0, sizeof p.sites[3]);
+	p.sites[3].first = 10;
+	p.sites[3].nframes = 3;
+	set_stats(&p.sites[3].st[STATS_OWN], 1000, 4, 10, 0, 0, 500);
+	p.nsites = p.sites_cap = 4;
+	report_view_init(&v, &p, &o);
+	ck_assert_uint_eq(v.nrows, 3);
+	ck_assert_uint_eq(v.rows[0].st.tb, 1300);	/* 300 + 1000 */
+	ck_assert_uint_eq(v.rows[0].st.tbk, 7);
+	ck_assert_uint_eq(v.rows[0].nsites, 2);
+	ck_assert_uint_eq(v.rows[0].nlines, 3);
+	ck_assert_str_eq(line_fn(&v, &v.rows[0], 0), "xmalloc");
+	report_view_release(&v);
+
+	o.show_alloc_frames = 1;
+	report_view_init(&v, &p, &o);
+	ck_assert_uint_eq(v.nrows, 4);
+	ck_assert_uint_eq(v.rows[0].st.tb, 1000);
+	ck_assert_uint_eq(v.rows[0].nlines, 3);
 	report_view_release(&v);
 	profile_release(&p);
 }
@@ -754,7 +807,7 @@ START_TEST(test_own_line)
 	struct profile p;
 
 	build_own(&p);
-	report_view_init(&v, &p, &o, STATS_OWN);
+	report_view_init(&v, &p, &o);
 	ck_assert_uint_eq(v.nrows, 3);
 	/* Past libc and the header's template: grow(). */
 	ck_assert_uint_eq(report_own_line(&v, &v.rows[0]),
@@ -1117,6 +1170,7 @@ make_report_suite(void)
 	tcase_add_test(tc, test_join_path);
 	tcase_add_test(tc, test_view_plain);
 	tcase_add_test(tc, test_view_ignore_fn);
+	tcase_add_test(tc, test_view_hidden_alike);
 	tcase_add_test(tc, test_own_line);
 	suite_add_tcase(s, tc);
 

@@ -63,10 +63,12 @@ have_valgrind() {
 	[ -n "${VALGRIND:-}" ] && [ -x "$VALGRIND" ]
 }
 
-# profile_totals DATA [FUNCTION]: DATA's totals as dhat-totals.sh prints
+# profile_totals DATA [FUNCTION]: DATA's totals in valgrind DHAT's convention
+# (--as-dhat, to compare with its .exp or with DHAT) as dhat-totals.sh prints
 # them; with FUNCTION (an ERE), of the sites with a frame in it only.
 profile_totals() {
-	"$HP" report --format=dhat "$1" >"$1.json" || fail "report --format=dhat $1"
+	"$HP" report --format=dhat --as-dhat "$1" >"$1.json" ||
+	    fail "report --format=dhat --as-dhat $1"
 	"$TOTALS" "$1.json" ${2+"$2"}
 }
 
@@ -135,6 +137,45 @@ expect_as_dhat() {
 	expect_eq "$_name: status under DHAT" "$_native_rc" "$dhat_rc"
 	expect_eq "$_name: heapprof equals DHAT" \
 	    "$("$TOTALS" "$_name.vg.json")" "$(profile_totals "$_name.data")"
+}
+
+# browser_run SCRIPT ARG...: run the node script tests/browser/SCRIPT,
+# which drives the system's Chromium through tests/browser/browser.js;
+# a failing check or a page error fails the test.  Skips where Chromium is
+# not installed (CHROMIUM names it elsewhere).  puppeteer-core is
+# installed once per build tree, by npm ci from tests/browser/'s
+# package-lock.json into tests/browser-deps (never into the source tree),
+# under a lock, since tests run in parallel.
+browser_run() {
+	CHROMIUM=${CHROMIUM:-$(command -v chromium || command -v chromium-browser)}
+	[ -n "$CHROMIUM" ] && [ -x "$CHROMIUM" ] || skip "Chromium not installed"
+	if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+		fail "node and npm are needed to drive Chromium"
+		return 1
+	fi
+	_deps=$top_builddir/tests/browser-deps
+	mkdir -p "$_deps" || return 1
+	if ! (
+		flock 9 || exit 1
+		cmp -s "$top_srcdir/tests/browser/package-lock.json" \
+		    "$_deps/installed" && exit 0
+		cp "$top_srcdir/tests/browser/package.json" \
+		    "$top_srcdir/tests/browser/package-lock.json" "$_deps/" &&
+		    chmod u+w "$_deps/package.json" "$_deps/package-lock.json" &&
+		    PUPPETEER_SKIP_DOWNLOAD=1 npm ci --prefix "$_deps" \
+		    --no-audit --no-fund >"$_deps/npm.log" 2>&1 &&
+		    cp "$_deps/package-lock.json" "$_deps/installed"
+	) 9>"$_deps/lock"; then
+		fail "npm ci of puppeteer-core in $_deps:"
+		sed 's/^/    /' "$_deps/npm.log"
+		return 1
+	fi
+	_script=$1
+	shift
+	if ! CHROMIUM=$CHROMIUM NODE_PATH=$_deps/node_modules \
+	    node "$top_srcdir/tests/browser/$_script" "$@"; then
+		failures=$((failures + 1))
+	fi
 }
 
 finish() {

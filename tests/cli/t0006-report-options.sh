@@ -31,9 +31,21 @@ expect_eq "--depth=2 then an ellipsis" 1 "$(grep -c '^    \.\.\.$' d2.txt)"
 expect_grep "realloc site in heapprof's convention" "         300          4" chain.txt
 line=$(grep -n 'p = resize(p, n)' "$top_srcdir/tests/progs/realloc-chain.c" | cut -d: -f1)
 expect_match "the realloc call is the site" "^    chain \\(.*tests/progs/realloc-chain\\.c:$line\\)$" chain.txt
-# DHAT's: all five blocks of the chain belong to chain()'s malloc.
-"$HP" report --format=dhat chain.data >chain.json
+# The DHAT export shows the sites as the text does; with --as-dhat, in
+# DHAT's convention: all five blocks of the chain belong to chain()'s malloc.
+"$HP" report --format=dhat chain.data >chain-own.json
+expect_grep "DHAT export: the realloc site" '"tb":300,"tbk":4' chain-own.json
+expect_grep "DHAT export: the malloc site" '"tb":10,"tbk":1' chain-own.json
+"$HP" report --format=dhat --as-dhat chain.data >chain.json
 expect_grep "DHAT convention charges the malloc" '"tb":310,"tbk":5' chain.json
+expect_eq "DHAT export: 4 sites" 4 "$(grep -c '"tbk":' chain-own.json)"
+expect_eq "DHAT convention: 3 sites" 3 "$(grep -c '"tbk":' chain.json)"
+"$HP" report --as-dhat --bytes --depth=1 chain.data >chain-dhat.txt
+expect_grep "text in DHAT's convention" "         310          5" chain-dhat.txt
+run_status rc "$HP" report --as-dhat --budget=chain:blocks=1 chain.data
+expect_eq "--as-dhat with a budget: usage error" 64 "$rc"
+expect_grep "--as-dhat with a budget: why" \
+    "budgets are checked as heapprof counts, not with --as-dhat" err
 expect_grep "DHAT header" '"dhatFileVersion":2,"mode":"heap"' chain.json
 # Every field DHAT's viewer (dh_view.js checkFields) requires is there.
 for f in dhatFileVersion mode verb bklt bkacc tu Mtu cmd pid te tg tuth pps ftbl; do
