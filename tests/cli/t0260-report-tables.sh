@@ -46,5 +46,5 @@ expect_grep "bad format lists the formats" \
 "$HP" run "$PROGS/basic" >/dev/null 2>&1 || fail "run basic"
 "$HP" report --ad-hoc --format=markdown >out 2>err
 expect_eq "markdown has no ad-hoc view: usage error" 64 $?
-expect_grep "the formats that have one" "the markdown report has no ad-hoc events (formats that have: text, dhat)" err
+expect_grep "the formats that have one" "the markdown report has no ad-hoc events (formats that have: text, dhat, folded)" err
 finish
