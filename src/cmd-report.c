@@ -20,7 +20,7 @@
 
 enum { OPT_SORT = 0x100, OPT_TOP, OPT_DEPTH, OPT_FORMAT, OPT_BYTES,
     OPT_NO_DEMANGLE, OPT_FULL_PATHS, OPT_SHOW_ALLOC, OPT_IGNORE_FN,
-    OPT_BUDGET, OPT_BUDGETS, OPT_AD_HOC, OPT_AS_DHAT };
+    OPT_BUDGET, OPT_BUDGETS, OPT_AD_HOC, OPT_AS_DHAT, OPT_PERCENTILES };
 
 struct report_args {
 	struct report_opts opts;
@@ -51,6 +51,9 @@ static const struct argp_option report_options[] = {
 	{ "depth", OPT_DEPTH, "N", 0, "show N frames of each stack "
 	    "(default 4, 0 = all; folded and html: all)", 0 },
 	{ "bytes", OPT_BYTES, NULL, 0, "print sizes as exact byte counts", 0 },
+	{ "percentiles", OPT_PERCENTILES, NULL, 0, "show the median and 90th "
+	    "percentile of block sizes and lifetimes instead of their "
+	    "averages", 0 },
 	{ NULL, 0, NULL, 0, "Symbols:", 3 },
 	{ "no-demangle", OPT_NO_DEMANGLE, NULL, 0, "show C++ names as the "
 	    "linker sees them (_ZNSt6vector...)", 0 },
@@ -97,6 +100,9 @@ report_parse(int key, char *arg, struct argp_state *state)
 			argp_error(state, "invalid sort key '%s' (valid keys: %s)",
 			    arg, names);
 		}
+		break;
+	case OPT_PERCENTILES:
+		a->opts.percentiles = 1;
 		break;
 	case OPT_AD_HOC:
 		a->opts.ad_hoc = 1;
@@ -258,6 +264,11 @@ cmd_report(int argc, char **argv)
 	if (a.output != NULL)
 		out = of.f;
 	report_module_warnings(&p);
+	if (a.opts.sort->flags & SORT_PERCENTILE)
+		a.opts.percentiles = 1;
+	if (a.opts.percentiles && !p.has_dist && p.nsites > 0)
+		error(0, 0, "warning: '%s' has no distributions (its format is "
+		    "older): no percentiles", a.opts.file);
 	/*
 	 * Markdown has the verdict in its own tables; after the text report
 	 * it is one more table; it would break a JSON, so it goes apart.

@@ -119,7 +119,7 @@ fmt_folded(FILE *out, const struct profile *p, const struct report_opts *o)
 	shown = o->top && o->top < v.nrows ? o->top : v.nrows;
 	lines = xcalloc(shown + 1, sizeof *lines);
 	for (i = 0; i < shown; i++) {
-		w = key->value(&v.rows[i].st);
+		w = key->value(p, &v.rows[i]);
 		if (w == 0)
 			continue;
 		lines[n].stack = folded_stack(&v, &v.rows[i], o->depth);

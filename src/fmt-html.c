@@ -112,9 +112,9 @@ static const struct prof_dist *
 row_dist(const struct profile *p, const struct report_opts *o,
     const struct report_row *r)
 {
-	if (!p->has_dist || o->as_dhat || r->nsites != 1)
+	if (!p->has_dist || o->as_dhat)
 		return NULL;
-	return &p->sites[r->site].dist;
+	return &r->dist;
 }
 
 /* ,"name":[counts] up to the last bucket that is not empty. */

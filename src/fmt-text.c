@@ -179,6 +179,53 @@ fmt_text_ad_hoc(FILE *out, const struct profile *p,
 	report_view_release(&v);
 }
 
+/*
+ * --percentiles: the averages' columns give way to the median and 90th
+ * percentile of sizes and of lifetimes, "-" where the profile has no
+ * distributions; 93 columns.
+ */
+static void
+fmt_text_percentiles(FILE *out, const struct profile *p,
+    const struct report_opts *o)
+{
+	static const unsigned pcts[2] = { 50, 90 };
+	char c[8][32];
+	const struct report_row *r;
+	struct report_view v;
+	size_t shown, i, k;
+
+	report_view_init(&v, p, o);
+	shown = o->top && o->top < v.nrows ? o->top : v.nrows;
+	print_header(out, p, o, shown, v.nrows);
+	fprintf(out, "%12s %10s %10s %10s %10s %10s %12s %12s\n", "total",
+	    "blocks", "p50 size", "p90 size", "p50 life", "p90 life",
+	    "at peak", "at exit");
+	for (i = 0; i < shown; i++) {
+		r = &v.rows[i];
+		size_col(c[0], sizeof c[0], r->st.tb, o);
+		snprintf(c[1], sizeof c[1], "%" PRIu64, r->st.tbk);
+		for (k = 0; k < 2; k++) {
+			if (!p->has_dist) {
+				strcpy(c[2 + k], "-");
+				strcpy(c[4 + k], "-");
+				continue;
+			}
+			size_col(c[2 + k], sizeof c[2 + k],
+			    profile_size_percentile(&r->dist, &r->st, pcts[k]),
+			    o);
+			format_duration(c[4 + k], sizeof c[4 + k],
+			    profile_life_percentile(p, &r->dist, &r->st,
+			    pcts[k]));
+		}
+		size_col(c[6], sizeof c[6], r->st.gb, o);
+		size_col(c[7], sizeof c[7], r->st.eb, o);
+		fprintf(out, "%12s %10s %10s %10s %10s %10s %12s %12s\n", c[0],
+		    c[1], c[2], c[3], c[4], c[5], c[6], c[7]);
+		print_stack(out, &v, r, o->depth);
+	}
+	report_view_release(&v);
+}
+
 void
 fmt_text(FILE *out, const struct profile *p, const struct report_opts *o)
 {
@@ -189,6 +236,10 @@ fmt_text(FILE *out, const struct profile *p, const struct report_opts *o)
 
 	if (o->ad_hoc) {
 		fmt_text_ad_hoc(out, p, o);
+		return;
+	}
+	if (o->percentiles) {
+		fmt_text_percentiles(out, p, o);
 		return;
 	}
 	report_view_init(&v, p, o);

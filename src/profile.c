@@ -14,7 +14,7 @@
  * then the body as one zlib stream (RFC 1950: deflate, then an Adler-32
  * of the body, so damage anywhere in it is found):
  *
- *   u32 nsections         7
+ *   u32 nsections         9 (7 before version 6: up to SITES)
  *   then per section:     u32 tag, u32 reserved (0), u64 payload length
  *     1 META     u32 command, u32 pid, i64 start_time, u64 duration,
  *                i32 exit_code, i32 exit_signal, u64 total_bytes,
@@ -35,15 +35,22 @@
  *     7 SITES    u32 n, n x (u32 first, u32 nframes, u32 flags,
  *                2 x 9 x u64: tb tbk tl mb mbk gb gbk eb ebk, own then dhat;
  *                from version 5: u64 ad_events, u64 ad_weight)
+ *     8 TIMELINE u32 n, n x (u64 time step from the point before, u64 lo,
+ *                u64 hi): live bytes over time (timeline.h)
+ *     9 DISTRIBUTIONS  u32 n (SITES' count, or 0: none), u32 buckets
+ *                (DIST_BUCKETS), u64 tick_num, u64 tick_den, then per
+ *                site two histograms, sizes then lifetimes (stats.h),
+ *                each a u64 mask of the buckets that are not 0 and a u64
+ *                count for each of them
  *
  * Versions 1 and 2 have no compression fields: the body follows the
  * version at offset 12, uncompressed.
  *
  * Example: a run with one site of one frame starts
- *   48 45 41 50 50 52 4f 46  04 00 00 00  01 00 00 00
+ *   48 45 41 50 50 52 4f 46  06 00 00 00  01 00 00 00
  *   (u64 body length)  (u64 stream length)  78 9c ...
  * and its body, inflated, starts
- *   07 00 00 00  01 00 00 00  00 00 00 00  8c 00 00 00 00 00 00 00 ...
+ *   09 00 00 00  01 00 00 00  00 00 00 00  a4 00 00 00 00 00 00 00 ...
  * The reader reads the header alone first, so a file that is no profile
  * is refused from its first bytes, however large.  It checks the
  * header's lengths against the file (when it is a regular file, not a

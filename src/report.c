@@ -23,12 +23,13 @@ char *__cxa_demangle(const char *mangled, char *buf, size_t *len,
 
 /* --- sort keys and formats ------------------------------------------------ */
 
-/* A key's value that is one field of the statistics. */
+/* A key's value that is one field of the row's statistics. */
 #define BY_FIELD(field)							\
 static uint64_t								\
-by_##field(const struct prof_stats *s)					\
+by_##field(const struct profile *p, const struct report_row *r)		\
 {									\
-	return s->field;						\
+	(void)p;							\
+	return r->st.field;						\
 }
 
 BY_FIELD(tb)
@@ -39,9 +40,37 @@ BY_FIELD(eb)
 BY_FIELD(mb)
 
 static uint64_t
-by_avg(const struct prof_stats *s)
+by_avg(const struct profile *p, const struct report_row *r)
 {
-	return s->tbk ? s->tb / s->tbk : 0;
+	(void)p;
+	return r->st.tbk ? r->st.tb / r->st.tbk : 0;
+}
+
+/* Percentiles of the distributions: 0 for a profile without them. */
+static uint64_t
+by_p50_size(const struct profile *p, const struct report_row *r)
+{
+	(void)p;
+	return profile_size_percentile(&r->dist, &r->st, 50);
+}
+
+static uint64_t
+by_p90_size(const struct profile *p, const struct report_row *r)
+{
+	(void)p;
+	return profile_size_percentile(&r->dist, &r->st, 90);
+}
+
+static uint64_t
+by_p50_life(const struct profile *p, const struct report_row *r)
+{
+	return profile_life_percentile(p, &r->dist, &r->st, 50);
+}
+
+static uint64_t
+by_p90_life(const struct profile *p, const struct report_row *r)
+{
+	return profile_life_percentile(p, &r->dist, &r->st, 90);
 }
 
 /* An ad-hoc row's tb is its weight and tbk its events (STATS_AD_HOC). */
@@ -53,6 +82,13 @@ const struct sort_key sort_keys[] = {
 	{ "leaked", "bytes live at exit", 0, by_eb, SORT_SUMS },
 	{ "max", "the site's own maximum live bytes", 0, by_mb, SORT_SUMS },
 	{ "avg-size", "average block size", 0, by_avg, 0 },
+	{ "p50-size", "median block size", 0, by_p50_size, SORT_PERCENTILE },
+	{ "p90-size", "90th percentile of block sizes", 0, by_p90_size,
+	    SORT_PERCENTILE },
+	{ "p50-life", "median block lifetime", 0, by_p50_life,
+	    SORT_PERCENTILE },
+	{ "p90-life", "90th percentile of block lifetimes", 0, by_p90_life,
+	    SORT_PERCENTILE },
 	{ "weight", "total weight", 1, by_tb, SORT_SUMS },
 	{ "events", "number of events", 1, by_tbk, SORT_SUMS },
 	{ "avg-weight", "average weight", 1, by_avg, 0 },
@@ -186,6 +222,7 @@ report_help_lists(void)
 
 /* qsort has no context argument; the sort runs once per report. */
 static const struct sort_key *sort_by;
+static const struct profile *sort_profile;
 
 /* Site i's statistics in convention `stats`; tmp holds STATS_AD_HOC's. */
 static const struct prof_stats *
@@ -205,7 +242,8 @@ static int
 row_cmp(const void *a, const void *b)
 {
 	const struct report_row *x = a, *y = b;
-	uint64_t vx = sort_by->value(&x->st), vy = sort_by->value(&y->st);
+	uint64_t vx = sort_by->value(sort_profile, x);
+	uint64_t vy = sort_by->value(sort_profile, y);
 
 	if (vx != vy)
 		return vx > vy ? -1 : 1;
@@ -544,6 +582,17 @@ add_stats(struct prof_stats *d, const struct prof_stats *s)
 	d->ebk += s->ebk;
 }
 
+static void
+add_dist(struct prof_dist *d, const struct prof_dist *s)
+{
+	size_t k;
+
+	for (k = 0; k < DIST_BUCKETS; k++) {
+		d->size[k] += s->size[k];
+		d->life[k] += s->life[k];
+	}
+}
+
 /*
  * Rows are built in site order.  Per site: its lines; the leading run of
  * lines that are allocator plumbing or --ignore-fn functions is looked
@@ -553,7 +602,8 @@ add_stats(struct prof_stats *d, const struct prof_stats *s)
  * points with the same frames, and a reader could not tell them apart): tb, tbk, tl, gb, gbk, eb and ebk add up exactly
  * (blocks are in one site or the other); mb and mbk become the sum of the
  * sites' maxima, an upper bound of the true maximum (the sites may have
- * peaked at different times) that keeps mb >= gb and mb >= eb.
+ * peaked at different times) that keeps mb >= gb and mb >= eb.  The
+ * distributions add up exactly too.
  */
 void
 report_view_init(struct report_view *v, const struct profile *p,
@@ -624,6 +674,8 @@ report_view_init(struct report_view *v, const struct profile *p,
 			/* Same stack as an earlier row: merge, drop the lines. */
 			r = &v->rows[id];
 			add_stats(&r->st, st);
+			if (stats == STATS_OWN)
+				add_dist(&r->dist, &p->sites[i].dist);
 			r->flags |= p->sites[i].flags;
 			r->nsites++;
 			v->nlines = first;
@@ -634,6 +686,8 @@ report_view_init(struct report_view *v, const struct profile *p,
 		r = &v->rows[v->nrows++];
 		memset(r, 0, sizeof *r);
 		r->st = *st;
+		if (stats == STATS_OWN)
+			r->dist = p->sites[i].dist;
 		r->flags = p->sites[i].flags;
 		r->first = first + hidden;
 		r->nlines = keep - hidden;
@@ -644,6 +698,7 @@ report_view_init(struct report_view *v, const struct profile *p,
 	free(key);
 	free(drop);
 	sort_by = report_sort(o);
+	sort_profile = p;
 	if (v->nrows > 1)
 		qsort(v->rows, v->nrows, sizeof *v->rows, row_cmp);
 }

@@ -28,18 +28,22 @@ struct tiers;
  * --help, the usage errors and the order of every format come from it,
  * so a new key is one entry.
  */
+struct report_row;
 struct sort_key {
 	const char *name;
 	const char *help;
 	int ad_hoc;		/* orders ad-hoc events (STATS_AD_HOC) */
-	uint64_t (*value)(const struct prof_stats *);
-	unsigned flags;
+	uint64_t (*value)(const struct profile *, const struct report_row *);
+	unsigned flags;		/* SORT_* */
 };
 /*
- * The sites' values add up to the whole's (bytes do, an average size does
- * not), so a flame graph can be weighed by it (FMT_SUMS).
+ * SORT_SUMS: the sites' values add up to the whole's (bytes do, an
+ * average size does not), so a flame graph can be weighed by it
+ * (FMT_SUMS).  SORT_PERCENTILE: of a distribution, so it shows the
+ * --percentiles columns.
  */
 #define SORT_SUMS	0x1
+#define SORT_PERCENTILE	0x2
 
 extern const struct sort_key sort_keys[];
 
@@ -62,6 +66,7 @@ struct report_opts {
 	const struct tiers *tiers;	/* budgets per path; NULL: none */
 	int ad_hoc;		/* show the ad-hoc events (STATS_AD_HOC) */
 	int as_dhat;		/* --as-dhat: valgrind DHAT's counts (STATS_DHAT) */
+	int percentiles;	/* text: p50 and p90 columns, not averages */
 };
 
 /* The key o sorts by: o->sort, or the default of o's kind. */
@@ -99,6 +104,7 @@ struct report_line {
 
 struct report_row {
 	struct prof_stats st;
+	struct prof_dist dist;	/* of its blocks, in a STATS_OWN view */
 	uint32_t flags;		/* PROF_SITE_* of any of its sites */
 	size_t first, nlines;	/* the lines shown, into view.lines */
 	size_t nsites;		/* profile sites merged into it */

@@ -215,6 +215,164 @@ START_TEST(test_time_scaled)
 END_TEST
 
 /*
+ * Per site, each block in one log2 bucket of size when born and one of
+ * lifetime when it dies or the run ends; lifetimes stay in ticks.
+ */
+START_TEST(test_distributions)
+{
+	static const uint64_t sizes[] = { 0, 1, 2, 3, 100, 127, 128, 4096,
+	    (uint64_t)1 << 46, UINT64_MAX };
+	struct collector c;
+	const struct prof_dist *d;
+	uint64_t i;
+
+	collector_init(&c);
+	for (i = 0; i < NF(sizes); i++)
+		ALLOC(&c, 0x1000 + i * 16, sizes[i], 10, stack_a);
+	/* Lifetimes 0, 1, 2, 3, 1000, 1023, 1024 and 2^46 ticks. */
+	FREE(&c, 0x1000, 10);
+	FREE(&c, 0x1010, 11);
+	FREE(&c, 0x1020, 12);
+	FREE(&c, 0x1030, 13);
+	FREE(&c, 0x1040, 1010);
+	FREE(&c, 0x1050, 1033);
+	FREE(&c, 0x1060, 1034);
+	FREE(&c, 0x1070, 10 + ((uint64_t)1 << 46));
+	/* 0x1080 and 0x1090 live to the end: 2^47 ticks, and 2^47 - 5. */
+	ALLOC(&c, 0x2000, 24, 15 + ((uint64_t)1 << 46), stack_b);
+	REALLOC(&c, 0x2000, 0x3000, 40, 20 + ((uint64_t)1 << 46), stack_r);
+	collector_finish(&c, 10 + ((uint64_t)1 << 47));
+	collector_scale_time(&c, 1, 3);
+
+	d = &c.sites[0].dist;
+	ck_assert_uint_eq(d->size[0], 1);
+	ck_assert_uint_eq(d->size[1], 1);
+	ck_assert_uint_eq(d->size[2], 2);		/* 2, 3 */
+	ck_assert_uint_eq(d->size[7], 2);		/* 100, 127 */
+	ck_assert_uint_eq(d->size[8], 1);		/* 128 */
+	ck_assert_uint_eq(d->size[13], 1);		/* 4096 */
+	ck_assert_uint_eq(d->size[DIST_BUCKETS - 1], 2);	/* 2^46, more */
+	ck_assert_uint_eq(d->life[0], 1);
+	ck_assert_uint_eq(d->life[1], 1);
+	ck_assert_uint_eq(d->life[2], 2);		/* 2, 3 */
+	ck_assert_uint_eq(d->life[10], 2);		/* 1000, 1023 */
+	ck_assert_uint_eq(d->life[11], 1);		/* 1024 */
+	ck_assert_uint_eq(d->life[DIST_BUCKETS - 1], 3);
+	/* The realloc: the old block of B dies, the new one is R's own. */
+	ck_assert_uint_eq(c.sites[1].dist.size[5], 1);	/* 24 */
+	ck_assert_uint_eq(c.sites[1].dist.life[3], 1);	/* 5 ticks */
+	ck_assert_uint_eq(c.sites[2].dist.size[6], 1);	/* 40 */
+	ck_assert_uint_eq(c.sites[2].dist.life[DIST_BUCKETS - 2], 1);
+	/* Each block once in each histogram. */
+	for (i = 0; i < 3; i++) {
+		uint64_t ns = 0, nl = 0;
+		size_t k;
+
+		for (k = 0; k < DIST_BUCKETS; k++) {
+			ns += c.sites[i].dist.size[k];
+			nl += c.sites[i].dist.life[k];
+		}
+		ck_assert_uint_eq(ns, c.sites[i].st[STATS_OWN].tbk);
+		ck_assert_uint_eq(nl, c.sites[i].st[STATS_OWN].tbk);
+	}
+	ck_assert_uint_eq(c.tick_num, 1);
+	ck_assert_uint_eq(c.tick_den, 3);
+	collector_release(&c);
+}
+END_TEST
+
+static void
+expect_point(const struct collector *c, size_t i, uint64_t time,
+    uint64_t lo, uint64_t hi)
+{
+	const struct prof_point *pt = &c->timeline.pts[i];
+
+	ck_assert_msg(pt->time == time && pt->lo == lo && pt->hi == hi,
+	    "point %zu is (%" PRIu64 ", %" PRIu64 ", %" PRIu64 "), want (%"
+	    PRIu64 ", %" PRIu64 ", %" PRIu64 ")", i, pt->time, pt->lo,
+	    pt->hi, time, lo, hi);
+}
+
+/*
+ * A short run: one point per tick, each with the live bytes carried into
+ * it and after each of its events; times in ns once scaled.
+ */
+START_TEST(test_timeline_short)
+{
+	static const uint64_t want[13][2] = {
+		{ 0, 0 }, { 0, 0 }, { 0, 100 }, { 100, 100 }, { 100, 100 },
+		{ 100, 100 }, { 100, 150 }, { 150, 157 }, { 50, 157 },
+		{ 50, 50 }, { 50, 50 }, { 50, 50 }, { 50, 50 },
+	};
+	struct collector c;
+	size_t k;
+
+	collector_init(&c);
+	ALLOC(&c, 0x100, 100, 2, stack_a);
+	ALLOC(&c, 0x200, 50, 6, stack_b);
+	ALLOC(&c, 0x300, 7, 7, stack_b);	/* the peak */
+	FREE(&c, 0x100, 8);
+	FREE(&c, 0x300, 8);
+	collector_finish(&c, 12);
+	collector_scale_time(&c, 5, 2);
+	ck_assert_uint_eq(c.npoints, 13);
+	for (k = 0; k < 13; k++)
+		expect_point(&c, k, k * 5 / 2, want[k][0], want[k][1]);
+	collector_release(&c);
+}
+END_TEST
+
+/*
+ * A long run of many events: the series stays within TIMELINE_MAX points
+ * and at least half of them, in equal steps, and a peak that lasted one
+ * tick stays its highest point, in the interval that holds its time.
+ */
+START_TEST(test_timeline_bounded)
+{
+	struct collector c, child;
+	uint64_t t, step, hi = 0, i;
+	size_t n, k, at = 0;
+
+	collector_init(&c);
+	for (i = 0, t = 0; i < 200000; i++, t += 1 + i % 7919) {
+		ALLOC(&c, 0x1000 + (i % 64) * 64, 100 + i % 300, t, stack_a);
+		if (i == 123457) {
+			ALLOC(&c, 0x90000, 1 << 20, t, stack_b);
+			FREE(&c, 0x90000, t + 1);
+		}
+		FREE(&c, 0x1000 + ((i + 32) % 64) * 64, t);
+		if (i == 1000)
+			collector_copy(&child, &c);
+	}
+	collector_finish(&c, t);
+	n = c.npoints;
+	ck_assert_uint_le(n, TIMELINE_MAX);
+	ck_assert_uint_ge(n, TIMELINE_MAX / 2);
+	step = c.timeline.pts[1].time;
+	for (k = 0; k < n; k++) {
+		ck_assert_uint_eq(c.timeline.pts[k].time, k * step);
+		ck_assert_uint_le(c.timeline.pts[k].lo, c.timeline.pts[k].hi);
+		if (c.timeline.pts[k].hi > hi) {
+			hi = c.timeline.pts[k].hi;
+			at = k;
+		}
+	}
+	ck_assert_uint_eq(hi, c.peak_bytes);
+	ck_assert_uint_ge(c.peak_bytes, 1 << 20);
+	ck_assert_uint_eq(c.peak_time / step, at);
+	ck_assert_uint_ge(c.timeline.pts[n - 1].hi, c.end_bytes);
+	ck_assert_uint_le(c.timeline.pts[n - 1].lo, c.end_bytes);
+
+	/* The copy made early has a series of its own. */
+	collector_finish(&child, 5000);
+	ck_assert_uint_lt(child.timeline.pts[child.npoints - 1].hi, 1 << 20);
+	ck_assert_ptr_ne(child.timeline.pts, c.timeline.pts);
+	collector_release(&child);
+	collector_release(&c);
+}
+END_TEST
+
+/*
  * Stack ids: an event names a stack the agent defined before; two ids with
  * the same frames are one site, also with a stack sent inline; an id never
  * defined is refused (it ends the stream), and an id defined again names
@@ -1036,6 +1194,9 @@ make_collect_suite(void)
 	tc = tcase_create("Core");
 	tcase_add_test(tc, test_lifetimes);
 	tcase_add_test(tc, test_time_scaled);
+	tcase_add_test(tc, test_distributions);
+	tcase_add_test(tc, test_timeline_short);
+	tcase_add_test(tc, test_timeline_bounded);
 	tcase_add_test(tc, test_stack_ids);
 	tcase_add_test(tc, test_end_before_last_event);
 	tcase_add_test(tc, test_peak_attribution);

@@ -884,6 +884,65 @@ START_TEST(test_read_bad_timeline_dist)
 }
 END_TEST
 
+/*
+ * Percentiles from log2 buckets (stats.c): the nearest rank's bucket, the
+ * value spread evenly in it, the average when all are in one bucket.
+ */
+START_TEST(test_percentiles)
+{
+	uint64_t h[DIST_BUCKETS] = { 0 };
+	struct profile p;
+	struct prof_dist d;
+	struct prof_stats st = { 0 };
+
+	ck_assert_uint_eq(dist_percentile(h, 0, 50, UINT64_MAX), 0);
+	/* 10 blocks of 100 bytes: bucket 7, [64, 128); their average. */
+	h[7] = 10;
+	ck_assert_uint_eq(dist_percentile(h, 10, 50, 100), 100);
+	ck_assert_uint_eq(dist_percentile(h, 10, 90, 100), 100);
+	/* No average: the 5th of 10 at 64 + 64 * 9 / 20, the 9th at 64 + 54. */
+	ck_assert_uint_eq(dist_percentile(h, 10, 50, UINT64_MAX), 92);
+	ck_assert_uint_eq(dist_percentile(h, 10, 90, UINT64_MAX), 118);
+	/* An average outside the bucket is no help. */
+	ck_assert_uint_eq(dist_percentile(h, 10, 50, 128), 92);
+	/* 9 of 0 bytes, 1 of 4096: the median 0, the 90th 0, the 100th 4096. */
+	memset(h, 0, sizeof h);
+	h[0] = 9;
+	h[13] = 1;
+	ck_assert_uint_eq(dist_percentile(h, 10, 50, 409), 0);
+	ck_assert_uint_eq(dist_percentile(h, 10, 90, 409), 0);
+	ck_assert_uint_eq(dist_percentile(h, 10, 91, 409), 4096 + 2048);
+	ck_assert_uint_eq(dist_percentile(h, 10, 100, 409), 4096 + 2048);
+	/* The last bucket is open: its lower bound. */
+	memset(h, 0, sizeof h);
+	h[DIST_BUCKETS - 1] = 3;
+	h[1] = 1;
+	ck_assert_uint_eq(dist_percentile(h, 4, 50, UINT64_MAX),
+	    dist_lower(DIST_BUCKETS - 1));
+
+	/* Lifetimes in ticks of 1/3 ns: 6 blocks of 3000 ticks, 1000 ns. */
+	profile_init(&p);
+	p.tick_num = 1;
+	p.tick_den = 3;
+	memset(&d, 0, sizeof d);
+	d.life[12] = 6;		/* [2048, 4096) ticks */
+	d.size[5] = 6;
+	st.tbk = 6;
+	st.tl = 6000;
+	st.tb = 6 * 20;
+	ck_assert_uint_eq(profile_life_percentile(&p, &d, &st, 50), 1000);
+	ck_assert_uint_eq(profile_size_percentile(&d, &st, 90), 20);
+	/* Two buckets: the 3rd of 6 in ticks [2048, 4096), the 6th in [4096, 8192). */
+	d.life[12] = 3;
+	d.life[13] = 3;
+	ck_assert_uint_eq(profile_life_percentile(&p, &d, &st, 50),
+	    (2048 + 2048 * 5 / 6) / 3);
+	ck_assert_uint_eq(profile_life_percentile(&p, &d, &st, 90),
+	    (4096 + 4096 * 5 / 6) / 3);
+	profile_release(&p);
+}
+END_TEST
+
 START_TEST(test_empty_profile)
 {
 	char err[256];
@@ -1610,6 +1669,7 @@ make_profile_suite(void)
 	tcase_add_test(tc, test_read_version_1);
 	tcase_add_test(tc, test_read_version_2);
 	tcase_add_test(tc, test_read_version_5);
+	tcase_add_test(tc, test_percentiles);
 	tcase_add_test(tc, test_round_trip_without_dist);
 	tcase_add_test(tc, test_read_bad_timeline_dist);
 	tcase_add_test(tc, test_read_uncompressed_body);

@@ -33,7 +33,7 @@ START_TEST(test_sort_key_find)
 		for (j = sort_keys; j != k; j++)
 			ck_assert_str_ne(j->name, k->name);
 	}
-	ck_assert_uint_eq(k - sort_keys, 10);
+	ck_assert_uint_eq(k - sort_keys, 14);
 	ck_assert_str_eq(sort_key_default(0)->name, "bytes");
 	ck_assert_str_eq(sort_key_default(1)->name, "weight");
 }
@@ -59,10 +59,11 @@ START_TEST(test_sort_list)
 
 	report_sort_list(buf, sizeof buf, -1);
 	ck_assert_str_eq(buf, "bytes, blocks, lifetime, peak, leaked, max, "
-	    "avg-size, weight, events, avg-weight");
+	    "avg-size, p50-size, p90-size, p50-life, p90-life, weight, events, "
+	    "avg-weight");
 	report_sort_list(buf, sizeof buf, 0);
 	ck_assert_str_eq(buf, "bytes, blocks, lifetime, peak, leaked, max, "
-	    "avg-size");
+	    "avg-size, p50-size, p90-size, p50-life, p90-life");
 	report_sort_list(buf, sizeof buf, 1);
 	ck_assert_str_eq(buf, "weight, events, avg-weight");
 	report_sort_list(buf, 12, -1);
@@ -328,6 +329,44 @@ START_TEST(test_order_dhat)
 	build_sites(&p, 4);
 	for (i = 0; i < sizeof cases / sizeof cases[0]; i++)
 		check_order(&p, STATS_DHAT, cases[i].key, cases[i].want, 4);
+	profile_release(&p);
+}
+END_TEST
+
+/*
+ * The percentile keys order by the sites' histograms, each differently
+ * from the others and from bytes (1, 3, 0).  Site 0 (10 blocks): sizes 5
+ * in [8, 16) and 5 in [2^19, 2^20), lifetimes 5 in [2^22, 2^23) and 5 in
+ * [2^24, 2^25); site 1 (5 blocks of 800 bytes): lifetimes 3 in [2^21,
+ * 2^22) and 2 in [2^29, 2^30); site 3 (20 blocks, 100 bytes on average):
+ * sizes all in [1024, 2048), lifetimes 19 in [2^14, 2^15) and 1 of 1.
+ */
+START_TEST(test_order_percentiles)
+{
+	static const struct {
+		const char *key;
+		size_t want[3];
+	} cases[] = {
+		{ "p50-size", { 3, 1, 0 } },	/* ~1075, 800, ~15 */
+		{ "p90-size", { 0, 3, 1 } },	/* ~900 Ki, ~1920, 800 */
+		{ "p50-life", { 0, 1, 3 } },
+		{ "p90-life", { 1, 0, 3 } },
+	};
+	struct profile p;
+	size_t i;
+
+	build_sites(&p, 4);
+	p.has_dist = 1;
+	p.sites[0].dist.size[4] = p.sites[0].dist.size[20] = 5;
+	p.sites[0].dist.life[23] = p.sites[0].dist.life[25] = 5;
+	p.sites[1].dist.size[10] = 5;
+	p.sites[1].dist.life[22] = 3;
+	p.sites[1].dist.life[30] = 2;
+	p.sites[3].dist.size[11] = 20;
+	p.sites[3].dist.life[15] = 19;
+	p.sites[3].dist.life[1] = 1;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		check_order(&p, STATS_OWN, cases[i].key, cases[i].want, 3);
 	profile_release(&p);
 }
 END_TEST
@@ -1161,6 +1200,7 @@ make_report_suite(void)
 	tcase_add_test(tc, test_order_own);
 	tcase_add_test(tc, test_order_dhat);
 	tcase_add_test(tc, test_order_ad_hoc);
+	tcase_add_test(tc, test_order_percentiles);
 	tcase_add_test(tc, test_order_ties_by_index);
 	suite_add_tcase(s, tc);
 
