@@ -18,6 +18,8 @@
 //                  clicking its heading, comma-separated
 //   hists          of the selected site (the first row unless site=): the block counts of its size and lifetime
 //                  histograms' bars, "1+2 4" (or "none" for each)
+//   hist-sizes     the same of its size histogram only
+//   hist-life-blocks  the blocks in its lifetime histogram
 // and takes a full-page screenshot into SHOT.
 "use strict";
 
@@ -135,10 +137,13 @@ run(async (t) => {
 		v = await page.$eval("#detail-title", (e) => e.textContent);
 		t.eq(`${site} selected`, true, v.endsWith(`: ${site}`));
 	}
-	seen.set("hists", (await page.$$eval("#hists .hist", (l) => l.map(
+	const bars = await page.$$eval("#hists .hist", (l) => l.map(
 	    (h) => h.querySelector("svg") ? Array.from(h.querySelectorAll(
-	    "text.count")).map((c) => c.textContent).join("+") : "none")))
-	    .join(" "));
+	    "text.count")).map((c) => c.textContent).join("+") : "none"));
+	seen.set("hists", bars.join(" "));
+	seen.set("hist-sizes", bars[0]);
+	seen.set("hist-life-blocks", bars[1].split("+").reduce(
+	    (s, c) => s + Number(c), 0));
 
 	for (const [k, w] of want) {
 		if (seen.has(k))

@@ -4,7 +4,8 @@
 # says what it checks): no console or page error and no request; for
 # tests/progs/flame, whose call tree is known, the flame graph's leaves
 # by each metric, the chart of live bytes with the peak marked, the table
-# sorted by clicking its headings, a site's histograms; a profile of
+# sorted by clicking its headings, a site's histograms (the demo's
+# grow() has a block in each size bucket from 16 B to 4 KiB); a profile of
 # format 5, before time series and distributions, shows the page without
 # them and says why; the demo's page is photographed into
 # tests/report-demo.png in the build tree (data/report.png is that,
@@ -43,5 +44,6 @@ browser_run html-report.js g.html g.png chart=0 peak-marker=0 \
     columns=rank,site,tb,tbk,avg,life,mb,gb,eb order-tbk=10,5 \
     "hists=none none"
 browser_run html-report.js d.html "$top_builddir/tests/report-demo.png" \
-    site=grow chart=1 peak-marker=1 rows=6
+    site=grow chart=1 peak-marker=1 rows=6 hist-sizes=1+1+1+1+1+1+1+1+1 \
+    hist-life-blocks=9
 finish
