@@ -168,7 +168,7 @@ block_death(struct collector *c, uint64_t addr, uint64_t time,
 	lifetime = time > out->birth ? time - out->birth : 0;
 	stats_death(&c->sites[out->site], STATS_OWN, c->peak_epoch,
 	    out->size, lifetime);
-	c->sites[out->site].dist.life[dist_bucket(lifetime)]++;
+	dist_add(c->sites[out->site].dist.life, dist_bucket(lifetime));
 	stats_death(&c->sites[out->dhat_site], STATS_DHAT, c->peak_epoch,
 	    DHAT_SIZE(out->size), lifetime);
 	c->curr_bytes -= out->size;
@@ -188,7 +188,7 @@ block_birth(struct collector *c, uint64_t addr, uint64_t size,
 		c->anomalies.live_realloc++;
 	livetab_insert(&c->live, &b);
 	stats_birth(&c->sites[site], STATS_OWN, c->peak_epoch, size);
-	c->sites[site].dist.size[dist_bucket(size)]++;
+	dist_add(c->sites[site].dist.size, dist_bucket(size));
 	stats_birth(&c->sites[dhat_site], STATS_DHAT, c->peak_epoch,
 	    DHAT_SIZE(size));
 	global_birth(c, size, time);
@@ -581,7 +581,7 @@ collector_finish(struct collector *c, uint64_t end_time)
 		life = b->birth < end_time ? end_time - b->birth : 0;
 		c->sites[b->site].st[STATS_OWN].tl += life;
 		c->sites[b->dhat_site].st[STATS_DHAT].tl += life;
-		c->sites[b->site].dist.life[dist_bucket(life)]++;
+		dist_add(c->sites[b->site].dist.life, dist_bucket(life));
 	}
 	timeline_finish(&c->timeline, end_time, &c->npoints);
 }

@@ -119,7 +119,7 @@ row_dist(const struct profile *p, const struct report_opts *o,
 
 /* ,"name":[counts] up to the last bucket that is not empty. */
 static void
-put_hist(FILE *out, const char *name, const uint64_t *h)
+put_hist(FILE *out, const char *name, const uint32_t *h)
 {
 	size_t n = DIST_BUCKETS, k;
 
@@ -127,7 +127,7 @@ put_hist(FILE *out, const char *name, const uint64_t *h)
 		n--;
 	fprintf(out, ",\"%s\":[", name);
 	for (k = 0; k < n; k++)
-		fprintf(out, "%s%" PRIu64, k ? "," : "", h[k]);
+		fprintf(out, "%s%" PRIu32, k ? "," : "", h[k]);
 	fputs("]", out);
 }
 

@@ -40,7 +40,7 @@
  *     9 DISTRIBUTIONS  u32 n (SITES' count, or 0: none), u32 buckets
  *                (DIST_BUCKETS), u64 tick_num, u64 tick_den, then per
  *                site two histograms, sizes then lifetimes (stats.h),
- *                each a u64 mask of the buckets that are not 0 and a u64
+ *                each a u64 mask of the buckets that are not 0 and a u32
  *                count for each of them
  *
  * Versions 1 and 2 have no compression fields: the body follows the
@@ -237,7 +237,7 @@ profile_ticks_ns(const struct profile *p, uint64_t ticks)
 }
 
 static uint64_t
-dist_count(const uint64_t hist[DIST_BUCKETS])
+dist_count(const uint32_t hist[DIST_BUCKETS])
 {
 	uint64_t n = 0;
 	size_t k;
@@ -311,7 +311,7 @@ section_end(struct wbuf *b, size_t start)
 
 /* A histogram, sparse: a mask of the buckets that are not 0, then those. */
 static void
-put_hist(struct wbuf *b, const uint64_t hist[DIST_BUCKETS])
+put_hist(struct wbuf *b, const uint32_t hist[DIST_BUCKETS])
 {
 	uint64_t mask = 0;
 	size_t k;
@@ -322,7 +322,7 @@ put_hist(struct wbuf *b, const uint64_t hist[DIST_BUCKETS])
 	put64(b, mask);
 	for (k = 0; k < DIST_BUCKETS; k++)
 		if (hist[k] != 0)
-			put64(b, hist[k]);
+			put32(b, hist[k]);
 }
 
 static void
@@ -1082,7 +1082,7 @@ decode_timeline(struct profile *p, struct rbuf *r)
 }
 
 static void
-get_hist(struct rbuf *r, uint64_t hist[DIST_BUCKETS])
+get_hist(struct rbuf *r, uint32_t hist[DIST_BUCKETS])
 {
 	uint64_t mask = get64(r);
 	size_t k;
@@ -1094,7 +1094,7 @@ get_hist(struct rbuf *r, uint64_t hist[DIST_BUCKETS])
 	}
 	for (k = 0; k < DIST_BUCKETS; k++)
 		if (mask & (uint64_t)1 << k)
-			hist[k] = get64(r);
+			hist[k] = get32(r);
 }
 
 /* DISTRIBUTIONS: none (written from an older file), or one per site. */

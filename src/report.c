@@ -582,14 +582,21 @@ add_stats(struct prof_stats *d, const struct prof_stats *s)
 	d->ebk += s->ebk;
 }
 
+/* Up to DIST_MAX, as the collector counts. */
+static uint32_t
+add_count(uint32_t a, uint32_t b)
+{
+	return a > DIST_MAX - b ? DIST_MAX : a + b;
+}
+
 static void
 add_dist(struct prof_dist *d, const struct prof_dist *s)
 {
 	size_t k;
 
 	for (k = 0; k < DIST_BUCKETS; k++) {
-		d->size[k] += s->size[k];
-		d->life[k] += s->life[k];
+		d->size[k] = add_count(d->size[k], s->size[k]);
+		d->life[k] = add_count(d->life[k], s->life[k]);
 	}
 }
 
@@ -603,7 +610,7 @@ add_dist(struct prof_dist *d, const struct prof_dist *s)
  * (blocks are in one site or the other); mb and mbk become the sum of the
  * sites' maxima, an upper bound of the true maximum (the sites may have
  * peaked at different times) that keeps mb >= gb and mb >= eb.  The
- * distributions add up exactly too.
+ * distributions add up too, each bucket up to DIST_MAX.
  */
 void
 report_view_init(struct report_view *v, const struct profile *p,

@@ -15,7 +15,7 @@
 #include "stats.h"
 
 uint64_t
-dist_percentile(const uint64_t hist[DIST_BUCKETS], uint64_t n, unsigned pct,
+dist_percentile(const uint32_t hist[DIST_BUCKETS], uint64_t n, unsigned pct,
     uint64_t avg)
 {
 	uint64_t rank, below = 0, lo;

@@ -33,12 +33,16 @@ enum { STATS_OWN, STATS_DHAT, STATS_N };
  * block live at the end with its lifetime up to the end.  Lifetimes are
  * in the collector's clock ticks: struct profile says how long a tick is,
  * so that each block lands in its bucket exactly, whatever the clock.
+ * A bucket counts up to DIST_MAX blocks and stays there: 384 bytes a site
+ * rather than twice as many, for a limit no bucket of a site reaches but
+ * in a run of billions of allocations.
  */
 #define DIST_BUCKETS	48
+#define DIST_MAX	UINT32_MAX
 
 struct prof_dist {
-	uint64_t size[DIST_BUCKETS];	/* blocks by size in bytes */
-	uint64_t life[DIST_BUCKETS];	/* blocks by lifetime in ticks */
+	uint32_t size[DIST_BUCKETS];	/* blocks by size in bytes */
+	uint32_t life[DIST_BUCKETS];	/* blocks by lifetime in ticks */
 };
 
 /* The bucket of value v. */
@@ -48,6 +52,13 @@ dist_bucket(uint64_t v)
 	unsigned bits = v != 0 ? 64 - (unsigned)__builtin_clzll(v) : 0;
 
 	return bits < DIST_BUCKETS - 1 ? bits : DIST_BUCKETS - 1;
+}
+
+/* Count one more block in bucket k of hist, up to DIST_MAX. */
+static inline void
+dist_add(uint32_t *hist, unsigned k)
+{
+	hist[k] += hist[k] != DIST_MAX;
 }
 
 /* The smallest value of bucket k (k < DIST_BUCKETS). */
@@ -63,7 +74,7 @@ dist_lower(unsigned k)
  * (stats.c says how); avg is the values' average, in the histogram's unit,
  * or UINT64_MAX if unknown.  0 when n is 0.
  */
-uint64_t dist_percentile(const uint64_t hist[DIST_BUCKETS], uint64_t n,
+uint64_t dist_percentile(const uint32_t hist[DIST_BUCKETS], uint64_t n,
     unsigned pct, uint64_t avg);
 
 /*

@@ -286,10 +286,11 @@ build_profile(struct profile *p)
 		p->sites[i].ad_weight = ((uint64_t)i << 52) + 11;
 		/* Empty buckets, full ones, the first and the last. */
 		for (k = 0; k < DIST_BUCKETS; k += i + 1) {
-			p->sites[i].dist.size[k] = ((uint64_t)k << 33) + i + 1;
+			p->sites[i].dist.size[k] = ((uint32_t)k << 26) + i + 1;
 			p->sites[i].dist.life[DIST_BUCKETS - 1 - k] = k + i;
 		}
 	}
+	p->sites[1].dist.life[5] = DIST_MAX;
 	p->has_dist = 1;
 	p->tick_num = 1000000000;
 	p->tick_den = 2994374000ULL;
@@ -890,7 +891,7 @@ END_TEST
  */
 START_TEST(test_percentiles)
 {
-	uint64_t h[DIST_BUCKETS] = { 0 };
+	uint32_t h[DIST_BUCKETS] = { 0 };
 	struct profile p;
 	struct prof_dist d;
 	struct prof_stats st = { 0 };
@@ -913,6 +914,14 @@ START_TEST(test_percentiles)
 	ck_assert_uint_eq(dist_percentile(h, 10, 90, 409), 0);
 	ck_assert_uint_eq(dist_percentile(h, 10, 91, 409), 4096 + 2048);
 	ck_assert_uint_eq(dist_percentile(h, 10, 100, 409), 4096 + 2048);
+	/* A bucket counts up to DIST_MAX blocks. */
+	memset(h, 0, sizeof h);
+	h[3] = DIST_MAX - 1;
+	dist_add(h, 3);
+	dist_add(h, 3);
+	dist_add(h, 4);
+	ck_assert_uint_eq(h[3], DIST_MAX);
+	ck_assert_uint_eq(h[4], 1);
 	/* The last bucket is open: its lower bound. */
 	memset(h, 0, sizeof h);
 	h[DIST_BUCKETS - 1] = 3;

@@ -85,7 +85,7 @@ expect_refused huge "corrupt profile (its header claims a body of 46116860184273
 
 run_status rc "$HP" report --sort=nonsense good.data
 expect_eq "bad sort key: status" 64 "$rc"
-expect_grep "bad sort key lists the keys" "invalid sort key 'nonsense' (valid keys: bytes, blocks, lifetime, peak, leaked, max, avg-size, weight, events, avg-weight)" err
+expect_grep "bad sort key lists the keys" "invalid sort key 'nonsense' (valid keys: bytes, blocks, lifetime, peak, leaked, max, avg-size, p50-size, p90-size, p50-life, p90-life, weight, events, avg-weight)" err
 
 run_status rc "$HP" report --top=x good.data
 expect_eq "bad --top: status" 64 "$rc"

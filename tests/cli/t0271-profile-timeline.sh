@@ -58,8 +58,8 @@ for i in range(nd):
         mask, = struct.unpack_from('<Q', d, pos)
         pos += 8
         k = bin(mask).count('1')
-        counts.append(sum(struct.unpack_from('<%dQ' % k, d, pos)))
-        pos += 8 * k
+        counts.append(sum(struct.unpack_from('<%dI' % k, d, pos)))
+        pos += 4 * k
     if counts != [tbk[i], tbk[i]]:
         print('site', i, 'histograms count', counts, 'blocks', tbk[i])
 print('all read:', pos == len(d))
