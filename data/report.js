@@ -419,6 +419,16 @@
 
 	function avg(a, b) { return b ? Math.floor(a / b) : 0; }
 
+	/* Enter or space on a focused heading or row, as a click. */
+	function onKey(e, f) {
+		e.addEventListener("keydown", function (ev) {
+			if (ev.key === "Enter" || ev.key === " ") {
+				ev.preventDefault();
+				f();
+			}
+		});
+	}
+
 	function siteFrame(s) {
 		return s.s.length ? D.frames[s.s[s.o]] : { f: "(no stack)",
 		    w: "" };
@@ -467,9 +477,11 @@
 			var th = el("th", { "data-key": c.key, scope: "col",
 			    "class": c.cls || "" }, c.name);
 
+			th.tabIndex = 0;
 			th.addEventListener("click", function () {
 				sortBy(c);
 			});
+			onKey(th, function () { sortBy(c); });
 			head.appendChild(th);
 		});
 		rows();
@@ -521,9 +533,11 @@
 				}
 				tr.appendChild(td);
 			});
+			tr.tabIndex = 0;
 			tr.addEventListener("click", function () {
 				select(idx, false);
 			});
+			onKey(tr, function () { select(idx, false); });
 			body.appendChild(tr);
 		});
 	}

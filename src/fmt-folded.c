@@ -3,9 +3,9 @@
  * fmt-folded.c - folded stacks (Brendan Gregg's format, read by
  * flamegraph.pl, inferno and speedscope): one line per distinct stack,
  * frames outermost first joined by ';', a space, and the weight, which is
- * the --sort key's statistic (one that adds up: SORT_SUMS).  Every site is written with its whole stack
- * unless --top or --depth were given, so the weights add up to the
- * profile's total for the metric.
+ * the --sort key's statistic (one that adds up: SORT_SUMS).  Every site is
+ * written with its whole stack unless --top or --depth were given, so the
+ * weights add up to the profile's total for the metric.
  */
 #include "config.h"
 

@@ -11,7 +11,7 @@
  *     "failures": ["text of a failed HEAPPROF_ASSERT", ...],
  *     "frames": [ {"f": "function", "w": "file:line" or "lib.so+0x1a2b",
  *                  "i": 1 when inlined into the next frame}, ... ],
- *     "sites": [ {"tb":…,"tbk":…,"tl":…,"mb":…,"gb":…,"eb":…,
+ *     "sites": [ {"tb":...,"tbk":...,"tl":...,"mb":...,"gb":...,"eb":...,
  *                 "n": profile sites merged into the row,
  *                 "s": [frame indices, innermost first],
  *                 "o": index in s of the program's own frame,
@@ -25,7 +25,8 @@
  *
  * The histograms (stats.h's buckets, cut after the last that is not
  * empty), the percentiles (as the text report has them), "series" and
- * "lifeb" are there only when the profile has them (format 6 on).
+ * "lifeb" are there only when the profile has them (format 6 on); the
+ * histograms and percentiles count heapprof's way, so not --as-dhat.
  *
  * Sites are the view's rows (report_view), in --sort order, with whole
  * stacks.  Strings are escaped so that no "</script>" can end the element
