@@ -173,7 +173,6 @@ report_parse(int key, char *arg, struct argp_state *state)
 static char *
 report_help(int key, const char *text, void *input)
 {
-	(void)text;
 	(void)input;
 	if (key == ARGP_KEY_HELP_POST_DOC)
 		return report_help_lists();
@@ -222,9 +221,15 @@ cmd_report(int argc, char **argv)
 	if (a.opts.ad_hoc != a.opts.sort->ad_hoc || (a.tiers.n > 0 &&
 	    (a.opts.ad_hoc || a.opts.as_dhat)) || (a.opts.ad_hoc &&
 	    !(a.format->flags & FMT_AD_HOC)) || (a.format->flags & FMT_SUMS &&
-	    !(a.opts.sort->flags & SORT_SUMS))) {
+	    !(a.opts.sort->flags & SORT_SUMS)) || (a.opts.as_dhat &&
+	    (a.opts.percentiles || a.opts.sort->flags & SORT_PERCENTILE))) {
+		/* The histograms count heapprof's blocks, not DHAT's. */
+		if (a.opts.as_dhat && (a.opts.percentiles ||
+		    a.opts.sort->flags & SORT_PERCENTILE))
+			error(0, 0, "percentiles are of heapprof's counts, not "
+			    "with --as-dhat");
 		/* Budgets count as run does; a table beside them would not. */
-		if (a.opts.as_dhat && a.tiers.n > 0)
+		else if (a.opts.as_dhat && a.tiers.n > 0)
 			error(0, 0, "budgets are checked as heapprof counts, "
 			    "not with --as-dhat");
 		else if (a.opts.ad_hoc && a.tiers.n > 0)

@@ -25,15 +25,24 @@ command -v python3 >/dev/null || skip "python3 not installed"
 python3 - sq.txt sq.json >cmp.txt 2>&1 <<'PY' || fail "sites differ: $(cat cmp.txt)"
 import json, re, sys
 
-# The text report: a row of numbers, then its stack lines.
-rows = []
+# The text report: a header of right-aligned columns, then per site a
+# row of numbers and its stack lines ("  > " marks the program's own first
+# line after system frames).
+names = {"total": "tb", "blocks": "tbk", "at peak": "gb", "at exit": "eb"}
+cols, rows = None, []
 for line in open(sys.argv[1]):
     line = line.rstrip("\n")
-    if re.match(r"^ +[0-9]+ +[0-9]+ ", line):
-        t = line.split()
-        rows.append({"tb": int(t[0]), "tbk": int(t[1]), "gb": int(t[-2]),
-            "eb": int(t[-1]), "fs": []})
-    elif rows and line.startswith("    "):
+    if cols is None and "at peak" in line and "at exit" in line:
+        ends = [m.end() for m in re.finditer(r"\S+(?: \S+)?(?=  |$)", line)]
+        heads = [h.strip() for h in
+            (line[a:b] for a, b in zip([0] + ends, ends))]
+        cols = [(names[h], a, b) for h, a, b in
+            zip(heads, [0] + ends, ends) if h in names]
+    elif cols and re.match(r"^ +[0-9]+ ", line):
+        r = {k: int(line[a:b]) for k, a, b in cols}
+        r["fs"] = []
+        rows.append(r)
+    elif rows and (line.startswith("    ") or line.startswith("  > ")):
         rows[-1]["fs"].append(line[4:].removesuffix(" [inlined]"))
 
 d = json.load(open(sys.argv[2]))

@@ -43,6 +43,12 @@ expect_match "s: median lifetime near 10 ms" \
 "$HP" report --bytes --depth=1 dist.data >avg.txt 2>&1
 expect_grep "default columns" "avg size   avg life" avg.txt
 
+# The histograms count heapprof's blocks: not with --as-dhat.
+run_status rc "$HP" report --as-dhat --sort=p50-size dist.data
+expect_eq "--as-dhat: usage error" 64 "$rc"
+expect_grep "--as-dhat: why" \
+    "heapprof: percentiles are of heapprof's counts, not with --as-dhat" err
+
 # Format 5: no distributions, "-", a warning.
 run_status rc "$HP" report --percentiles \
     "$top_srcdir/data/golden/basic-v5.data"

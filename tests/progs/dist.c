@@ -29,18 +29,10 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "now.h"
+
 void *volatile dist_sink[3];
 volatile int dist_n[3] = { 500, 3, 10 };
-
-static unsigned long long
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (unsigned long long)ts.tv_sec * 1000000000u +
-	    (unsigned long long)ts.tv_nsec;
-}
 
 /* Spin, not sleep: the time is the program's, however the kernel is. */
 static void

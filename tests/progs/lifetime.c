@@ -9,17 +9,9 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "now.h"
+
 void *volatile lifetime_sink;
-
-static unsigned long long
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (unsigned long long)ts.tv_sec * 1000000000u +
-	    (unsigned long long)ts.tv_nsec;
-}
 
 int
 main(void)
