@@ -329,9 +329,13 @@
 
 	function flame() {
 		var m = $("metric").value, box = $("flame"), W = box.clientWidth ||
-		    1000, depth = depthOf(tree, m), H = depth * ROW + 4, svg,
-		    chain = [], n;
+		    1000, H, svg, chain = [], n;
 
+		/* The focus's ancestors span the width, dimmed. */
+		for (n = focus; n; n = n.parent)
+			chain.unshift(n);
+		/* As high as what is shown: zoomed, the focus's subtree. */
+		H = (chain.length - 1 + depthOf(focus, m)) * ROW + 4;
 		box.textContent = "";
 		if (tree[m] === 0) {
 			box.appendChild(el("p", { "class": "none" }, "Nothing to " +
@@ -341,9 +345,6 @@
 		}
 		svg = el("svg:svg", { width: W, height: H, viewBox: "0 0 " + W +
 		    " " + H, "aria-label": "flame graph by " + METRICS[m].name });
-		/* The focus's ancestors span the width, dimmed. */
-		for (n = focus; n; n = n.parent)
-			chain.unshift(n);
 		chain.forEach(function (a, d) {
 			box3(a, d, 0, W, a !== focus);
 		});
