@@ -10,14 +10,15 @@
 #include <stdint.h>
 
 #include "ring.h"
+#include "thread.h"
 #include "wire.h"
 
 #define HIDDEN	__attribute__((visibility("hidden")))
 #define EXPORT	__attribute__((visibility("default")))
-#define TLS_IE	__attribute__((tls_model("initial-exec")))
 
 /*
- * Where this thread is, as far as the hooks care.  A malloc-family call
+ * Where this thread is (agent_thread()->hook_state), as far as the hooks
+ * care.  A malloc-family call
  * that arrives while the thread is
  *   HOOK_REAL     inside the real allocator: the allocator's own business,
  *                 passed through uncounted, unless a signal handler that
@@ -31,7 +32,6 @@
  *                 call comes from a signal handler, and is the program's.
  */
 enum hook_state { HOOK_IDLE, HOOK_REAL, HOOK_PRIVATE, HOOK_RECORD, HOOK_CXX };
-extern HIDDEN __thread int hook_state TLS_IE;
 
 extern HIDDEN struct ring agent_ring;
 
@@ -97,20 +97,15 @@ HIDDEN int agent_ad_hoc(uint64_t weight, void **frames, int n, int outer);
 HIDDEN int agent_assert_failed(const char *text);
 
 /*
- * heapprof_region_begin(3): while a region is open on a thread, what it
- * allocates is counted here.  Off the hot path while none is: one
- * thread-local load and a branch taken the same way every time.
+ * heapprof_region_begin(3): while a region is open on thread t, what it
+ * allocates is counted in t->region.  Off the hot path while none is: one
+ * load and a branch taken the same way every time.
  */
-struct agent_region {
-	unsigned depth;
-	uint64_t blocks, bytes;
-};
-extern HIDDEN __thread struct agent_region agent_region TLS_IE;
-#define REGION_COUNT(size)						\
+#define REGION_COUNT(t, size)						\
 	do {								\
-		if (__builtin_expect(agent_region.depth != 0, 0)) {	\
-			agent_region.blocks++;				\
-			agent_region.bytes += (size);			\
+		if (__builtin_expect((t)->region.depth != 0, 0)) {	\
+			(t)->region.blocks++;				\
+			(t)->region.bytes += (size);			\
 		}							\
 	} while (0)
 
