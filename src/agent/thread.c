@@ -25,6 +25,7 @@
 
 #include <dlfcn.h>
 #include <sched.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -41,11 +42,13 @@ union agent_thread_slot *agent_threads;
 ptrdiff_t agent_tid_off;
 struct agent_thread agent_thread_overflow;
 static uintptr_t overflow_owner;
-uint64_t agent_thread_overflows;
+static uint64_t agent_thread_overflows;	/* for a debugger */
 
 /* The slots in use, so that a forked child finds them without a scan. */
 static uint16_t used[THREAD_SLOTS];
 static uint32_t nused;
+/* HEAPPROF_THREAD_SLOTS, to test the overflow slot with fewer threads. */
+static uint32_t slot_limit = THREAD_SLOTS;
 
 static uint32_t
 tid_of(uintptr_t self)
@@ -160,6 +163,8 @@ agent_thread_slow(uintptr_t self)
 			break;
 	}
 	/* Claim the first free or dropped slot. */
+	if (__atomic_load_n(&nused, __ATOMIC_RELAXED) >= slot_limit)
+		return overflow(self);
 	for (n = 0; n < THREAD_PROBES; n++) {
 		i = (home + n) % THREAD_SLOTS;
 		t = &tab[i].t;
@@ -190,10 +195,14 @@ agent_thread_slow(uintptr_t self)
 void
 agent_thread_init(void)
 {
+	const char *limit = getenv("HEAPPROF_THREAD_SLOTS");
 	const uint32_t *desc;
 	uintptr_t self = thread_self();
 	uint32_t tid;
 
+	if (limit != NULL && *limit >= '0' && *limit <= '9' &&
+	    strtoul(limit, NULL, 10) < THREAD_SLOTS)
+		slot_limit = (uint32_t)strtoul(limit, NULL, 10);
 	if (__atomic_load_n(&agent_tid_off, __ATOMIC_RELAXED) != 0 ||
 	    !glibc_descriptor(self))
 		return;
