@@ -49,7 +49,7 @@ struct agent_thread {
 	struct agent_deferred deferred;
 };
 
-#define THREAD_BITS		12
+#define THREAD_BITS		12	/* at most; HEAPPROF_THREAD_SLOTS */
 #define THREAD_SLOTS		(1u << THREAD_BITS)
 #define THREAD_SLOT_BYTES	(16 * 1024)
 _Static_assert(sizeof(struct agent_thread) <= THREAD_SLOT_BYTES,
@@ -63,6 +63,7 @@ union agent_thread_slot {
 extern __attribute__((visibility("hidden")))
     union agent_thread_slot *agent_threads;
 extern __attribute__((visibility("hidden"))) ptrdiff_t agent_tid_off;
+extern __attribute__((visibility("hidden"))) unsigned agent_thread_bits;
 
 __attribute__((visibility("hidden"), noinline)) struct agent_thread *
     agent_thread_slow(uintptr_t self);
@@ -96,7 +97,7 @@ thread_hash(uintptr_t self)
 {
 	/* Descriptors sit at the top of stacks: the low 12 bits repeat. */
 	return (size_t)(((uint64_t)(self >> 12) * 0x9e3779b97f4a7c15ull) >>
-	    (64 - THREAD_BITS));
+	    (64 - agent_thread_bits));
 }
 
 /*
