@@ -352,10 +352,16 @@ agent_thread_fork_child(void)
 	struct agent_thread *self, *t;
 	uint32_t k;
 
-	/* Taken by another thread of the parent, the lock is never let go. */
-	if (overflow_owner != thread_self()) {
+	/*
+	 * Taken by another thread of the parent, the overflow slot would
+	 * never be let go, and that thread's hook never left: as if it had.
+	 */
+	t = &agent_thread_overflow;
+	if (overflow_owner != 0 && overflow_owner != thread_self()) {
+		t->hook_state = HOOK_IDLE;
+		t->holding = t->resolving = 0;
+		t->deferred.len = t->deferred.nfrees = 0;
 		overflow_owner = 0;
-		memset(&agent_thread_overflow, 0, sizeof agent_thread_overflow);
 	}
 	self = agent_thread();
 	table_pid = (pid_t)syscall(SYS_getpid);
