@@ -567,7 +567,10 @@ name_short(const char *raw)
 
 /* --- the length bound ------------------------------------------------------ */
 
-/* One argument list of a printed name: "<" at open, ">" at close. */
+/*
+ * One argument list of a printed name: "<" at open, ">" at close (or a
+ * lambda's parameters' "(" and ")").
+ */
 struct arglist {
 	size_t open, close;
 	size_t depth;		/* 1 for the outermost */
@@ -612,6 +615,19 @@ operator_end(const char *s, size_t i)
 	return i;
 }
 
+static void
+add_list(struct arglist *l, size_t *n, size_t open, size_t close,
+    size_t depth)
+{
+	l[*n].open = open;
+	l[*n].close = close;
+	l[*n].depth = depth;
+	l[*n].inner = close - open - 1;
+	l[*n].parent = SIZE_MAX;
+	l[*n].elided = l[*n].saving = 0;
+	(*n)++;
+}
+
 /*
  * The argument lists of the printed name s into l (strlen(s) / 2 + 1
  * entries), innermost closed first; how many, or SIZE_MAX when its
@@ -620,13 +636,14 @@ operator_end(const char *s, size_t i)
  * "::"); elsewhere it is a less-than in an expression ("(a)<(b)") or
  * opens a Rust path ("<T as Trait>::f"), which is not a list.  A '>'
  * inside parentheses is a greater-than: libiberty parenthesizes those.
+ * A C++ lambda's parameters, "{lambda(int, char)#1}", are a list too.
  */
 static size_t
 arglists(const char *s, struct arglist *l)
 {
 	size_t len = strlen(s), i, e, n = 0, top = 0, depth = 0;
 	size_t *stack = xcalloc(len + 1, sizeof *stack);
-	char *kind = xcalloc(len + 1, 1);	/* 'a': list, 'p': path */
+	char *kind = xcalloc(len + 1, 1);	/* 'a', 'l': lists; 'p': path */
 	size_t named = SIZE_MAX;		/* where a name ended */
 
 	for (i = 0; i < len; i++) {
@@ -659,23 +676,29 @@ arglists(const char *s, struct arglist *l)
 			if (kind[top - 1] != 'a' && kind[top - 1] != 'p')
 				break;
 			top--;
-			if (kind[top] == 'p')
-				break;
-			l[n].open = stack[top];
-			l[n].close = i;
-			l[n].depth = depth--;
-			l[n].inner = i - stack[top] - 1;
-			l[n].parent = SIZE_MAX;
-			l[n].elided = l[n].saving = 0;
-			n++;
+			if (kind[top] == 'a')
+				add_list(l, &n, stack[top], i, depth--);
 			break;
 		case '(':
+			if (i >= 7 && strncmp(s + i - 7, "{lambda", 7) == 0) {
+				kind[top] = 'l';
+				depth++;
+			} else
+				kind[top] = '(';
+			stack[top++] = i;
+			break;
 		case '{':
 		case '[':
 			kind[top] = s[i];
 			stack[top++] = i;
 			break;
 		case ')':
+			if (top > 0 && kind[top - 1] == 'l') {
+				top--;
+				add_list(l, &n, stack[top], i, depth--);
+				break;
+			}
+			/* FALLTHROUGH */
 		case '}':
 		case ']':
 			if (top == 0 || kind[top - 1] != (s[i] == ')' ? '(' :

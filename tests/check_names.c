@@ -291,6 +291,11 @@ static const struct {
 	    "chEPS1_EUlS4_E_ES4_S4_RKT_EUlS4_E_vEvPS6_RKT0_",
 	    "visitAstNodes<Token const, findAstNode<...>::{lambda(Token const*)#1}"
 	    ", void>" },
+	/* A lambda's parameters are a list too. */
+	{ "_ZZNK16ConditionHandler14afterConditionEP9TokenListP14SymbolDatabaseP"
+	    "11ErrorLoggerPK8SettingsENKUlRKNS_9ConditionEP5TokenPK5ScopeE_clESB_S"
+	    "D_SG_", "ConditionHandler::afterCondition::{lambda(...)#1}::"
+	    "operator()" },
 	/* Short enough: whole. */
 	{ "_ZN16ForwardTraversal19traverseConditionalI5TokenZNS_9updateTokEPS1_PS"
 	    "2_EUlS2_E_vEENS_8ProgressEPT_T0_b", "ForwardTraversal::"
@@ -346,8 +351,12 @@ START_TEST(test_fit)
 		{ "a::F<void (*)(std::vector<double>)>::g", 35,
 		    "a::F<void (*)(std::vector<...>)>::g" },
 		{ "a::C<((1)>(2))>::f", 10, "a::C<...>::f" },
-		{ "f::{lambda(std::vector<long>)#1}::operator()", 40,
+		{ "f::{lambda(std::vector<long>)#1}::operator()", 43,
 		    "f::{lambda(std::vector<...>)#1}::operator()" },
+		{ "f::{lambda(std::vector<long>)#1}::operator()", 30,
+		    "f::{lambda(...)#1}::operator()" },
+		{ "f::{lambda()#1}::operator()", 5, "f::{lambda()#1}::operator()" },
+		{ "f(long, long)", 5, "f(long, long)" },
 		{ "run::<fn(u32) -> Option<usize>>", 20, "run::<...>" },
 		{ "run::<fn(u32) -> Option<usize>>", 29,
 		    "run::<fn(u32) -> Option<...>>" },
