@@ -41,10 +41,11 @@ char *name_short(const char *raw);
 
 /*
  * Shorten the printed name s in place to at most max characters, if it
- * can be, by replacing what is inside its argument lists' brackets with
- * "...": the deepest lists first, and of the same depth the longest
- * first, until it fits.  The names outside them stay whole, and so does
- * s when its brackets do not pair up as a name's.
+ * can be, by replacing what is inside its argument lists (template and
+ * generic arguments, a C++ lambda's parameters) with "...": the deepest
+ * lists first, and of the same depth the longest first, until it fits;
+ * then the lists it fits without again.  The names outside them stay
+ * whole, and so does s when its brackets do not pair up as a name's.
  */
 void name_fit(char *s, size_t max);
 
