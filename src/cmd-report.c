@@ -13,6 +13,7 @@
 
 #include "cmd.h"
 #include "exitcode.h"
+#include "outfile.h"
 #include "report.h"
 #include "tiers.h"
 #include "xmalloc.h"
@@ -28,6 +29,8 @@ struct report_args {
 	const char **ignore_fn;	/* --ignore-fn patterns, in order */
 	size_t nignore_fn, ignore_fn_cap;
 	struct tiers tiers;	/* --budget, --budgets */
+	int top_given, depth_given;	/* --top, --depth */
+	const char *output;	/* -o; NULL: the standard output */
 };
 
 static const struct argp_option report_options[] = {
@@ -37,7 +40,7 @@ static const struct argp_option report_options[] = {
 	{ "ad-hoc", OPT_AD_HOC, NULL, 0, "show the heapprof_ad_hoc(3) events "
 	    "of a heap profile (an ad-hoc profile shows nothing else)", 0 },
 	{ "top", OPT_TOP, "N", 0, "show the first N sites (default 10, 0 = "
-	    "all)", 0 },
+	    "all; folded and html: all)", 0 },
 	{ "as-dhat", OPT_AS_DHAT, NULL, 0, "count as valgrind's DHAT does: a "
 	    "realloc'd block stays with the site that first allocated it, a "
 	    "0-byte block counts as 1 byte", 0 },
@@ -47,8 +50,10 @@ static const struct argp_option report_options[] = {
 	{ NULL, 0, NULL, 0, "Output:", 2 },
 	{ "format", OPT_FORMAT, "FORMAT", 0, "write the report in FORMAT "
 	    "(listed below)", 0 },
+	{ "output", 'o', "FILE", 0, "write the report to FILE, replaced "
+	    "when complete (default: the standard output)", 0 },
 	{ "depth", OPT_DEPTH, "N", 0, "show N frames of each stack "
-	    "(default 4, 0 = all)", 0 },
+	    "(default 4, 0 = all; folded and html: all)", 0 },
 	{ "bytes", OPT_BYTES, NULL, 0, "print sizes as exact byte counts", 0 },
 	{ "percentiles", OPT_PERCENTILES, NULL, 0, "show the median and 90th "
 	    "percentile of block sizes and lifetimes instead of their "
@@ -117,9 +122,11 @@ report_parse(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_TOP:
 		a->opts.top = parse_count(state, "--top", arg);
+		a->top_given = 1;
 		break;
 	case OPT_DEPTH:
 		a->opts.depth = parse_count(state, "--depth", arg);
+		a->depth_given = 1;
 		break;
 	case OPT_FORMAT:
 		a->format = formatter_find(arg);
@@ -128,6 +135,11 @@ report_parse(int key, char *arg, struct argp_state *state)
 			argp_error(state, "invalid format '%s' (valid formats: "
 			    "%s)", arg, names);
 		}
+		break;
+	case 'o':
+		if (arg[0] == '\0')
+			argp_error(state, "empty file name for -o");
+		a->output = arg;
 		break;
 	case OPT_BYTES:
 		a->opts.exact_bytes = 1;
@@ -206,11 +218,10 @@ cmd_report(int argc, char **argv)
 	struct profile p;
 	char err[256], names[512];
 	int failed, inside, rc;
-	FILE *verdict;
+	struct outfile of;
+	FILE *out = stdout, *verdict;
 
 	memset(&a, 0, sizeof a);
-	a.opts.top = 10;
-	a.opts.depth = 4;
 	a.opts.file = "heapprof.data";
 	argv[0] = (char *)"heapprof report";
 	argp_parse(&report_argp, argc, argv, 0, NULL, &a);
@@ -227,6 +238,11 @@ cmd_report(int argc, char **argv)
 		tiers_release(&a.tiers);
 		return EXIT_USAGE;
 	}
+	/* A flame graph is of everything: its parts add up to the total. */
+	if (!a.top_given)
+		a.opts.top = a.format->flags & FMT_WHOLE ? 0 : 10;
+	if (!a.depth_given)
+		a.opts.depth = a.format->flags & FMT_WHOLE ? 0 : 4;
 	if (profile_read(&p, a.opts.file, err, sizeof err) == -1) {
 		error(0, 0, "%s", err);
 		free(a.ignore_fn);
@@ -238,11 +254,12 @@ cmd_report(int argc, char **argv)
 		a.opts.sort = sort_key_default(a.opts.ad_hoc);
 	if (a.opts.ad_hoc != a.opts.sort->ad_hoc || (a.tiers.n > 0 &&
 	    (a.opts.ad_hoc || a.opts.as_dhat)) || (a.opts.ad_hoc &&
-	    !(a.format->flags & FMT_AD_HOC)) || (a.opts.as_dhat &&
-	    (a.opts.percentiles || a.opts.sort->percentile))) {
+	    !(a.format->flags & FMT_AD_HOC)) || (a.format->flags & FMT_SUMS &&
+	    !(a.opts.sort->flags & SORT_SUMS)) || (a.opts.as_dhat &&
+	    (a.opts.percentiles || a.opts.sort->flags & SORT_PERCENTILE))) {
 		/* The histograms count heapprof's blocks, not DHAT's. */
 		if (a.opts.as_dhat && (a.opts.percentiles ||
-		    a.opts.sort->percentile))
+		    a.opts.sort->flags & SORT_PERCENTILE))
 			error(0, 0, "percentiles are of heapprof's counts, not "
 			    "with --as-dhat");
 		/* Budgets count as run does; a table beside them would not. */
@@ -260,6 +277,10 @@ cmd_report(int argc, char **argv)
 			report_format_list(names, sizeof names, FMT_AD_HOC);
 			error(0, 0, "the %s report has no ad-hoc events (formats "
 			    "that have: %s)", a.format->name, names);
+		} else if (a.opts.ad_hoc == a.opts.sort->ad_hoc) {
+			error(0, 0, "cannot weigh %s stacks by %s: it does not "
+			    "add up (sort by a total)", a.format->name,
+			    a.opts.sort->name);
 		} else {
 			report_sort_list(names, sizeof names, 0);
 			error(0, 0, "cannot sort heap sites by %s (it sorts "
@@ -271,8 +292,18 @@ cmd_report(int argc, char **argv)
 		tiers_release(&a.tiers);
 		return EXIT_USAGE;
 	}
+	if (a.output != NULL && outfile_open(&of, a.output, a.opts.file, err,
+	    sizeof err) == -1) {
+		error(0, 0, "%s", err);
+		profile_release(&p);
+		free(a.ignore_fn);
+		tiers_release(&a.tiers);
+		return EXIT_ERROR;
+	}
+	if (a.output != NULL)
+		out = of.f;
 	report_module_warnings(&p);
-	if (a.opts.sort->percentile)
+	if (a.opts.sort->flags & SORT_PERCENTILE)
 		a.opts.percentiles = 1;
 	if (a.opts.percentiles && !p.has_dist && p.nsites > 0)
 		error(0, 0, "warning: '%s' has no distributions (its format is "
@@ -285,13 +316,13 @@ cmd_report(int argc, char **argv)
 	failed = a.tiers.n > 0 ? tiers_check(&a.tiers, &p, NULL) : 0;
 	if (failed != -1) {
 		a.opts.tiers = inside ? &a.tiers : NULL;
-		a.format->write(stdout, &p, &a.opts);
+		a.format->write(out, &p, &a.opts);
 	}
 	if (failed != -1 && a.tiers.n > 0 && !inside) {
-		verdict = a.format->flags & FMT_TIERS_AFTER ? stdout : stderr;
-		if (verdict == stdout)
-			putchar('\n');
-		fflush(stdout);
+		verdict = a.format->flags & FMT_TIERS_AFTER ? out : stderr;
+		if (verdict == out)
+			fputc('\n', out);
+		fflush(out);
 		tiers_check(&a.tiers, &p, verdict);
 	}
 	/* The verdict run gave: a failed HEAPPROF_ASSERT fails it too. */
@@ -301,6 +332,13 @@ cmd_report(int argc, char **argv)
 	profile_release(&p);
 	free(a.ignore_fn);
 	tiers_release(&a.tiers);
+	if (a.output != NULL && failed == -1) {
+		outfile_discard(&of);
+	} else if (a.output != NULL && outfile_commit(&of, err,
+	    sizeof err) == -1) {
+		error(0, 0, "%s", err);
+		return EXIT_ERROR;
+	}
 	if (fflush(stdout) == EOF || ferror(stdout)) {
 		error(0, errno, "cannot write the report");
 		return EXIT_ERROR;

@@ -19,40 +19,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json.h"
 #include "report.h"
 #include "xmalloc.h"
-
-/*
- * A JSON string: quote and backslash escaped, and every control character
- * (C0, DEL, C1) as \u00XX, as JSON allows.  JSON text is UTF-8: a byte
- * that is not part of a valid sequence (the file is not trusted) is taken
- * as the Latin-1 character of that value.
- */
-static void
-json_string(FILE *out, const char *s)
-{
-	const unsigned char *c;
-	size_t k;
-
-	fputc('"', out);
-	while (*s != '\0') {
-		k = report_char_len(s);
-		c = (const unsigned char *)s;
-		if (k == 1 && (*s == '"' || *s == '\\')) {
-			fprintf(out, "\\%c", *s);
-		} else if (k != 0) {
-			fwrite(s, 1, k, out);
-		} else if (c[0] == 0xc2 && c[1] >= 0x80 && c[1] < 0xa0) {
-			fprintf(out, "\\u%04x", c[1]);	/* C1, in UTF-8 */
-			k = 2;
-		} else {
-			fprintf(out, "\\u%04x", c[0]);
-			k = 1;
-		}
-		s += k;
-	}
-	fputc('"', out);
-}
 
 /*
  * One ftbl entry per location, inline frames included, DHAT's spelling;
@@ -84,7 +53,7 @@ frame_entry(FILE *out, struct report_view *v, const struct prof_frame *f,
 			snprintf(buf, sizeof buf, "0x%llx: %s (in %s)",
 			    (unsigned long long)f->offset, fn, raw);
 	}
-	json_string(out, buf);
+	json_string(out, buf, 0);
 }
 
 void
@@ -111,7 +80,7 @@ fmt_dhat(FILE *out, const struct profile *p, const struct report_opts *o)
 		fprintf(out, "{\"dhatFileVersion\":2,\"mode\":\"heap\","
 		    "\"verb\":\"Allocated\",\"bklt\":true,\"bkacc\":false,"
 		    "\"tu\":\"ns\",\"Mtu\":\"ms\",\"tuth\":1000,\"cmd\":");
-	json_string(out, profile_str(p, p->command));
+	json_string(out, profile_str(p, p->command), 0);
 	fprintf(out, ",\"pid\":%" PRIu32 ",\"te\":%" PRIu64, p->pid,
 	    p->duration);
 	if (!o->ad_hoc)

@@ -20,7 +20,7 @@
 
 /* --- sort keys and formats ------------------------------------------------ */
 
-/* A key's value that is one field of the statistics. */
+/* A key's value that is one field of the row's statistics. */
 #define BY_FIELD(field)							\
 static uint64_t								\
 by_##field(const struct profile *p, const struct report_row *r)		\
@@ -72,19 +72,22 @@ by_p90_life(const struct profile *p, const struct report_row *r)
 
 /* An ad-hoc row's tb is its weight and tbk its events (STATS_AD_HOC). */
 const struct sort_key sort_keys[] = {
-	{ "bytes", "total bytes", 0, by_tb, 0 },
-	{ "blocks", "total blocks", 0, by_tbk, 0 },
-	{ "lifetime", "total lifetime", 0, by_tl, 0 },
-	{ "peak", "bytes at the global peak", 0, by_gb, 0 },
-	{ "leaked", "bytes live at exit", 0, by_eb, 0 },
-	{ "max", "the site's own maximum live bytes", 0, by_mb, 0 },
+	{ "bytes", "total bytes", 0, by_tb, SORT_SUMS },
+	{ "blocks", "total blocks", 0, by_tbk, SORT_SUMS },
+	{ "lifetime", "total lifetime", 0, by_tl, SORT_SUMS },
+	{ "peak", "bytes at the global peak", 0, by_gb, SORT_SUMS },
+	{ "leaked", "bytes live at exit", 0, by_eb, SORT_SUMS },
+	{ "max", "the site's own maximum live bytes", 0, by_mb, SORT_SUMS },
 	{ "avg-size", "average block size", 0, by_avg, 0 },
-	{ "p50-size", "median block size", 0, by_p50_size, 1 },
-	{ "p90-size", "90th percentile of block sizes", 0, by_p90_size, 1 },
-	{ "p50-life", "median block lifetime", 0, by_p50_life, 1 },
-	{ "p90-life", "90th percentile of block lifetimes", 0, by_p90_life, 1 },
-	{ "weight", "total weight", 1, by_tb, 0 },
-	{ "events", "number of events", 1, by_tbk, 0 },
+	{ "p50-size", "median block size", 0, by_p50_size, SORT_PERCENTILE },
+	{ "p90-size", "90th percentile of block sizes", 0, by_p90_size,
+	    SORT_PERCENTILE },
+	{ "p50-life", "median block lifetime", 0, by_p50_life,
+	    SORT_PERCENTILE },
+	{ "p90-life", "90th percentile of block lifetimes", 0, by_p90_life,
+	    SORT_PERCENTILE },
+	{ "weight", "total weight", 1, by_tb, SORT_SUMS },
+	{ "events", "number of events", 1, by_tbk, SORT_SUMS },
 	{ "avg-weight", "average weight", 1, by_avg, 0 },
 	{ NULL, NULL, 0, NULL, 0 },
 };
@@ -95,6 +98,11 @@ const struct formatter formatters[] = {
 	{ "dhat", "JSON for valgrind DHAT's viewer", fmt_dhat, FMT_AD_HOC },
 	{ "markdown", "a document for a pull request or a CI summary",
 	    fmt_markdown, FMT_TIERS },
+	{ "folded", "stacks for flame graphs, weighed by the sort key",
+	    fmt_folded,
+	    FMT_AD_HOC | FMT_WHOLE | FMT_SUMS },
+	{ "html", "a self-contained page: flame graph, timeline, sortable "
+	    "sites", fmt_html, FMT_WHOLE },
 	{ NULL, NULL, NULL, 0 },
 };
 

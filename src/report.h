@@ -35,8 +35,16 @@ struct sort_key {
 	const char *help;
 	int ad_hoc;		/* orders ad-hoc events (STATS_AD_HOC) */
 	uint64_t (*value)(const struct profile *, const struct report_row *);
-	int percentile;		/* of a distribution: shows --percentiles */
+	unsigned flags;		/* SORT_* */
 };
+/*
+ * SORT_SUMS: the sites' values add up to the whole's (bytes do, an
+ * average size does not), so a flame graph can be weighed by it
+ * (FMT_SUMS).  SORT_PERCENTILE: of a distribution, so it shows the
+ * --percentiles columns.
+ */
+#define SORT_SUMS	0x1
+#define SORT_PERCENTILE	0x2
 
 extern const struct sort_key sort_keys[];
 
@@ -245,11 +253,17 @@ struct formatter {
 #define FMT_AD_HOC	0x1	/* shows ad-hoc events (o->ad_hoc) */
 #define FMT_TIERS	0x2	/* shows the budgets' verdict (o->tiers) */
 #define FMT_TIERS_AFTER	0x4	/* the verdict may follow it on stdout */
+#define FMT_WHOLE	0x8	/* all sites, whole stacks unless --top/--depth */
+#define FMT_SUMS	0x10	/* weighs by the key: it must add up (SORT_SUMS) */
 
 void fmt_text(FILE *out, const struct profile *p, const struct report_opts *o);
 void fmt_dhat(FILE *out, const struct profile *p, const struct report_opts *o);
 void fmt_markdown(FILE *out, const struct profile *p,
     const struct report_opts *o);
+void fmt_folded(FILE *out, const struct profile *p,
+    const struct report_opts *o);
+void fmt_html(FILE *out, const struct profile *p, const struct report_opts *o);
+
 
 extern const struct formatter formatters[];
 /* The format of that name, or NULL. */

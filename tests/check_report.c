@@ -69,9 +69,9 @@ START_TEST(test_sort_list)
 	report_sort_list(buf, 12, -1);
 	ck_assert_str_eq(buf, "bytes, bloc");
 	report_format_list(buf, sizeof buf, 0);
-	ck_assert_str_eq(buf, "text, dhat, markdown");
+	ck_assert_str_eq(buf, "text, dhat, markdown, folded, html");
 	report_format_list(buf, sizeof buf, FMT_AD_HOC);
-	ck_assert_str_eq(buf, "text, dhat");
+	ck_assert_str_eq(buf, "text, dhat, folded");
 }
 END_TEST
 
@@ -1026,6 +1026,64 @@ START_TEST(test_dhat_escapes)
 END_TEST
 
 /*
+ * Folded stacks: a frame's name escaped as the text report escapes it, so
+ * no newline splits a line, and the separator ';' written as \x3b.
+ */
+START_TEST(test_folded_escapes)
+{
+	struct profile p;
+	char *out;
+
+	build_hostile(&p);
+	p.locs[0].function = profile_string(&p, "a;b\nc");
+	out = formatted(fmt_folded, &p);
+	expect_printable(out);
+	ck_assert_str_eq(out, "\\x1b[31mlib\\xc2\\x9b.so+0x2a;a\\x3bb\\nc 64\n");
+	free(out);
+	profile_release(&p);
+}
+END_TEST
+
+static size_t
+count(const char *s, const char *what)
+{
+	size_t n = 0;
+
+	for (s = strstr(s, what); s != NULL; s = strstr(s + 1, what))
+		n++;
+	return n;
+}
+
+/*
+ * The HTML report's data sits in a <script> element: nothing in a string
+ * can end it ("</script>" as \u003c/script\u003e) or open a comment, and
+ * control characters are \u escapes.
+ */
+START_TEST(test_html_escapes)
+{
+	extern const char report_template[];
+	struct profile p;
+	char *out;
+
+	build_hostile(&p);
+	p.command = profile_string(&p, "</script><script>alert(1)</script>");
+	p.locs[0].function = profile_string(&p, "<!--\033\342\200\250");
+	out = formatted(fmt_html, &p);
+	ck_assert_uint_eq(count(out, "</script>"),
+	    count(report_template, "</script>"));
+	ck_assert_uint_eq(count(out, "<!--"), count(report_template, "<!--"));
+	ck_assert_ptr_null(strchr(out, '\033'));
+	ck_assert_msg(strstr(out, "\"command\":\"\\u003c/script\\u003e"
+	    "\\u003cscript\\u003ealert(1)\\u003c/script\\u003e\"") != NULL,
+	    "%s", out);
+	ck_assert_msg(strstr(out, "{\"f\":\"\\u003c!--\\u001b\\u2028\","
+	    "\"w\":\"/src/a\\u000ab\\u00ff.c:7\"}") != NULL, "%s", out);
+	free(out);
+	profile_release(&p);
+}
+END_TEST
+
+/*
  * A start time that is no date localtime_r can give (the profile is not
  * trusted) is shown as its number, not passed on as NULL to strftime.
  */
@@ -1159,6 +1217,8 @@ make_report_suite(void)
 	tcase_add_test(tc, test_text_escapes);
 	tcase_add_test(tc, test_warning_escapes);
 	tcase_add_test(tc, test_dhat_escapes);
+	tcase_add_test(tc, test_folded_escapes);
+	tcase_add_test(tc, test_html_escapes);
 	tcase_add_test(tc, test_text_start_time);
 	tcase_add_test(tc, test_markdown_escapes);
 	suite_add_tcase(s, tc);

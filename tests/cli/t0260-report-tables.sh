@@ -26,7 +26,7 @@ man_list '^\.It Fl \\\\-sort' '^\.It Fl \\\\-ad\\\\-hoc' >man-sort.txt
 man_list '^\.It Fl \\\\-format' '^\.El' >man-format.txt
 
 expect_eq "14 sort keys in --help" 14 "$(wc -l <help-sort.txt)"
-expect_eq "3 formats in --help" 3 "$(wc -l <help-format.txt)"
+expect_eq "5 formats in --help" 5 "$(wc -l <help-format.txt)"
 expect_eq "heapprof(1) lists the sort keys as --help does" \
     "$(cat help-sort.txt)" "$(cat man-sort.txt)"
 expect_eq "heapprof(1) lists the formats as --help does" \
@@ -46,5 +46,5 @@ expect_grep "bad format lists the formats" \
 "$HP" run "$PROGS/basic" >/dev/null 2>&1 || fail "run basic"
 "$HP" report --ad-hoc --format=markdown >out 2>err
 expect_eq "markdown has no ad-hoc view: usage error" 64 $?
-expect_grep "the formats that have one" "the markdown report has no ad-hoc events (formats that have: text, dhat)" err
+expect_grep "the formats that have one" "the markdown report has no ad-hoc events (formats that have: text, dhat, folded)" err
 finish
