@@ -382,15 +382,32 @@ START_TEST(test_fit)
 }
 END_TEST
 
+struct match {
+	const char *pattern;
+	int match;
+};
+
+/* Does each pattern of t match raw as told, short name given or not? */
+static void
+expect_matches(const char *raw, const struct match *t, size_t n)
+{
+	char *d = name_demangle(raw), *s = name_short(raw);
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		ck_assert_msg(name_matches(t[i].pattern, raw, d, NULL) ==
+		    t[i].match, "'%s'", t[i].pattern);
+		ck_assert_msg(name_matches(t[i].pattern, raw, d, s) ==
+		    t[i].match, "'%s'", t[i].pattern);
+	}
+	free(d);
+	free(s);
+}
+
 /* Raw, demangled, bare and short names all match, as documented. */
 START_TEST(test_matches)
 {
-	static const char raw[] = "_ZNSt6vectorINSt7__cxx1112basic_stringIcSt11"
-	    "char_traitsIcESaIcEEESaIS5_EE9push_backERKS5_";
-	static const struct {
-		const char *pattern;
-		int match;
-	} t[] = {
+	static const struct match t[] = {
 		{ "_ZNSt6vector*", 1 },
 		{ "std::vector<std::__cxx11::basic_string<char, "
 		    "std::char_traits<char>, std::allocator<char> >, "
@@ -404,17 +421,9 @@ START_TEST(test_matches)
 		{ "std::vector<int>::push_back", 0 },
 		{ "push_back", 0 },
 	};
-	char *d = name_demangle(raw), *s = name_short(raw);
-	size_t i;
 
-	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
-		ck_assert_msg(name_matches(t[i].pattern, raw, d, NULL) ==
-		    t[i].match, "'%s'", t[i].pattern);
-		ck_assert_int_eq(name_matches(t[i].pattern, raw, d, s),
-		    t[i].match);
-	}
-	free(d);
-	free(s);
+	expect_matches("_ZNSt6vectorINSt7__cxx1112basic_stringIcSt11char_trai"
+	    "tsIcESaIcEEESaIS5_EE9push_backERKS5_", t, sizeof t / sizeof t[0]);
 	ck_assert(name_matches("main", "main", "main", NULL));
 	ck_assert(!name_matches("mai", "main", "main", NULL));
 }
@@ -423,13 +432,7 @@ END_TEST
 /* A long name matches whole and as a report shows it, fitted. */
 START_TEST(test_matches_fitted)
 {
-	static const char raw[] = "_ZN4llvm12DenseMapBaseINS_8DenseMapINS_9Str"
-	    "ingRefEPNS_2cl6OptionENS_12DenseMapInfoIS2_vEENS_6detail12DenseMapP"
-	    "airIS2_S5_EEEES2_S5_S7_SA_E4growEj";
-	static const struct {
-		const char *pattern;
-		int match;
-	} t[] = {
+	static const struct match t[] = {
 		{ "llvm::DenseMapBase<...>::grow", 1 },
 		{ "llvm::DenseMapBase<llvm::DenseMap<llvm::StringRef, "
 		    "llvm::cl::Option*, *>::grow", 1 },
@@ -438,17 +441,10 @@ START_TEST(test_matches_fitted)
 		{ "llvm::DenseMapBase<...>::grow(unsigned int)", 0 },
 		{ "llvm::DenseMap<...>::grow", 0 },
 	};
-	char *d = name_demangle(raw), *s = name_short(raw);
-	size_t i;
 
-	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
-		ck_assert_msg(name_matches(t[i].pattern, raw, d, NULL) ==
-		    t[i].match, "'%s'", t[i].pattern);
-		ck_assert_int_eq(name_matches(t[i].pattern, raw, d, s),
-		    t[i].match);
-	}
-	free(d);
-	free(s);
+	expect_matches("_ZN4llvm12DenseMapBaseINS_8DenseMapINS_9StringRefEPNS_2"
+	    "cl6OptionENS_12DenseMapInfoIS2_vEENS_6detail12DenseMapPairIS2_S5_EEE"
+	    "ES2_S5_S7_SA_E4growEj", t, sizeof t / sizeof t[0]);
 }
 END_TEST
 

@@ -6,19 +6,11 @@
 # elided, "::<...>"; --full-names shows them whole; patterns match both.
 # tests/progs/rust-long-names.rs is built here with the installed rustc.
 . "$top_srcdir/tests/lib.sh"
-RUSTC=$(command -v rustc 2>/dev/null) || RUSTC=$HOME/.cargo/bin/rustc
-[ -x "$RUSTC" ] || skip "no rustc on PATH or in ~/.cargo/bin"
+need_rustc
 
 cp "$top_srcdir/tests/progs/rust-long-names.rs" names.rs && chmod u+w names.rs
 at() { grep -n "site: $1 \*/" names.rs | cut -d: -f1; }
 call() { grep -n "$1" names.rs | cut -d: -f1; }
-
-# row TOTAL BLOCKS FILE: the frames of the row with those exact totals.
-row() {
-	awk -v t="$1" -v b="$2" '
-	    /^ *[0-9]/ { on = ($1 == t && $2 == b); next }
-	    on' "$3"
-}
 
 "$RUSTC" -g -C symbol-mangling-version=v0 --crate-name longnames -o v0 \
     names.rs 2>rustc.err || { cat rustc.err; fail "rustc"; finish; }
@@ -31,12 +23,12 @@ report >r.txt || fail "report"
 # characters: the closure's "::<...>" goes, the arguments of the
 # Registry, shorter, stay, with the prelude's types by their names.
 insert="longnames::inventory::storage::Registry<String, Option<Vec<String>>>::insert_with"
-row 720 3 r.txt >got
+row_totals 720 3 r.txt >got
 expect_eq "long name fitted" \
     "    $insert::<...> (names.rs:$(at insert_with))
     longnames::inventory::fill (names.rs:$(call 'r.insert_with'))" \
     "$(head -n 2 got)"
-row 700 1 r.txt >got
+row_totals 700 1 r.txt >got
 expect_eq "trait impl for a prelude type" \
     "    <Option<Vec<String>> as longnames::Summary>::summary (names.rs:$(at summary))" \
     "$(head -n 1 got)"
@@ -51,7 +43,7 @@ else
 fi
 
 report --full-names >full.txt || fail "report --full-names"
-row 720 3 full.txt >got
+row_totals 720 3 full.txt >got
 expect_eq "--full-names: whole" \
     "    <longnames::inventory::storage::Registry<alloc::string::String, core::option::Option<alloc::vec::Vec<alloc::string::String>>>>::insert_with::<longnames::inventory::fill::{closure#0}> (names.rs:$(at insert_with))" \
     "$(head -n 1 got)"
@@ -60,7 +52,7 @@ expect_eq "--full-names: whole" \
 for pattern in "$insert::<...>" \
     "$insert::<longnames::inventory::fill::{closure#0}>"; do
 	report --ignore-fn="$pattern" >ign.txt || fail "report --ignore-fn"
-	row 720 3 ign.txt >got
+	row_totals 720 3 ign.txt >got
 	expect_eq "--ignore-fn='$pattern'" \
 	    "    longnames::inventory::fill (names.rs:$(call 'r.insert_with'))" \
 	    "$(head -n 1 got)"
