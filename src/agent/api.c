@@ -14,8 +14,6 @@
 
 #include <stdint.h>
 
-#define UNW_LOCAL_ONLY
-#include <libunwind.h>
 
 #include "agent.h"
 #include "heapprof.h"

@@ -21,8 +21,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#define UNW_LOCAL_ONLY
-#include <libunwind.h>
 
 #include "agent.h"
 
