@@ -4,7 +4,8 @@
  * taken by libunwind, a reference unwinder that shares no code with the
  * agent's, and each capture that differs is sent to the collector, which
  * counts it among the profile's anomalies.  HEAPPROF_CHECK_UNWIND=1 turns
- * it on; =2 also prints both stacks of a mismatch on stderr.
+ * it on; =2 also prints both stacks of a mismatch on stderr; =all counts
+ * every capture as a mismatch (a test of the counting).
  *
  * libunwind is loaded with dlopen only in this mode, so that otherwise the
  * agent brings no library into the program.  Loaded, it keeps a pipe open
@@ -21,7 +22,7 @@
 #include "ring.h"
 
 int unwind_checking;
-static int verbose;
+static int verbose, all;
 static int (*ref_backtrace)(void **, int);
 static void (*ref_flush)(void *, uint64_t, uint64_t);
 static void *ref_space;
@@ -36,6 +37,7 @@ unwind_check_init(void)
 	if (v == NULL || *v == '\0' || strcmp(v, "0") == 0)
 		return;
 	verbose = strcmp(v, "2") == 0;
+	all = strcmp(v, "all") == 0;
 	saved = hook_state;
 	hook_state = HOOK_PRIVATE;	/* the loader allocates */
 	h = dlopen("libunwind.so.8", RTLD_NOW | RTLD_LOCAL);
@@ -101,7 +103,7 @@ unwind_check(void **buf, int n)
 	hook_state = saved;
 	m = unwind_trim(buf, n, &first, &truncated);
 	rm = unwind_trim(ref, rn, &rfirst, &rtruncated);
-	if (m == rm && truncated == rtruncated &&
+	if (!all && m == rm && truncated == rtruncated &&
 	    memcmp(buf + first, ref + rfirst, (size_t)m * sizeof *buf) == 0)
 		return;
 	if (verbose) {
