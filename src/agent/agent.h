@@ -126,6 +126,21 @@ extern HIDDEN __thread struct agent_region agent_region TLS_IE;
 HIDDEN int unwind_capture(void **buf);
 
 /*
+ * A thread's last stack (unwind.c): the states of its walk, the last one
+ * at the end of s.  Zero is empty.
+ */
+struct unwind_state {
+	uint64_t pc, sp, bp, rule;
+};
+#define UNWIND_STATES	(HP_CAPTURE_SLOTS + 64)
+struct unwind_thread {
+	uint64_t epoch;		/* unwind_epoch + 1 when filled */
+	uint32_t n;		/* states at the end of s */
+	uint32_t busy;		/* a walk is using s */
+	struct unwind_state s[UNWIND_STATES];
+};
+
+/*
  * An unwind rule for one PC (cfi.c), one word: RULE_VALID always;
  * RULE_END if the stack ends in this frame (no return address);
  * RULE_NOINFO if the PC has no unwind information (the frame is guessed

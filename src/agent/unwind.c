@@ -48,6 +48,7 @@ struct slot {
 
 static struct slot *table;
 static int table_state;			/* 0 untried, 1 ready, -1 failed */
+static uint64_t unwind_epoch;		/* bumped by unwind_forget */
 
 /* The agent's own text, set once at attach. */
 static uintptr_t self_lo, self_hi;
@@ -146,6 +147,8 @@ unwind_forget(uint64_t lo, uint64_t hi)
 				    &key, 0, 0, __ATOMIC_RELAXED,
 				    __ATOMIC_RELAXED);
 		}
+	/* Every thread's cached stack may run through the object. */
+	__atomic_fetch_add(&unwind_epoch, 1, __ATOMIC_RELEASE);
 	unwind_check_forget(lo, hi);
 }
 
@@ -235,21 +238,164 @@ frame_chain(uint64_t *sp, uint64_t *bp, uint64_t *ra)
 }
 
 /*
+ * The stack cache: each thread keeps the states its last walk went
+ * through, and a new walk that reaches one of them again takes the rest
+ * from there instead of unwinding it.
+ *
+ * A state is what a step starts from: the PC looked up (a return address
+ * less one, or this file's own PC for the first), rsp and rbp.  A step is
+ * a function of the state, the PC's rule and at most two words of memory,
+ * at addresses the rule and the state give: the return address, and the
+ * saved rbp if the rule says it is saved.  So if the walk is at a state
+ * equal to cached state j, and the rules are those of the cached walk (no
+ * object was unloaded since: unwind_epoch), and every word the cached
+ * steps from j on read still holds the value it read, then by induction
+ * each step from j yields the cached next state, and the rest of the walk
+ * is the cached one.  Those words are checked, one or two loads a frame
+ * without a hash lookup, which is what makes the reuse cheaper than the
+ * walk and exact: it does not assume that equal CFA, return address and
+ * saved rbp at one frame mean equal frames beyond it.  They need not:
+ * after the thread returned past them, the frames beyond can have been
+ * rebuilt at the same addresses by other calls (a tail call from another
+ * caller reaches the same function at the same rsp), or rewritten by
+ * longjmp, swapcontext or a coroutine switch onto a stack used before.
+ * All of those change a checked word, or the state, and a changed word
+ * only makes the walk go on by its rules.
+ *
+ * Only steps by rules are cached.  A walk that meets a frame without
+ * unwind information (guessed from rbp, through the kernel) or one for
+ * libgcc's unwinder leaves the cache empty.
+ */
+
+/*
+ * The last state of a walk is not stepped from: it has RULE_END, or one
+ * of these for a rule (no RULE_VALID: never a rule).
+ */
+#define STATE_ZERO	0x40	/* the step before read a return address 0 */
+#define STATE_LIMIT	0x80	/* buf was full */
+
+static inline struct unwind_thread *
+unwind_state(void)
+{
+	static __thread struct unwind_thread state TLS_IE;
+
+	return &state;
+}
+
+/* The word a step from s read at, and what the next state says it held. */
+static inline int
+step_holds(const struct unwind_state *s, const struct unwind_state *next)
+{
+	uint64_t cfa = next->sp;
+	uint64_t want = next->rule == STATE_ZERO ? 0 : next->pc + 1;
+
+	if (*(const uint64_t *)(cfa + (uint64_t)(int64_t)(int8_t)
+	    (s->rule >> RULE_RA_SHIFT)) != want)
+		return 0;
+	return !(s->rule & RULE_RBP_SAVED) ||
+	    *(const uint64_t *)(cfa + (uint64_t)(int64_t)(int16_t)
+	    (s->rule >> RULE_RBP_SHIFT)) == next->bp;
+}
+
+/*
+ * Cached states old[j..m) continue the walk: -1 if one of the words the
+ * cached steps read changed, else the outputs from old[j] on, appended to
+ * buf from n.  *bad is the first step that no longer holds.
+ */
+static int
+reuse(const struct unwind_state *old, uint32_t j, uint32_t m, void **buf,
+    int n, uint32_t *bad)
+{
+	uint32_t i;
+
+	for (i = j; i + 1 < m; i++)
+		if (!step_holds(&old[i], &old[i + 1])) {
+			*bad = i;
+			return -1;
+		}
+	/* A walk cut at the end of buf says nothing of frames beyond it. */
+	if (old[m - 1].rule == STATE_LIMIT && n + (int)(m - 1 - j) <
+	    HP_CAPTURE_SLOTS) {
+		*bad = m;
+		return -1;
+	}
+	for (i = j + 1; i < m && n < HP_CAPTURE_SLOTS; i++) {
+		if (old[i].rule == STATE_ZERO)
+			break;
+		buf[n++] = (void *)(uintptr_t)(old[i].pc + 1);
+	}
+	return n;
+}
+
+/*
  * Fill buf with the return addresses from this function's caller out,
- * the caller's own PC first (as unw_backtrace does).
+ * the caller's own PC first (as unw_backtrace does); -1 if libgcc's
+ * unwinder must do it.
+ *
+ * New states are written from the start of the thread's array while the
+ * last walk's are kept at its end, so both are at hand until they meet.
  */
 static __attribute__((noinline)) int
 table_capture(void **buf)
 {
-	uint64_t pc, sp, bp, cfa, rule, ra;
-	int n = 0;
+	struct unwind_thread *t = unwind_state();
+	struct unwind_state *st, *old = NULL;
+	uint64_t pc, sp, bp, cfa, rule, ra, epoch;
+	uint32_t k = 0, j = 0, m = 0, jmin = 0, bad;
+	int n = 0, keep, r;
 
 	/* pc is the next instruction: still this function, at this sp. */
 	__asm__ volatile("lea 0(%%rip), %0\n\tmov %%rsp, %1\n\tmov %%rbp, %2"
 	    : "=r"(pc), "=r"(sp), "=r"(bp));
+	epoch = __atomic_load_n(&unwind_epoch, __ATOMIC_ACQUIRE) + 1;
+	/* Busy: a signal handler interrupted this thread's walk. */
+	keep = t->busy == 0;
+	if (keep) {
+		t->busy = 1;
+		if (t->epoch == epoch && t->n != 0) {
+			m = t->n;
+			old = t->s + UNWIND_STATES - m;
+		}
+	}
+	st = t->s;
 	for (;;) {
+		if (m != 0) {
+			while (j < m && old[j].sp < sp)
+				j++;
+			if (j < m && j >= jmin && old[j].sp == sp &&
+			    old[j].pc == pc && old[j].bp == bp) {
+				r = reuse(old, j, m, buf, n, &bad);
+				if (r >= 0) {
+					n = r;
+					/* The new states, then the reused. */
+					memmove(st + UNWIND_STATES - m + j - k,
+					    st, k * sizeof *st);
+					t->n = k + m - j;
+					t->epoch = epoch;
+					t->busy = 0;
+					return n;
+				}
+				jmin = bad + 1;
+			}
+			/* The next state would overwrite old[j]. */
+			if (k >= UNWIND_STATES - m + j)
+				m = 0;
+		}
 		rule = rule_for(pc);
+		if (keep) {
+			st[k].pc = pc;
+			st[k].sp = sp;
+			st[k].bp = bp;
+			st[k].rule = rule;
+			k++;
+		}
 		if (__builtin_expect(rule & (RULE_FALLBACK | RULE_NOINFO), 0)) {
+			if (keep) {
+				t->n = 0;
+				t->busy = 0;
+				keep = 0;
+				m = 0;
+			}
 			if (rule & RULE_FALLBACK)
 				return -1;
 			if (frame_chain(&sp, &bp, &ra) == -1)
@@ -261,8 +407,13 @@ table_capture(void **buf)
 		cfa = ((rule & RULE_CFA_RBP) ? bp : sp) +
 		    (uint64_t)(int64_t)(int32_t)(rule >> RULE_CFA_SHIFT);
 		/* The stack only grows down: anything else is not a frame. */
-		if (cfa <= sp)
+		if (cfa <= sp) {
+			if (keep) {
+				t->n = 0;
+				t->busy = 0;
+			}
 			return -1;
+		}
 		ra = *(const uint64_t *)(cfa +
 		    (uint64_t)(int64_t)(int8_t)(rule >> RULE_RA_SHIFT));
 		if (rule & RULE_RBP_SAVED)
@@ -270,14 +421,36 @@ table_capture(void **buf)
 			    (int16_t)(rule >> RULE_RBP_SHIFT));
 		sp = cfa;
 found:
-		if (ra == 0)
+		if (ra == 0) {
+			if (keep) {
+				st[k].pc = 0;
+				st[k].sp = sp;
+				st[k].bp = bp;
+				st[k].rule = STATE_ZERO;
+				k++;
+			}
 			break;
+		}
 		buf[n++] = (void *)ra;
-		if (n == HP_CAPTURE_SLOTS)
-			break;
 		/* The call, not what follows it (a noreturn call may end
 		 * the function). */
 		pc = ra - 1;
+		if (n == HP_CAPTURE_SLOTS) {
+			if (keep) {
+				st[k].pc = pc;
+				st[k].sp = sp;
+				st[k].bp = bp;
+				st[k].rule = STATE_LIMIT;
+				k++;
+			}
+			break;
+		}
+	}
+	if (keep) {
+		memmove(st + UNWIND_STATES - k, st, k * sizeof *st);
+		t->n = k;
+		t->epoch = epoch;
+		t->busy = 0;
 	}
 	return n;
 }
