@@ -10,14 +10,15 @@
 #include <stdint.h>
 
 #include "ring.h"
+#include "thread.h"
 #include "wire.h"
 
 #define HIDDEN	__attribute__((visibility("hidden")))
 #define EXPORT	__attribute__((visibility("default")))
-#define TLS_IE	__attribute__((tls_model("initial-exec")))
 
 /*
- * Where this thread is, as far as the hooks care.  A malloc-family call
+ * Where this thread is (agent_thread()->hook_state), as far as the hooks
+ * care.  A malloc-family call
  * that arrives while the thread is
  *   HOOK_REAL     inside the real allocator: the allocator's own business,
  *                 passed through uncounted, unless a signal handler that
@@ -31,7 +32,6 @@
  *                 call comes from a signal handler, and is the program's.
  */
 enum hook_state { HOOK_IDLE, HOOK_REAL, HOOK_PRIVATE, HOOK_RECORD, HOOK_CXX };
-extern HIDDEN __thread int hook_state TLS_IE;
 
 extern HIDDEN struct ring agent_ring;
 
@@ -97,48 +97,25 @@ HIDDEN int agent_ad_hoc(uint64_t weight, void **frames, int n, int outer);
 HIDDEN int agent_assert_failed(const char *text);
 
 /*
- * heapprof_region_begin(3): while a region is open on a thread, what it
- * allocates is counted here.  Off the hot path while none is: one
- * thread-local load and a branch taken the same way every time.
+ * heapprof_region_begin(3): while a region is open on thread t, what it
+ * allocates is counted in t->region.  Off the hot path while none is: one
+ * load and a branch taken the same way every time.
  */
-struct agent_region {
-	unsigned depth;
-	uint64_t blocks, bytes;
-};
-extern HIDDEN __thread struct agent_region agent_region TLS_IE;
-#define REGION_COUNT(size)						\
+#define REGION_COUNT(t, size)						\
 	do {								\
-		if (__builtin_expect(agent_region.depth != 0, 0)) {	\
-			agent_region.blocks++;				\
-			agent_region.bytes += (size);			\
+		if (__builtin_expect((t)->region.depth != 0, 0)) {	\
+			(t)->region.blocks++;				\
+			(t)->region.bytes += (size);			\
 		}							\
 	} while (0)
 
-/* Room for HP_MAX_FRAMES, the agent's own frames, and one to see overflow. */
-#define HP_CAPTURE_SLOTS	(HP_MAX_FRAMES + 8)
-
 /*
  * Fill buf[HP_CAPTURE_SLOTS] with return addresses, innermost first, and
- * return how many (unwind.c).  A hook unwinds from its own frame, never
+ * return how many (unwind.c); t is this thread's state.  A hook unwinds from its own frame, never
  * from a deeper agent function: the agent's frames are thrown away.
  */
-#define UNWIND_HERE(buf)	unwind_capture(buf)
-HIDDEN int unwind_capture(void **buf);
-
-/*
- * A thread's last stack (unwind.c): the states of its walk, the last one
- * at the end of s.  Zero is empty.
- */
-struct unwind_state {
-	uint64_t pc, sp, bp, rule;
-};
-#define UNWIND_STATES	(HP_CAPTURE_SLOTS + 64)
-struct unwind_thread {
-	uint64_t epoch;		/* unwind_epoch + 1 when filled */
-	uint32_t n;		/* states at the end of s */
-	uint32_t busy;		/* a walk is using s */
-	struct unwind_state s[UNWIND_STATES];
-};
+#define UNWIND_HERE(t, buf)	unwind_capture((t), (buf))
+HIDDEN int unwind_capture(struct agent_thread *t, void **buf);
 
 /*
  * An unwind rule for one PC (cfi.c), one word: RULE_VALID always;
@@ -164,12 +141,12 @@ HIDDEN uint64_t cfi_rule(uintptr_t pc);
 
 /*
  * Checking mode (unwind-check.c, HEAPPROF_CHECK_UNWIND=1): every capture
- * of n frames in buf is compared with libunwind's, which is loaded only
+ * of n frames in buf, by thread t, is compared with libunwind's, which is loaded only
  * then; a mismatch is sent to the collector as an anomaly.
  */
 extern HIDDEN int unwind_checking;
 HIDDEN void unwind_check_init(void);
-HIDDEN void unwind_check(void **buf, int n);
+HIDDEN void unwind_check(struct agent_thread *t, void **buf, int n);
 HIDDEN void unwind_check_forget(uint64_t lo, uint64_t hi);
 
 /*

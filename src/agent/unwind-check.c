@@ -31,6 +31,7 @@ void
 unwind_check_init(void)
 {
 	const char *v = getenv("HEAPPROF_CHECK_UNWIND");
+	struct agent_thread *t = agent_thread();
 	void *h, **space;
 	int saved;
 
@@ -38,8 +39,8 @@ unwind_check_init(void)
 		return;
 	verbose = strcmp(v, "2") == 0;
 	all = strcmp(v, "all") == 0;
-	saved = hook_state;
-	hook_state = HOOK_PRIVATE;	/* the loader allocates */
+	saved = t->hook_state;
+	t->hook_state = HOOK_PRIVATE;	/* the loader allocates */
 	h = dlopen("libunwind.so.8", RTLD_NOW | RTLD_LOCAL);
 	if (h != NULL) {
 		unwind_io_init(dlsym(h, "unw_backtrace"));
@@ -51,7 +52,7 @@ unwind_check_init(void)
 		if (space != NULL)
 			ref_space = *space;
 	}
-	hook_state = saved;
+	t->hook_state = saved;
 	if (ref_backtrace == NULL) {
 		fprintf(stderr, "heapprof: HEAPPROF_CHECK_UNWIND: cannot load "
 		    "libunwind.so.8\n");
@@ -91,16 +92,16 @@ send_mismatch(void)
 
 /* After both are trimmed of the agent's own frames. */
 __attribute__((noinline)) void
-unwind_check(void **buf, int n)
+unwind_check(struct agent_thread *t, void **buf, int n)
 {
 	void *ref[HP_CAPTURE_SLOTS];
 	int rn, first, rfirst, truncated, rtruncated, m, rm, saved;
 
 	/* What libunwind allocates for itself is not the program's. */
-	saved = hook_state;
-	hook_state = HOOK_PRIVATE;
+	saved = t->hook_state;
+	t->hook_state = HOOK_PRIVATE;
 	rn = ref_backtrace(ref, HP_CAPTURE_SLOTS);
-	hook_state = saved;
+	t->hook_state = saved;
 	m = unwind_trim(buf, n, &first, &truncated);
 	rm = unwind_trim(ref, rn, &rfirst, &rtruncated);
 	if (!all && m == rm && truncated == rtruncated &&

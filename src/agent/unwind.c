@@ -274,14 +274,6 @@ frame_chain(uint64_t *sp, uint64_t *bp, uint64_t *ra)
 #define STATE_ZERO	0x40	/* the step before read a return address 0 */
 #define STATE_LIMIT	0x80	/* buf was full */
 
-static inline struct unwind_thread *
-unwind_state(void)
-{
-	static __thread struct unwind_thread state TLS_IE;
-
-	return &state;
-}
-
 /* The word a step from s read at, and what the next state says it held. */
 static inline int
 step_holds(const struct unwind_state *s, const struct unwind_state *next)
@@ -336,10 +328,9 @@ reuse(const struct unwind_state *old, uint32_t j, uint32_t m, void **buf,
  * last walk's are kept at its end, so both are at hand until they meet.
  */
 static __attribute__((noinline)) int
-table_capture(void **buf)
+table_capture(struct unwind_thread *t, void **buf)
 {
-	struct unwind_thread *t = unwind_state();
-	struct unwind_state *st, *old = NULL;
+	struct unwind_state *st = NULL, *old = NULL;
 	uint64_t pc, sp, bp, cfa, rule, ra, epoch;
 	uint32_t k = 0, j = 0, m = 0, jmin = 0, bad;
 	int n = 0, keep, r;
@@ -349,7 +340,7 @@ table_capture(void **buf)
 	    : "=r"(pc), "=r"(sp), "=r"(bp));
 	epoch = __atomic_load_n(&unwind_epoch, __ATOMIC_ACQUIRE) + 1;
 	/* Busy: a signal handler interrupted this thread's walk. */
-	keep = t->busy == 0;
+	keep = t != NULL && t->busy == 0;
 	if (keep) {
 		t->busy = 1;
 		if (t->epoch == epoch && t->n != 0) {
@@ -357,7 +348,8 @@ table_capture(void **buf)
 			old = t->s + UNWIND_STATES - m;
 		}
 	}
-	st = t->s;
+	if (keep)
+		st = t->s;
 	for (;;) {
 		if (m != 0) {
 			while (j < m && old[j].sp < sp)
@@ -456,15 +448,17 @@ found:
 }
 
 int
-unwind_capture(void **buf)
+unwind_capture(struct agent_thread *t, void **buf)
 {
 	int n;
 
-	n = table_capture(buf);
+	/* The shared slot of threads beyond the table's: no stack cache. */
+	n = table_capture(t == &agent_thread_overflow ? NULL : &t->unwind,
+	    buf);
 	if (__builtin_expect(n < 0, 0))
 		n = gcc_capture(buf);
 	if (__builtin_expect(unwind_checking, 0))
-		unwind_check(buf, n);
+		unwind_check(t, buf, n);
 	return n;
 }
 
