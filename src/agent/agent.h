@@ -141,8 +141,8 @@ HIDDEN uint64_t cfi_rule(uintptr_t pc);
 
 /*
  * Checking mode (unwind-check.c, HEAPPROF_CHECK_UNWIND=1): every capture
- * of n frames in buf, by thread t, is compared with libunwind's, which is loaded only
- * then; a mismatch is sent to the collector as an anomaly.
+ * of n frames in buf, by thread t, is compared with libunwind's, which is
+ * loaded only then; a mismatch is sent to the collector as an anomaly.
  */
 extern HIDDEN int unwind_checking;
 HIDDEN void unwind_check_init(void);

@@ -30,6 +30,9 @@ check() {
 }
 
 check mix "$PROGS/unwindmix"
+# Frames without unwind tables, and libunwind's probing pipe kept out of
+# the program's descriptors (unwind-io.c): fdkeep checks its own.
+check fdkeep "$PROGS/fdkeep"
 [ -x "$PROGS/throw30" ] && check throw30 "$PROGS/throw30"
 plugin="$PROGS/.libs/plugin.so"
 if [ -f "$plugin" ]; then
