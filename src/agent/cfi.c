@@ -56,8 +56,9 @@ struct reader {
 	int bad;
 };
 
+/* A LEB128 number, sign-extended if is_signed. */
 static uint64_t
-uleb(struct reader *r)
+leb(struct reader *r, int is_signed)
 {
 	uint64_t v = 0;
 	unsigned shift = 0;
@@ -72,28 +73,21 @@ uleb(struct reader *r)
 		v |= (uint64_t)(b & 0x7f) << shift;
 		shift += 7;
 	} while (b & 0x80);
+	if (is_signed && shift < 64 && (b & 0x40))
+		v |= ~(uint64_t)0 << shift;
 	return v;
+}
+
+static uint64_t
+uleb(struct reader *r)
+{
+	return leb(r, 0);
 }
 
 static int64_t
 sleb(struct reader *r)
 {
-	uint64_t v = 0;
-	unsigned shift = 0;
-	unsigned char b;
-
-	do {
-		if (r->p >= r->end || shift > 63) {
-			r->bad = 1;
-			return 0;
-		}
-		b = *r->p++;
-		v |= (uint64_t)(b & 0x7f) << shift;
-		shift += 7;
-	} while (b & 0x80);
-	if (shift < 64 && (b & 0x40))
-		v |= ~(uint64_t)0 << shift;
-	return (int64_t)v;
+	return (int64_t)leb(r, 1);
 }
 
 static uint64_t
@@ -350,14 +344,6 @@ run(struct reader *r, const struct cie *c, uintptr_t *loc, uintptr_t pc,
 			uleb(r);
 			continue;
 		case 0x10:			/* expression */
-			reg = uleb(r);
-			delta = uleb(r);
-			if (delta > (uint64_t)(r->end - r->p))
-				return -1;
-			r->p += delta;
-			if (set_reg(s, reg, R_BAD, 0) == -1)
-				return -1;
-			continue;
 		case 0x16:			/* val_expression */
 			reg = uleb(r);
 			delta = uleb(r);

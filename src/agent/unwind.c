@@ -319,6 +319,17 @@ reuse(const struct unwind_state *old, uint32_t j, uint32_t m, void **buf,
 	return n;
 }
 
+static inline void
+push(struct unwind_state *st, uint32_t *k, uint64_t pc, uint64_t sp,
+    uint64_t bp, uint64_t rule)
+{
+	st[*k].pc = pc;
+	st[*k].sp = sp;
+	st[*k].bp = bp;
+	st[*k].rule = rule;
+	(*k)++;
+}
+
 /*
  * Fill buf with the return addresses from this function's caller out,
  * the caller's own PC first (as unw_backtrace does); -1 if libgcc's
@@ -374,13 +385,8 @@ table_capture(struct unwind_thread *t, void **buf)
 				m = 0;
 		}
 		rule = rule_for(pc);
-		if (keep) {
-			st[k].pc = pc;
-			st[k].sp = sp;
-			st[k].bp = bp;
-			st[k].rule = rule;
-			k++;
-		}
+		if (keep)
+			push(st, &k, pc, sp, bp, rule);
 		if (__builtin_expect(rule & (RULE_FALLBACK | RULE_NOINFO), 0)) {
 			if (keep) {
 				t->n = 0;
@@ -414,13 +420,8 @@ table_capture(struct unwind_thread *t, void **buf)
 		sp = cfa;
 found:
 		if (ra == 0) {
-			if (keep) {
-				st[k].pc = 0;
-				st[k].sp = sp;
-				st[k].bp = bp;
-				st[k].rule = STATE_ZERO;
-				k++;
-			}
+			if (keep)
+				push(st, &k, 0, sp, bp, STATE_ZERO);
 			break;
 		}
 		buf[n++] = (void *)ra;
@@ -428,13 +429,8 @@ found:
 		 * the function). */
 		pc = ra - 1;
 		if (n == HP_CAPTURE_SLOTS) {
-			if (keep) {
-				st[k].pc = pc;
-				st[k].sp = sp;
-				st[k].bp = bp;
-				st[k].rule = STATE_LIMIT;
-				k++;
-			}
+			if (keep)
+				push(st, &k, pc, sp, bp, STATE_LIMIT);
 			break;
 		}
 	}
