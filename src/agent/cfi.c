@@ -256,14 +256,8 @@ run(struct reader *r, const struct cie *c, uintptr_t *loc, uintptr_t pc,
 				return -1;
 			continue;
 		case 0xc0:			/* restore */
-			if (init == NULL)
-				return -1;
-			from = low == REG_RBP ? &init->rbp :
-			    low == REG_RA ? &init->ra : NULL;
-			if (from != NULL &&
-			    set_reg(s, low, from->how, from->off) == -1)
-				return -1;
-			continue;
+			reg = low;
+			goto restore;
 		}
 		switch (op) {
 		case 0x00:			/* nop */
@@ -291,6 +285,7 @@ run(struct reader *r, const struct cie *c, uintptr_t *loc, uintptr_t pc,
 			continue;
 		case 0x06:			/* restore_extended */
 			reg = uleb(r);
+restore:
 			if (init == NULL)
 				return -1;
 			from = reg == REG_RBP ? &init->rbp :
