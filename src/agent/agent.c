@@ -456,9 +456,9 @@ agent_nested_alloc(void *p, size_t size)
 }
 
 void
-agent_alloc(void *p, size_t size, void **frames, int n)
+agent_alloc(struct agent_thread *t, void *p, size_t size, void **frames,
+    int n)
 {
-	struct agent_thread *t = agent_thread();
 	struct hp_rec_alloc *rec;
 	uint32_t len, nframes, stack;
 	uint16_t flags;
@@ -477,14 +477,12 @@ agent_alloc(void *p, size_t size, void **frames, int n)
 }
 
 void
-agent_free(void *p)
+agent_free(struct agent_thread *t, void *p)
 {
-	struct agent_thread *t;
 	struct hp_rec_free *rec;
 
 	if (!agent_heap())
 		return;
-	t = agent_thread();
 	rec = reserve(t, sizeof *rec);
 	if (rec == NULL)
 		return;
@@ -519,9 +517,9 @@ agent_nested_free(void *p, void (*real_free)(void *))
 }
 
 void *
-agent_realloc_begin(uint32_t *len, void **frames, int n)
+agent_realloc_begin(struct agent_thread *t, uint32_t *len, void **frames,
+    int n)
 {
-	struct agent_thread *t = agent_thread();
 	struct hp_rec_realloc *rec;
 	uint32_t nframes, stack;
 	uint16_t flags;
@@ -546,10 +544,9 @@ realloc_flags(uint16_t flags, void *new, size_t size)
 }
 
 void
-agent_realloc_end(void *token, uint32_t len, void *old, void *new,
-    size_t size)
+agent_realloc_end(struct agent_thread *t, void *token, uint32_t len,
+    void *old, void *new, size_t size)
 {
-	struct agent_thread *t = agent_thread();
 	struct hp_rec_realloc *rec = token, *tail;
 	uint64_t frames[HP_MAX_FRAMES];
 	uint32_t nframes, stack;

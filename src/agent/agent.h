@@ -54,12 +54,14 @@ HIDDEN int agent_heap(void);
 /*
  * Report a block the real allocator returned (p is never NULL), with the
  * n return addresses the hook captured (see UNWIND_HERE); and a block about
- * to be freed, before the real free runs.  agent_nested_alloc is for a
+ * to be freed, before the real free runs.  t is the calling thread's
+ * agent_thread(), which the hook has already looked up.  agent_nested_alloc is for a
  * call from a signal handler that interrupted the agent on this thread.
  */
-HIDDEN void agent_alloc(void *p, size_t size, void **frames, int n);
+HIDDEN void agent_alloc(struct agent_thread *t, void *p, size_t size,
+    void **frames, int n);
 HIDDEN void agent_nested_alloc(void *p, size_t size);
-HIDDEN void agent_free(void *p);
+HIDDEN void agent_free(struct agent_thread *t, void *p);
 
 /*
  * A free from a signal handler that interrupted the agent: returns 1 if the
@@ -74,9 +76,10 @@ HIDDEN int agent_nested_free(void *p, void (*real_free)(void *));
  * another thread) and returns a token for agent_realloc_end.  From a
  * signal handler, agent_nested_realloc records it after the fact.
  */
-HIDDEN void *agent_realloc_begin(uint32_t *len, void **frames, int n);
-HIDDEN void agent_realloc_end(void *token, uint32_t len, void *old, void *new,
-    size_t size);
+HIDDEN void *agent_realloc_begin(struct agent_thread *t, uint32_t *len,
+    void **frames, int n);
+HIDDEN void agent_realloc_end(struct agent_thread *t, void *token,
+    uint32_t len, void *old, void *new, size_t size);
 HIDDEN void agent_nested_realloc(void *old, void *new, size_t size);
 
 /*

@@ -224,7 +224,7 @@ from_handler(struct agent_thread *t, int outer)
 		if (outer_ != HOOK_IDLE)				\
 			agent_nested_alloc((p), (size));		\
 		else if (agent_heap())					\
-			agent_alloc((p), (size), frames_,		\
+			agent_alloc((t_), (p), (size), frames_,	\
 			    UNWIND_HERE((t_), frames_));		\
 		agent_thread_leave((t_), outer_);			\
 		if (__builtin_expect(*errp_ != errno_, 0))		\
@@ -296,7 +296,7 @@ free(void *p)
 	errp = errno_ptr();
 	saved_errno = *errp;
 	t->hook_state = HOOK_RECORD;
-	agent_free(p);
+	agent_free(t, p);
 	if (__builtin_expect(*errp != saved_errno, 0))
 		*errp = saved_errno;
 	t->hook_state = HOOK_REAL;
@@ -348,14 +348,14 @@ realloc(void *old, size_t size)
 	saved_errno = errno;
 	t->hook_state = HOOK_RECORD;
 	if (agent_heap())
-		token = agent_realloc_begin(&len, frames,
+		token = agent_realloc_begin(t, &len, frames,
 		    UNWIND_HERE(t, frames));
 	errno = saved_errno;
 	t->hook_state = HOOK_REAL;
 	p = real.realloc(old, size);
 	saved_errno = errno;
 	t->hook_state = HOOK_RECORD;
-	agent_realloc_end(token, len, old, p, size);
+	agent_realloc_end(t, token, len, old, p, size);
 	agent_thread_leave(t, outer);
 	errno = saved_errno;
 	return p;

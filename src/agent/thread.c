@@ -24,6 +24,7 @@
 #include "config.h"
 
 #include <dlfcn.h>
+#include <errno.h>
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,14 +62,18 @@ static union agent_thread_slot *
 table(void)
 {
 	union agent_thread_slot *t, *expected = NULL;
+	int saved_errno;
 
 	t = __atomic_load_n(&agent_threads, __ATOMIC_ACQUIRE);
 	if (t != NULL)
 		return t;
+	saved_errno = errno;
 	t = mmap(NULL, sizeof *t * THREAD_SLOTS, PROT_READ | PROT_WRITE,
 	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (t == MAP_FAILED)
+	if (t == MAP_FAILED) {
+		errno = saved_errno;
 		return NULL;
+	}
 	if (!__atomic_compare_exchange_n(&agent_threads, &expected, t, 0,
 	    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
 		munmap(t, sizeof *t * THREAD_SLOTS);
