@@ -792,12 +792,17 @@ report_anomalies(FILE *out, const struct profile *p, const char *lead)
 	const struct anomalies *a = &p->anomalies;
 
 	if (!a->unknown_free && !a->unknown_realloc && !a->live_realloc &&
-	    !a->bad_record)
+	    !a->bad_record && !a->unwind_mismatch)
 		return 0;
 	fprintf(out, "%s%" PRIu64 " frees of unknown blocks, %" PRIu64
 	    " reallocs of unknown blocks, %" PRIu64 " allocations at a live "
-	    "address, %" PRIu64 " malformed events\n", lead, a->unknown_free,
+	    "address, %" PRIu64 " malformed events", lead, a->unknown_free,
 	    a->unknown_realloc, a->live_realloc, a->bad_record);
+	/* Only the checking mode (HEAPPROF_CHECK_UNWIND) counts these. */
+	if (a->unwind_mismatch != 0)
+		fprintf(out, ", %" PRIu64 " stacks unwound otherwise by "
+		    "libunwind", a->unwind_mismatch);
+	fputc('\n', out);
 	return 1;
 }
 
