@@ -112,16 +112,45 @@ HIDDEN int agent_assert_failed(const char *text);
 		}							\
 	} while (0)
 
-/* Room for HP_MAX_FRAMES, the agent's own frames, and one to see overflow. */
-#define HP_CAPTURE_SLOTS	(HP_MAX_FRAMES + 8)
-
 /*
  * Fill buf[HP_CAPTURE_SLOTS] with return addresses, innermost first, and
- * return how many.  A hook unwinds from its own frame, never from a deeper
- * agent function: each frame costs about 9 ns, and the agent's are thrown
- * away.  Only hooks.c and api.c include libunwind.h.
+ * return how many (unwind.c); t is this thread's state.  A hook unwinds from its own frame, never
+ * from a deeper agent function: the agent's frames are thrown away.
  */
-#define UNWIND_HERE(buf)	unw_backtrace((buf), HP_CAPTURE_SLOTS)
+#define UNWIND_HERE(t, buf)	unwind_capture((t), (buf))
+HIDDEN int unwind_capture(struct agent_thread *t, void **buf);
+
+/*
+ * An unwind rule for one PC (cfi.c), one word: RULE_VALID always;
+ * RULE_END if the stack ends in this frame (no return address);
+ * RULE_NOINFO if the PC has no unwind information (the frame is guessed
+ * from the frame pointer); RULE_FALLBACK if the frame needs the general
+ * unwinder.  Otherwise the CFA is rsp (rbp with
+ * RULE_CFA_RBP) plus the signed 32 bits at RULE_CFA_SHIFT, the return
+ * address is at the CFA plus the signed byte at RULE_RA_SHIFT, and with
+ * RULE_RBP_SAVED the caller's rbp is at the CFA plus the signed 16 bits
+ * at RULE_RBP_SHIFT (else rbp is unchanged).
+ */
+#define RULE_VALID	0x01u
+#define RULE_END	0x02u
+#define RULE_FALLBACK	0x04u
+#define RULE_CFA_RBP	0x08u
+#define RULE_RBP_SAVED	0x10u
+#define RULE_NOINFO	0x20u
+#define RULE_RA_SHIFT	8
+#define RULE_RBP_SHIFT	16
+#define RULE_CFA_SHIFT	32
+HIDDEN uint64_t cfi_rule(uintptr_t pc);
+
+/*
+ * Checking mode (unwind-check.c, HEAPPROF_CHECK_UNWIND=1): every capture
+ * of n frames in buf, by thread t, is compared with libunwind's, which is
+ * loaded only then; a mismatch is sent to the collector as an anomaly.
+ */
+extern HIDDEN int unwind_checking;
+HIDDEN void unwind_check_init(void);
+HIDDEN void unwind_check(struct agent_thread *t, void **buf, int n);
+HIDDEN void unwind_check_forget(uint64_t lo, uint64_t hi);
 
 /*
  * Of the n frames in buf, return how many (at most HP_MAX_FRAMES) follow
@@ -145,9 +174,10 @@ HIDDEN void unwind_init(uintptr_t agent_lo, uintptr_t agent_hi);
 /*
  * Give libunwind's own pipe, read, write, close, fcntl and syscall calls
  * versions that need no file descriptor (unwind-io.c); before libunwind
- * initialises.  -1 if its imports cannot be found.
+ * initialises.  inside is any address in libunwind.  -1 if its imports
+ * cannot be found.
  */
-HIDDEN int unwind_io_init(void);
+HIDDEN int unwind_io_init(const void *inside);
 /* An object at [lo, hi) was unloaded: forget its unwind information. */
 HIDDEN void unwind_forget(uint64_t lo, uint64_t hi);
 

@@ -14,8 +14,6 @@
 
 #include <stdint.h>
 
-#define UNW_LOCAL_ONLY
-#include <libunwind.h>
 
 #include "agent.h"
 #include "heapprof.h"
@@ -94,7 +92,8 @@ api_ad_hoc(uint64_t weight)
 	if (outer != HOOK_IDLE)
 		rc = agent_ad_hoc(weight, NULL, 0, outer);
 	else
-		rc = agent_ad_hoc(weight, frames, UNWIND_HERE(frames), outer);
+		rc = agent_ad_hoc(weight, frames, UNWIND_HERE(t, frames),
+		    outer);
 	agent_thread_leave(t, outer);
 	return rc == 0 ? HEAPPROF_OK : HEAPPROF_NOT_PROFILING;
 }

@@ -21,8 +21,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#define UNW_LOCAL_ONLY
-#include <libunwind.h>
 
 #include "agent.h"
 
@@ -227,7 +225,7 @@ from_handler(struct agent_thread *t, int outer)
 			agent_nested_alloc((p), (size));		\
 		else if (agent_heap())					\
 			agent_alloc((t_), (p), (size), frames_,	\
-			    UNWIND_HERE(frames_));			\
+			    UNWIND_HERE((t_), frames_));		\
 		agent_thread_leave((t_), outer_);			\
 		if (__builtin_expect(*errp_ != errno_, 0))		\
 			*errp_ = errno_;				\
@@ -351,7 +349,7 @@ realloc(void *old, size_t size)
 	t->hook_state = HOOK_RECORD;
 	if (agent_heap())
 		token = agent_realloc_begin(t, &len, frames,
-		    UNWIND_HERE(frames));
+		    UNWIND_HERE(t, frames));
 	errno = saved_errno;
 	t->hook_state = HOOK_REAL;
 	p = real.realloc(old, size);

@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "unwind.h"
+
 /* heapprof_region_begin(3) counts of this thread (api.c). */
 struct agent_region {
 	unsigned depth;
@@ -47,6 +49,7 @@ struct agent_thread {
 	uintptr_t cxx_cfa;	/* aligned_new's frame (hooks.c) */
 	uint64_t fork_token;	/* of this thread's fork (agent.c) */
 	struct agent_region region;
+	struct unwind_thread unwind;	/* the last stack (unwind.c) */
 	struct agent_deferred deferred;
 };
 
