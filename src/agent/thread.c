@@ -78,6 +78,7 @@ table_size(void)
 	static const char name[] = "HEAPPROF_THREAD_SLOTS=";
 	unsigned long n = 0;
 	const char *v = NULL;
+	unsigned bits = 1;
 	char **e;
 
 	for (e = environ; e != NULL && *e != NULL; e++)
@@ -91,10 +92,10 @@ table_size(void)
 		no_table = 1;
 		return;
 	}
-	agent_thread_bits = 1;
-	while (agent_thread_bits < THREAD_BITS &&
-	    (2ul << agent_thread_bits) <= n)
-		agent_thread_bits++;
+	while (bits < THREAD_BITS && (2ul << bits) <= n)
+		bits++;
+	/* One store: a racing thread may be using the table already. */
+	__atomic_store_n(&agent_thread_bits, bits, __ATOMIC_RELAXED);
 }
 
 static size_t
