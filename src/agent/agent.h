@@ -10,16 +10,16 @@
 #include <stdint.h>
 
 #include "ring.h"
-#include "thread.h"
 #include "wire.h"
 
 #define HIDDEN	__attribute__((visibility("hidden")))
 #define EXPORT	__attribute__((visibility("default")))
 
+#include "thread.h"
+
 /*
  * Where this thread is (agent_thread()->hook_state), as far as the hooks
- * care.  A malloc-family call
- * that arrives while the thread is
+ * care.  A malloc-family call that arrives while the thread is
  *   HOOK_REAL     inside the real allocator: the allocator's own business,
  *                 passed through uncounted, unless a signal handler that
  *                 interrupted the real call makes it (see from_handler in

@@ -7,6 +7,7 @@
  * allocate_dtv than the program allocates without it.  So each thread's
  * state is a slot of a table the agent maps, found by the thread's glibc
  * descriptor (the thread pointer on x86_64).  thread.c has the rest.
+ * Included by agent.h, whose HIDDEN it uses.
  */
 #ifndef HEAPPROF_AGENT_THREAD_H
 #define HEAPPROF_AGENT_THREAD_H
@@ -52,7 +53,7 @@ struct agent_thread {
 	struct agent_deferred deferred;
 };
 
-#define THREAD_BITS		12
+#define THREAD_BITS		12	/* at most; HEAPPROF_THREAD_SLOTS */
 #define THREAD_SLOTS		(1u << THREAD_BITS)
 #define THREAD_SLOT_BYTES	(16 * 1024)
 _Static_assert(sizeof(struct agent_thread) <= THREAD_SLOT_BYTES,
@@ -63,22 +64,20 @@ union agent_thread_slot {
 	unsigned char bytes[THREAD_SLOT_BYTES];
 };
 
-extern __attribute__((visibility("hidden")))
-    union agent_thread_slot *agent_threads;
-extern __attribute__((visibility("hidden"))) ptrdiff_t agent_tid_off;
+extern HIDDEN union agent_thread_slot *agent_threads;
+extern HIDDEN ptrdiff_t agent_tid_off;
+extern HIDDEN unsigned agent_thread_bits;
+extern HIDDEN struct agent_thread agent_thread_overflow;
 
-__attribute__((visibility("hidden"), noinline)) struct agent_thread *
+HIDDEN __attribute__((noinline)) struct agent_thread *
     agent_thread_slow(uintptr_t self);
-__attribute__((visibility("hidden"))) void
-    agent_thread_release(struct agent_thread *t);
-__attribute__((visibility("hidden"))) extern struct agent_thread
-    agent_thread_overflow;
+HIDDEN void agent_thread_release(struct agent_thread *t);
 /* Learn where glibc keeps a thread's tid; may allocate (dlsym). */
-__attribute__((visibility("hidden"))) void agent_thread_init(void);
+HIDDEN void agent_thread_init(void);
 /* pthread_atfork handlers: the forking thread keeps its state. */
-__attribute__((visibility("hidden"))) void agent_thread_fork_prepare(void);
-__attribute__((visibility("hidden"))) void agent_thread_fork_parent(void);
-__attribute__((visibility("hidden"))) void agent_thread_fork_child(void);
+HIDDEN void agent_thread_fork_prepare(void);
+HIDDEN void agent_thread_fork_parent(void);
+HIDDEN void agent_thread_fork_child(void);
 
 /* This thread's glibc descriptor, which is also its thread pointer. */
 static inline uintptr_t
@@ -99,7 +98,7 @@ thread_hash(uintptr_t self)
 {
 	/* Descriptors sit at the top of stacks: the low 12 bits repeat. */
 	return (size_t)(((uint64_t)(self >> 12) * 0x9e3779b97f4a7c15ull) >>
-	    (64 - THREAD_BITS));
+	    (64 - agent_thread_bits));
 }
 
 /*

@@ -6,12 +6,21 @@
  * that thread's counts must start from nothing.  Then a thread with a
  * region open forks: the child's thread goes on with the parent
  * thread's counts, as it would with thread-local storage.  Prints what
- * it saw; main's own counts are taken from the agent's region entry
- * point, which returns a thread's running totals.
+ * it saw; the counts are taken from the agent's region entry point, which
+ * returns a thread's running totals.
+ *
+ * "thread-state stacks N": N threads one after the other, each on a stack
+ * of its own (so each has a descriptor no thread had before), each
+ * leaving a region open; prints how many found counts not their own.
+ * Run with a small table (HEAPPROF_THREAD_SLOTS), the later threads must
+ * take the slots of dead ones, not share one.
  */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sched.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -81,10 +90,58 @@ forks(void *arg)
 	return NULL;
 }
 
+static long last_tid;
+static int stale;
+
+static void *
+own_stack(void *arg)
+{
+	struct heapprof_region r;
+	uint64_t b, y;
+
+	(void)arg;
+	last_tid = syscall(SYS_gettid);
+	if (totals(&b, &y) != HEAPPROF_OK || b != 0 || y != 0)
+		stale++;
+	heapprof_region_begin(&r);
+	thread_state_sink = malloc(100);
+	free(thread_state_sink);
+	return NULL;
+}
+
+static int
+stacks(int n)
+{
+	size_t size = 256 * 1024;
+	pthread_attr_t attr;
+	pthread_t t;
+	void *stack;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		stack = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (stack == MAP_FAILED || pthread_attr_init(&attr) != 0 ||
+		    pthread_attr_setstack(&attr, stack, size) != 0 ||
+		    pthread_create(&t, &attr, own_stack, NULL) != 0 ||
+		    pthread_join(t, NULL) != 0)
+			return 1;
+		/* Joined is not yet gone: the kernel clears the tid first. */
+		while (syscall(SYS_tgkill, getpid(), last_tid, 0) == 0)
+			sched_yield();
+		pthread_attr_destroy(&attr);
+	}
+	printf("stale %d of %d\n", stale, n);
+	return 0;
+}
+
 int
-main(void)
+main(int argc, char **argv)
 {
 	pthread_t t;
+
+	if (argc > 2)
+		return stacks(atoi(argv[2]));
 
 	if (pthread_create(&t, NULL, leaves_region_open, NULL) != 0 ||
 	    pthread_join(t, NULL) != 0 ||
