@@ -13,9 +13,6 @@
  *   endlen        a PAD short of the end, then a record running past it
  * For the last three it prints "bad record at N": N is the position in the
  * stream (bytes since the ring was made) where the collector must stop.
- *
- * The ring is found by its name in /proc/self/maps, read without stdio so
- * that nothing else allocates.
  */
 #include <fcntl.h>
 #include <stdint.h>
@@ -24,7 +21,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "wire.h"
+#include "ringmap.h"
 
 __attribute__((noinline)) static void
 before_scribble(void)
@@ -42,37 +39,6 @@ after_scribble(void)
 	free(p);
 }
 
-static unsigned char *
-find_ring(size_t *size)
-{
-	static char maps[1 << 16];
-	unsigned long lo, hi;
-	ssize_t n, got = 0;
-	char *line, *end;
-	int fd;
-
-	fd = open("/proc/self/maps", O_RDONLY);
-	if (fd == -1)
-		return NULL;
-	while (got < (ssize_t)sizeof maps - 1 &&
-	    (n = read(fd, maps + got, sizeof maps - 1 - (size_t)got)) > 0)
-		got += n;
-	close(fd);
-	maps[got] = '\0';
-	for (line = maps; *line != '\0'; line = end + 1) {
-		end = strchr(line, '\n');
-		if (end == NULL)
-			break;
-		*end = '\0';
-		if (strstr(line, "heapprof-ring") != NULL &&
-		    sscanf(line, "%lx-%lx", &lo, &hi) == 2) {
-			*size = hi - lo;
-			return (unsigned char *)lo;
-		}
-	}
-	return NULL;
-}
-
 static void
 say_at(uint64_t pos)
 {
@@ -83,15 +49,6 @@ say_at(uint64_t pos)
 	    (unsigned long long)pos);
 	if (write(1, buf, (size_t)n) != n)
 		exit(2);
-}
-
-/* Take len bytes at head, as the agent does, and return the place. */
-static struct hp_rec *
-take(struct hp_ring_header *h, unsigned char *data, uint32_t len,
-    uint64_t *pos)
-{
-	*pos = __atomic_fetch_add(&h->head, len, __ATOMIC_ACQ_REL);
-	return (struct hp_rec *)(void *)(data + (*pos & (h->capacity - 1)));
 }
 
 int
