@@ -67,10 +67,16 @@ fault_run() {
 	esac
 	wait "$_job"
 	_bound=$?
-	_what="$_n: $_threads threads, $_events events, $_victim at $_at"
+	_what="$_n: $_threads threads, $_events events, $_victim"
+	if [ "$_victim" = none ]; then
+		_what="$_n: $_threads threads, $_events events, nobody killed"
+	elif [ "$_inside" = none ]; then
+		_what="$_what after ${_delay}s"
+	else
+		_what="$_what after $_at events"
+	fi
 	[ -z "${HEAPPROF_TEST_SLOW_COLLECTOR:-}" ] ||
 	    _what="$_what, slow collector"
-	[ "$_delay" = 0 ] || _what="$_what after ${_delay}s"
 	"$PROGS/faulty" read "$_n.oracle" >"$_n.oracle.txt" ||
 	    { fail "$_what: no oracle"; return; }
 	if [ "$_bound" -ne 0 ] || [ ! -f "$_n.err.rc" ]; then
@@ -133,7 +139,7 @@ fault_run() {
 	else
 		echo "ok: $_what (status $_rc): $_tbk mallocs, $_freed frees" \
 		    "in the profile; $_allocs+$_in_alloc and" \
-		    "$_frees+$_in_free made${_bad:+; $_bad abandoned records}"
+		    "$_frees+$_in_free made${_bad:+; $_bad records left unfinished}"
 	fi
 }
 

@@ -57,6 +57,8 @@ check() {
 	    "$(totals "$1.data" handler_block)"
 	expect_eq "$1: no child's block in the parent's profile" \
 	    "tb=0 tbk=0 eb=0 ebk=0" "$(totals "$1.data" child_block)"
+	[ "$(sed -n 's/^handler .*tbk=\([0-9]*\)/\1/p' "$1.out")" -gt 0 ] ||
+	    fail "$1: the timer's handler never ran"
 	expect_no_anomalies "$1" "$1.data"
 	expect_eq "$1: forks" 4 "$(sed -n 's/^events .* forks \([0-9]*\).*/\1/p' "$1.out")"
 }
@@ -99,7 +101,8 @@ for r in big small children; do
 	    "$(tv "$r" 'Elapsed (wall clock) time (h:mm:ss or m:ss)')" \
 	    "$(tv "$r" 'User time (seconds)')" \
 	    "$(tv "$r" 'System time (seconds)')"
-	sed -n 's/^program /    program: /p' "$r.out"
+	sed -n 's/^program /    program: /p; s/^handler /    handler: /p' \
+	    "$r.out"
 	grep '^heapprof:' "$r.err" | sed 's/^/    /'
 done
 finish
