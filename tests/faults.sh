@@ -21,6 +21,9 @@
 . "$top_srcdir/tests/lib.sh"
 
 ulimit -c 0
+# A sanitized heapprof must die of the SIGSEGV it is sent, as heapprof does.
+ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}handle_segv=0
+export ASAN_OPTIONS
 BOUND=${FAULTS_BOUND:-60}
 
 # totals DATA: tb tbk eb ebk of fault_block's sites, as "tbk ebk"
