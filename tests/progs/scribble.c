@@ -11,6 +11,8 @@
  *   biglen        a record at head claiming to be 2 GiB long
  *   oddlen        a record at head 12 bytes long
  *   endlen        a PAD short of the end, then a record running past it
+ *   fifo          a well-formed module record naming a FIFO it makes,
+ *                 ./fifo, that nobody will ever write to
  * For the last three it prints "bad record at N": N is the position in the
  * stream (bytes since the ring was made) where the collector must stop.
  */
@@ -19,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "ringmap.h"
@@ -49,6 +52,35 @@ say_at(uint64_t pos)
 	    (unsigned long long)pos);
 	if (write(1, buf, (size_t)n) != n)
 		exit(2);
+}
+
+/* A loaded object, announced as the agent announces one, that is a FIFO. */
+static void
+fifo_module(struct hp_ring_header *h, unsigned char *data)
+{
+	static char path[4096];
+	struct hp_rec_module *m;
+	uint32_t n, len;
+	uint64_t pos;
+
+	if (getcwd(path, sizeof path - 8) == NULL)
+		exit(2);
+	strcat(path, "/fifo");
+	if (mkfifo(path, 0600) == -1)
+		exit(2);
+	n = (uint32_t)strlen(path);
+	len = (uint32_t)HP_ALIGN8(sizeof *m + n);
+	if ((h->head & (h->capacity - 1)) + len > h->capacity)
+		exit(2);
+	m = (struct hp_rec_module *)(void *)take(h, data, len, &pos);
+	m->bias = 0;
+	m->lo = 0x10000;
+	m->hi = 0x20000;
+	m->path_len = n;
+	memcpy(m + 1, path, n);
+	m->hdr.type = HP_REC_MODULE;
+	m->hdr.flags = 0;
+	__atomic_store_n(&m->hdr.len, len, __ATOMIC_RELEASE);
 }
 
 int
@@ -101,6 +133,8 @@ main(int argc, char **argv)
 		pad->type = HP_REC_PAD;
 		__atomic_store_n(&pad->len, (uint32_t)want, __ATOMIC_RELEASE);
 		say_at(pos);
+	} else if (strcmp(argv[1], "fifo") == 0) {
+		fifo_module(h, data);
 	} else {
 		return 2;
 	}
