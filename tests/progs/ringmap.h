@@ -2,7 +2,9 @@
 /*
  * ringmap.h - for the programs that overwrite heapprof's event ring as a
  * buggy or hostile program may: find the ring in this process's memory,
- * and take space in it as the agent does.
+ * and take space in it as the agent does; and the blocks they make before
+ * and after, 32 and 48 bytes each, freed at once, which the tests find by
+ * these functions' names.
  */
 #ifndef HEAPPROF_TESTS_RINGMAP_H
 #define HEAPPROF_TESTS_RINGMAP_H
@@ -10,10 +12,27 @@
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "wire.h"
+
+__attribute__((noinline)) static void
+before_scribble(void)
+{
+	void *volatile p = malloc(32);
+
+	free(p);
+}
+
+__attribute__((noinline)) static void
+after_scribble(void)
+{
+	void *volatile p = malloc(48);
+
+	free(p);
+}
 
 /*
  * The ring is found by its name in /proc/self/maps, read without stdio so

@@ -31,22 +31,6 @@
 
 static long per_thread = 2000;
 
-__attribute__((noinline)) static void
-before_scribble(void)
-{
-	void *volatile p = malloc(32);
-
-	free(p);
-}
-
-__attribute__((noinline)) static void
-after_scribble(void)
-{
-	void *volatile p = malloc(48);
-
-	free(p);
-}
-
 static void *
 worker(void *arg)
 {

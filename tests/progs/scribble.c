@@ -26,22 +26,6 @@
 
 #include "ringmap.h"
 
-__attribute__((noinline)) static void
-before_scribble(void)
-{
-	void *volatile p = malloc(32);
-
-	free(p);
-}
-
-__attribute__((noinline)) static void
-after_scribble(void)
-{
-	void *volatile p = malloc(48);
-
-	free(p);
-}
-
 static void
 say_at(uint64_t pos)
 {
