@@ -158,7 +158,11 @@ main(int argc, char **argv)
 	}
 	for (i = 0; i < THREADS; i++)
 		pthread_join(threads[i], NULL);
-	/* Alone now: the record must not run past the end of the ring. */
+	/*
+	 * Alone now: the record must not run past the end of the ring,
+	 * whose capacity the header may no longer tell.
+	 */
+	h->capacity = size - HP_RING_HEADER_SIZE;
 	n = h->capacity - (__atomic_load_n(&h->head, __ATOMIC_ACQUIRE) &
 	    (h->capacity - 1));
 	n = n < 64 ? n : 64;
