@@ -29,6 +29,8 @@ totals() {
 measure() {
 	_name=$1 _events=$2
 	shift 2
+	# (ASAN_OPTIONS: a sanitized heapprof must tolerate the preload.)
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 \
 	HEAPPROF_HWM=$PWD/$_name.hwm LD_PRELOAD=$PWD/hwm.so \
 	    /usr/bin/time -v -o "$_name.tv" "$HP" run -o "$_name.data" "$@" \
 	    -- "$PROGS/stress" "$THREADS" "$_events" "$SLOTS" >"$_name.out" \
