@@ -498,6 +498,34 @@ peek(const struct ring *r, uint64_t pos, struct hp_rec *rec)
 	rec->flags = shared->flags;
 }
 
+/*
+ * The record at tail is still unpublished while the ring is full, so
+ * producers wait for it.  The agent publishes within microseconds of
+ * reserving; a record that stays a hole for seconds was made by the
+ * program (head moved on, a length zeroed), and nothing will ever fill
+ * it: the stream ends there rather than hang the program for ever.
+ */
+#define HOLE_NS		(3ull * 1000000000u)
+
+static int
+stuck_on_hole(struct ring *r, uint64_t head)
+{
+	uint64_t now, room = r->mask + 1 - (head - r->tail);
+
+	if (room >= 2 * HP_REC_MAX_LEN &&
+	    !LOAD(&r->hdr->producers_waiting, __ATOMIC_ACQUIRE)) {
+		r->hole_since = 0;
+		return 0;
+	}
+	now = ring_clock_read(HP_CLOCK_MONOTONIC);
+	if (r->hole_since == 0 || r->hole_at != r->tail) {
+		r->hole_at = r->tail;
+		r->hole_since = now;
+		return 0;
+	}
+	return now - r->hole_since > HOLE_NS;
+}
+
 size_t
 ring_drain(struct ring *r, ring_record_fn fn, void *ctx)
 {
@@ -525,8 +553,11 @@ ring_drain(struct ring *r, ring_record_fn fn, void *ctx)
 	/* At most a ring's worth per call: a producer cannot keep us here. */
 	while (r->tail < head && r->tail < limit) {
 		peek(r, r->tail, &rec);
-		if (rec.len == 0)
+		if (rec.len == 0) {
+			if (stuck_on_hole(r, head))
+				ring_break(r, r->tail);
 			break;
+		}
 		if (!frame_ok(r, &rec, r->tail, head)) {
 			ring_break(r, r->tail);
 			break;

@@ -41,6 +41,8 @@ struct ring {
 	int owned;		/* on this thread's robust list (ring_own) */
 	int broken;		/* the stream ended at broken_at (ring_broken) */
 	uint64_t broken_at;
+	uint64_t hole_at;	/* tail, unpublished while the ring is full */
+	uint64_t hole_since;	/* since when (CLOCK_MONOTONIC ns), or 0 */
 };
 
 /*

@@ -414,6 +414,19 @@ add_frame(struct profile *p, struct func_index *fx, Dwfl_Module **dmods,
 }
 
 /*
+ * The path comes from the ring, which the program can write: opening a
+ * FIFO or a terminal it names would wait for ever.  (A file swapped in
+ * after this check is the program's race against its own profile.)
+ */
+static int
+regular_file(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/*
  * Is the file dwfl opened the one the target had loaded?  Without a
  * build-id from the agent, two signs: the file was modified after the run
  * started, or its PT_LOAD extent differs from the mapped one.
@@ -520,8 +533,8 @@ report_modules(struct profile *p, Dwfl *dwfl, Dwfl_Module **dmods,
 			continue;
 		}
 		first[id] = i;
-		dmods[i] = dwfl_report_elf(dwfl, m->path, m->path, -1, m->bias,
-		    false);
+		dmods[i] = regular_file(m->path) ? dwfl_report_elf(dwfl,
+		    m->path, m->path, -1, m->bias, false) : NULL;
 		if (dmods[i] == NULL) {
 			p->module_flags[i] |= PROF_MODULE_UNREADABLE;
 		} else if (module_changed(dmods[i], m, p->start_time)) {

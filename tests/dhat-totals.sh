@@ -8,7 +8,7 @@
 set -eu
 if [ $# -lt 2 ]; then
 	for f in tb tbk eb ebk gb gbk; do
-		n=$(grep -o "\"$f\":[0-9]*" "$1" | awk -F: '{s += $2} END {print s + 0}')
+		n=$(grep -o "\"$f\":[0-9]*" "$1" | awk -F: '{s += $2} END {printf "%.0f\n", s}')
 		printf '%s=%s ' "$f" "$n"
 	done
 	echo
@@ -49,6 +49,6 @@ function field(pp, name) {
 BEGIN { split("tb tbk eb ebk gb gbk", name, " ") }
 END {
 	for (j = 1; j <= 6; j++)
-		printf "%s=%d ", name[j], sum[j]
+		printf "%s=%.0f ", name[j], sum[j]
 	print ""
 }'

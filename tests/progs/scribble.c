@@ -11,67 +11,20 @@
  *   biglen        a record at head claiming to be 2 GiB long
  *   oddlen        a record at head 12 bytes long
  *   endlen        a PAD short of the end, then a record running past it
+ *   fifo          a well-formed module record naming a FIFO it makes,
+ *                 ./fifo, that nobody will ever write to
  * For the last three it prints "bad record at N": N is the position in the
  * stream (bytes since the ring was made) where the collector must stop.
- *
- * The ring is found by its name in /proc/self/maps, read without stdio so
- * that nothing else allocates.
  */
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
-#include "wire.h"
-
-__attribute__((noinline)) static void
-before_scribble(void)
-{
-	void *volatile p = malloc(32);
-
-	free(p);
-}
-
-__attribute__((noinline)) static void
-after_scribble(void)
-{
-	void *volatile p = malloc(48);
-
-	free(p);
-}
-
-static unsigned char *
-find_ring(size_t *size)
-{
-	static char maps[1 << 16];
-	unsigned long lo, hi;
-	ssize_t n, got = 0;
-	char *line, *end;
-	int fd;
-
-	fd = open("/proc/self/maps", O_RDONLY);
-	if (fd == -1)
-		return NULL;
-	while (got < (ssize_t)sizeof maps - 1 &&
-	    (n = read(fd, maps + got, sizeof maps - 1 - (size_t)got)) > 0)
-		got += n;
-	close(fd);
-	maps[got] = '\0';
-	for (line = maps; *line != '\0'; line = end + 1) {
-		end = strchr(line, '\n');
-		if (end == NULL)
-			break;
-		*end = '\0';
-		if (strstr(line, "heapprof-ring") != NULL &&
-		    sscanf(line, "%lx-%lx", &lo, &hi) == 2) {
-			*size = hi - lo;
-			return (unsigned char *)lo;
-		}
-	}
-	return NULL;
-}
+#include "ringmap.h"
 
 static void
 say_at(uint64_t pos)
@@ -85,13 +38,33 @@ say_at(uint64_t pos)
 		exit(2);
 }
 
-/* Take len bytes at head, as the agent does, and return the place. */
-static struct hp_rec *
-take(struct hp_ring_header *h, unsigned char *data, uint32_t len,
-    uint64_t *pos)
+/* A loaded object, announced as the agent announces one, that is a FIFO. */
+static void
+fifo_module(struct hp_ring_header *h, unsigned char *data)
 {
-	*pos = __atomic_fetch_add(&h->head, len, __ATOMIC_ACQ_REL);
-	return (struct hp_rec *)(void *)(data + (*pos & (h->capacity - 1)));
+	static char path[4096];
+	struct hp_rec_module *m;
+	uint32_t n, len;
+	uint64_t pos;
+
+	if (getcwd(path, sizeof path - 8) == NULL)
+		exit(2);
+	strcat(path, "/fifo");
+	if (mkfifo(path, 0600) == -1)
+		exit(2);
+	n = (uint32_t)strlen(path);
+	len = (uint32_t)HP_ALIGN8(sizeof *m + n);
+	if ((h->head & (h->capacity - 1)) + len > h->capacity)
+		exit(2);
+	m = (struct hp_rec_module *)(void *)take(h, data, len, &pos);
+	m->bias = 0;
+	m->lo = 0x10000;
+	m->hi = 0x20000;
+	m->path_len = n;
+	memcpy(m + 1, path, n);
+	m->hdr.type = HP_REC_MODULE;
+	m->hdr.flags = 0;
+	__atomic_store_n(&m->hdr.len, len, __ATOMIC_RELEASE);
 }
 
 int
@@ -144,6 +117,8 @@ main(int argc, char **argv)
 		pad->type = HP_REC_PAD;
 		__atomic_store_n(&pad->len, (uint32_t)want, __ATOMIC_RELEASE);
 		say_at(pos);
+	} else if (strcmp(argv[1], "fifo") == 0) {
+		fifo_module(h, data);
 	} else {
 		return 2;
 	}
