@@ -119,13 +119,17 @@ measure(enum op op)
 	return best;
 }
 
+struct other {
+	enum op op;
+	double ns;
+};
+
 static void *
 contend(void *arg)
 {
-	enum op op = *(enum op *)arg;
-	double *out = (double *)arg + 1;
+	struct other *o = arg;
 
-	*out = measure(op);
+	o->ns = measure(o->op);
 	return NULL;
 }
 
@@ -134,7 +138,7 @@ main(void)
 {
 	struct timespec res;
 	pthread_t t;
-	struct { enum op op; double ns; } other;
+	struct other other;
 	double empty = measure(NOTHING), ns;
 	int op;
 
