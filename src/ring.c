@@ -574,11 +574,9 @@ ring_drain(struct ring *r, ring_record_fn fn, void *ctx)
 	 * Up to the head read above, not after: a consumer that read head
 	 * again whenever it caught up would chase the producers record by
 	 * record, and the cache lines of head and of the records being
-	 * written would move between the two CPUs at every event (measured
-	 * on loop-shallow: the reservation's compare-and-swap was 80% of
-	 * ring_reserve's time).  What a call leaves is the next call's.
-	 * At most a lap: places beyond it are producers' that wait for
-	 * space this call has not freed yet.
+	 * written would move between the CPUs at every event.  What a call
+	 * leaves is the next call's.  At most a lap: places beyond it are
+	 * producers' that wait for space this call has not freed yet.
 	 */
 	while (r->tail < head && r->tail < limit) {
 		peek(r, r->tail, &rec);
