@@ -11,13 +11,18 @@
  *   biglen        a record at head claiming to be 2 GiB long
  *   oddlen        a record at head 12 bytes long
  *   endlen        a PAD short of the end, then a record running past it
- * For the last three it prints "bad record at N": N is the position in the
- * stream (bytes since the ring was made) where the collector must stop.
+ *   hole          64 bytes taken at head and never written, as by a thread
+ *                 killed between reserving a record and publishing it;
+ *                 after the 2000 blocks it dies of SIGKILL, not exit 3
+ * For biglen, oddlen and endlen it prints "bad record at N": N is the
+ * position in the stream (bytes since the ring was made) where the
+ * collector must stop.
  *
  * The ring is found by its name in /proc/self/maps, read without stdio so
  * that nothing else allocates.
  */
 #include <fcntl.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -144,10 +149,14 @@ main(int argc, char **argv)
 		pad->type = HP_REC_PAD;
 		__atomic_store_n(&pad->len, (uint32_t)want, __ATOMIC_RELEASE);
 		say_at(pos);
+	} else if (strcmp(argv[1], "hole") == 0) {
+		(void)take(h, data, 64, &pos);
 	} else {
 		return 2;
 	}
 	for (i = 0; i < 2000; i++)
 		after_scribble();
+	if (strcmp(argv[1], "hole") == 0)
+		raise(SIGKILL);
 	return 3;
 }
