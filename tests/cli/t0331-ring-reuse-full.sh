@@ -2,14 +2,15 @@
 # SPDX-License-Identifier: MIT
 # Order when the ring is full: threads hand addresses to each other (a
 # block freed in one is allocated again at once in another) while the
-# collector is too slow, so that producers wait with their places taken
-# a lap ahead.  The collector still sees every free before the
+# collector is too slow, so that producers wait for space, some with
+# their places taken a lap ahead (16 threads at 64 KiB: a hundred or so
+# a run, and some dozens of places that straddle the end of the ring).  The collector still sees every free before the
 # allocation that reuses its address: totals exact, no anomalies.
 . "$top_srcdir/tests/lib.sh"
 
 for prog in prodcons threads; do
 	case $prog in
-	threads) set -- 4 3000; sites=worker ;;
+	threads) set -- 16 4000; sites=worker ;;
 	*) set -- 6000; sites='producer|consumer' ;;
 	esac
 	HEAPPROF_TEST_SLOW_COLLECTOR=100 run_status rc "$HP" run \
