@@ -45,7 +45,7 @@ static const char *const names[NOPS] = {
 	"empty loop", "rdtsc", "rdtscp", "lfence; rdtsc",
 	"clock_gettime(CLOCK_MONOTONIC)", "clock_gettime(CLOCK_MONOTONIC_COARSE)",
 	"clock_gettime(CLOCK_MONOTONIC_RAW)",
-	"compare-and-swap loop (the ring's reservation until v7)",
+	"compare-and-swap loop (the ring's reservation until v8)",
 	"fetch-and-add", "release store",
 };
 
