@@ -385,6 +385,7 @@ ring_reserve(struct ring *r, uint32_t len)
 {
 	struct hp_ring_header *hdr = r->hdr;
 	uint64_t pos, off, cap = r->mask + 1;
+	unsigned spins = 0;
 
 	for (;;) {
 		if (r->dead)
@@ -396,9 +397,7 @@ ring_reserve(struct ring *r, uint32_t len)
 		 */
 		if (__builtin_expect(LOAD(&hdr->head, __ATOMIC_RELAXED) -
 		    LOAD(&hdr->tail, __ATOMIC_ACQUIRE) >= cap, 0)) {
-			if (ring_wait_until_free(r, LOAD(&hdr->head,
-			    __ATOMIC_RELAXED) + len) == -1)
-				return NULL;
+			ring_wait_for_space(r, &spins);
 			continue;
 		}
 		pos = __atomic_fetch_add(&hdr->head, len, __ATOMIC_ACQ_REL);
