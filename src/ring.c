@@ -367,9 +367,13 @@ ring_wait_until_free(struct ring *r, uint64_t end)
  * One fetch-and-add on head takes the space: no retry loop, so producers
  * on other CPUs never make each other start again, and it is the only
  * shared read-modify-write of an event.  Order is as before: the stream
- * is read in the order of the positions taken, so a free whose position
- * is taken before the real free() runs comes before the allocation, in
- * any thread, that gets the address from the allocator after it.
+ * is read in the order of the places taken, and the agent takes a free's
+ * place before the real free() runs and an allocation's after the real
+ * allocator returned.  An allocation that gets a freed address, in any
+ * thread, got it after that free() ran (the allocator's own locking, or
+ * program order in one thread), so its place comes after the free's,
+ * however late either record is published: the consumer never reads past
+ * a place not yet published.
  *
  * Space is taken before it is known to be free: a producer that finds
  * its place a lap ahead of the consumer waits for the consumer to get
