@@ -343,40 +343,85 @@ ring_wait_for_space(struct ring *r, unsigned *spins)
 	errno = saved;
 }
 
+/*
+ * Wait until [pos, end) is free: everything a lap before it consumed.
+ * Returns -1 if the consumer went away meanwhile.
+ */
+static int
+ring_wait_until_free(struct ring *r, uint64_t end)
+{
+	uint64_t cap = r->mask + 1;
+	unsigned spins = 0;
+
+	/* Signed: the consumer may already have gone past end. */
+	while ((int64_t)(end - LOAD(&r->hdr->tail, __ATOMIC_ACQUIRE)) >
+	    (int64_t)cap) {
+		if (r->dead)
+			return -1;
+		ring_wait_for_space(r, &spins);
+	}
+	return r->dead ? -1 : 0;
+}
+
+/*
+ * One fetch-and-add on head takes the space: no retry loop, so producers
+ * on other CPUs never make each other start again, and it is the only
+ * shared read-modify-write of an event.  Order is as before: the stream
+ * is read in the order of the places taken, and the agent takes a free's
+ * place before the real free() runs and an allocation's after the real
+ * allocator returned.  An allocation that gets a freed address, in any
+ * thread, got it after that free() ran (the allocator's own locking, or
+ * program order in one thread), so its place comes after the free's,
+ * however late either record is published: the consumer never reads past
+ * a place not yet published.
+ *
+ * Space is taken before it is known to be free: a producer that finds
+ * its place a lap ahead of the consumer waits for the consumer to get
+ * there.  It cannot wait for ever on another waiter: a place is freed
+ * once everything before it is consumed, and every producer before it
+ * holds a place that needs less.  A record never wraps: a place that
+ * would straddle the end of the data area is filled with two PAD
+ * records, one up to the end and one from the start of the area, and
+ * the record takes a new place after them.
+ */
 void *
 ring_reserve(struct ring *r, uint32_t len)
 {
 	struct hp_ring_header *hdr = r->hdr;
-	uint64_t head, tail, off, pad, cap = r->mask + 1;
+	uint64_t pos, off, cap = r->mask + 1;
 	unsigned spins = 0;
-	struct hp_rec *padrec;
 
 	for (;;) {
 		if (r->dead)
 			return NULL;
-		head = LOAD(&hdr->head, __ATOMIC_RELAXED);
-		/* Only the program, overwriting the ring, unaligns head. */
-		if (__builtin_expect(head % 8 != 0, 0)) {
-			r->dead = 1;
-			return NULL;
-		}
-		off = head & r->mask;
-		/* A record never wraps: fill the end with a PAD record. */
-		pad = off + len > cap ? cap - off : 0;
-		tail = LOAD(&hdr->tail, __ATOMIC_ACQUIRE);
-		if (head + pad + len - tail > cap) {
+		/*
+		 * Not a lap ahead while the ring is full: so head runs at
+		 * most the places of the producers that passed this test at
+		 * once ahead of it (read_head allows a second lap).
+		 */
+		if (__builtin_expect(LOAD(&hdr->head, __ATOMIC_RELAXED) -
+		    LOAD(&hdr->tail, __ATOMIC_ACQUIRE) >= cap, 0)) {
 			ring_wait_for_space(r, &spins);
 			continue;
 		}
-		if (__atomic_compare_exchange_n(&hdr->head, &head,
-		    head + pad + len, 1, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
-			break;
+		pos = __atomic_fetch_add(&hdr->head, len, __ATOMIC_ACQ_REL);
+		/* Only the program, overwriting the ring, unaligns head. */
+		if (__builtin_expect(pos % 8 != 0, 0)) {
+			r->dead = 1;
+			return NULL;
+		}
+		if (__builtin_expect(pos + len - LOAD(&hdr->tail,
+		    __ATOMIC_ACQUIRE) > cap, 0) &&
+		    ring_wait_until_free(r, pos + len) == -1)
+			return NULL;
+		off = pos & r->mask;
+		if (__builtin_expect(off + len <= cap, 1))
+			return r->data + off;
+		ring_publish(r, r->data, (uint32_t)(off + len - cap),
+		    HP_REC_PAD, 0);
+		ring_publish(r, r->data + off, (uint32_t)(cap - off),
+		    HP_REC_PAD, 0);
 	}
-	if (pad != 0) {
-		padrec = (struct hp_rec *)(r->data + off);
-		ring_publish(r, padrec, (uint32_t)pad, HP_REC_PAD, 0);
-	}
-	return r->data + ((head + pad) & r->mask);
 }
 
 void
@@ -402,7 +447,9 @@ ring_release_space(struct ring *r, uint64_t from, uint64_t to)
 	uint64_t cap = r->mask + 1, a = from & r->mask, n = to - from;
 
 	/* Zero what was consumed so a stale length never looks published. */
-	if (a + n <= cap) {
+	if (n >= cap) {
+		memset(r->data, 0, cap);
+	} else if (a + n <= cap) {
 		memset(r->data + a, 0, n);
 	} else {
 		memset(r->data + a, 0, cap - a);
@@ -450,8 +497,10 @@ ring_broken(const struct ring *r, uint64_t *offset)
 }
 
 /*
- * Read head: it only grows, and never runs more than the capacity ahead
- * of the consumer's tail.  Returns -1 if it was overwritten.
+ * Read head: it only grows, and runs at most the capacity ahead of the
+ * consumer's tail, and again as much for producers that took their
+ * places a lap ahead at once (see ring_reserve).  Returns -1 if it was
+ * overwritten.
  */
 static int
 read_head(struct ring *r, uint64_t *head)
@@ -459,7 +508,7 @@ read_head(struct ring *r, uint64_t *head)
 	uint64_t h = LOAD(&r->hdr->head, __ATOMIC_ACQUIRE);
 
 	if (h % 8 != 0 || h < r->head_seen || h < r->tail ||
-	    h - r->tail > r->mask + 1)
+	    h - r->tail > 2 * (r->mask + 1))
 		return -1;
 	r->head_seen = h;
 	*head = h;
@@ -480,8 +529,10 @@ frame_ok(const struct ring *r, const struct hp_rec *rec, uint64_t pos,
 	if (rec->len < sizeof *rec || rec->len % 8 != 0 ||
 	    rec->len > head - pos || off + rec->len > cap)
 		return 0;
+	/* Filler to the end of the data area, or from its start. */
 	if (rec->type == HP_REC_PAD)
-		return off + rec->len == cap && rec->flags == 0;
+		return (off + rec->len == cap || (off == 0 &&
+		    rec->len < HP_REC_MAX_LEN)) && rec->flags == 0;
 	return rec->len <= HP_REC_MAX_LEN && rec->type > HP_REC_PAD &&
 	    rec->type <= HP_REC_LAST && (rec->flags & ~HP_RECF_ALL) == 0;
 }
@@ -550,7 +601,14 @@ ring_drain(struct ring *r, ring_record_fn fn, void *ctx)
 		ring_break(r, r->tail);
 		return 0;
 	}
-	/* At most a ring's worth per call: a producer cannot keep us here. */
+	/*
+	 * Up to the head read above, not after: a consumer that read head
+	 * again whenever it caught up would chase the producers record by
+	 * record, and the cache lines of head and of the records being
+	 * written would move between the CPUs at every event.  What a call
+	 * leaves is the next call's.  At most a lap: places beyond it are
+	 * producers' that wait for space this call has not freed yet.
+	 */
 	while (r->tail < head && r->tail < limit) {
 		peek(r, r->tail, &rec);
 		if (rec.len == 0) {
@@ -578,10 +636,6 @@ ring_drain(struct ring *r, ring_record_fn fn, void *ctx)
 			start = r->tail;
 		} else {
 			r->tail += rec.len;
-		}
-		if (r->tail == head && read_head(r, &head) == -1) {
-			ring_break(r, r->tail);
-			break;
 		}
 	}
 	if (r->tail != start && !r->broken)
@@ -628,7 +682,8 @@ ring_drain_abandoned(struct ring *r, ring_record_fn fn, void *ctx,
 		 * zeroed and payloads are addresses and sizes, which do not
 		 * pass for two chained headers.
 		 */
-		for (pos = r->tail + 8; pos < head; pos += 8) {
+		for (pos = r->tail + 8; pos < head &&
+		    pos - r->tail < r->mask + 1; pos += 8) {
 			if (!looks_published(r, pos, head))
 				continue;
 			peek(r, pos, &rec);
@@ -666,9 +721,14 @@ ring_wait(struct ring *r, int timeout_ms, volatile int *cancel)
 	 */
 	if (cancel != NULL && *cancel)
 		return;
-	/* A broken stream is not read: what it holds is no reason to wake. */
+	/*
+	 * A quarter full, with its first record published: drain at once.
+	 * Less is left for the timeout, so that the consumer reads the ring
+	 * in bursts and does not chase the producers (see ring_drain).  A
+	 * broken stream is not read: what it holds is no reason to wake.
+	 */
 	rec = (const struct hp_rec *)(r->data + (r->tail & r->mask));
-	if (!r->broken && ring_pending(r) != 0 &&
+	if (!r->broken && ring_pending(r) >= (r->mask + 1) / 4 &&
 	    LOAD(&rec->len, __ATOMIC_ACQUIRE) != 0)
 		return;
 	futex(&r->hdr->consumer_wake, FUTEX_WAIT, seq, &ts);

@@ -119,7 +119,8 @@ void ring_publish(struct ring *r, void *rec, uint32_t len, uint16_t type,
 
 /*
  * Consumer: hand every published record, in order, to fn; stop at the first
- * record that is reserved but not yet published.  Returns the number of
+ * record that is reserved but not yet published, or at the head of the ring
+ * as it was when the call began.  Returns the number of
  * records handed over.  PAD records are skipped.
  *
  * fn gets a private copy of the record, whose framing (length, type,
@@ -153,8 +154,8 @@ uint64_t ring_pending(const struct ring *r);
 
 /*
  * Consumer: sleep until ring_wake_consumer() is called (a producer found
- * the ring full) or `timeout_ms` passes; return at once if a record is
- * already published or *cancel is set.  A signal handler that sets *cancel
+ * the ring full) or `timeout_ms` passes; return at once if the ring is a
+ * quarter full and its first record published, or *cancel is set.  A signal handler that sets *cancel
  * and then calls ring_wake_consumer() can therefore never be missed.
  */
 void ring_wait(struct ring *r, int timeout_ms, volatile int *cancel);

@@ -8,9 +8,10 @@
  * Bump HP_WIRE_VERSION whenever anything below changes.
  *
  * The ring is a memfd mapped by both processes: a page of header, then a
- * power-of-two data area.  Producers (target threads) reserve space by a CAS
- * on `head`, write their record, and publish it by storing its length last
- * (release).  The single consumer reads records in reservation order, waits
+ * power-of-two data area.  Producers (target threads) reserve space by a
+ * fetch-and-add on `head` (waiting, if they took space a lap ahead of the
+ * consumer, until it is consumed), write their record, and publish it by
+ * storing its length last (release).  The single consumer reads records in reservation order, waits
  * on a record whose length is still zero, zeroes what it consumed and then
  * advances `tail`.  Publishing makes no system call: the consumer polls,
  * and is woken early only by a producer that finds the ring full (or by the
@@ -31,7 +32,7 @@
 #include <stdint.h>
 
 #define HP_WIRE_MAGIC	0x48505257u	/* "HPRW" */
-#define HP_WIRE_VERSION	7
+#define HP_WIRE_VERSION	8
 
 /* Environment variable through which the CLI hands the ring's fd to the agent. */
 #define HP_ENV_RING_FD	"HEAPPROF_RING_FD"
@@ -137,7 +138,9 @@ _Static_assert(sizeof(struct hp_ring_header) <= HP_RING_HEADER_SIZE,
 enum hp_mode { HP_MODE_HEAP, HP_MODE_AD_HOC };
 
 enum hp_rec_type {
-	HP_REC_PAD = 1,		/* filler up to the end of the data area */
+	HP_REC_PAD = 1,		/* filler up to the end of the data area, or
+				   from its start (shorter than
+				   HP_REC_MAX_LEN) */
 	HP_REC_HELLO,		/* struct hp_rec_hello: the agent attached */
 	HP_REC_MODULE,		/* struct hp_rec_module: a loaded object */
 	HP_REC_ALLOC,		/* struct hp_rec_alloc + frames */

@@ -13,10 +13,15 @@
  *   endlen        a PAD short of the end, then a record running past it
  *   fifo          a well-formed module record naming a FIFO it makes,
  *                 ./fifo, that nobody will ever write to
- * For the last three it prints "bad record at N": N is the position in the
- * stream (bytes since the ring was made) where the collector must stop.
+ *   hole          64 bytes taken at head and never written, as by a thread
+ *                 killed between reserving a record and publishing it;
+ *                 after the 2000 blocks it dies of SIGKILL, not exit 3
+ * For biglen, oddlen and endlen it prints "bad record at N": N is the
+ * position in the stream (bytes since the ring was made) where the
+ * collector must stop.
  */
 #include <fcntl.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -119,10 +124,14 @@ main(int argc, char **argv)
 		say_at(pos);
 	} else if (strcmp(argv[1], "fifo") == 0) {
 		fifo_module(h, data);
+	} else if (strcmp(argv[1], "hole") == 0) {
+		(void)take(h, data, 64, &pos);
 	} else {
 		return 2;
 	}
 	for (i = 0; i < 2000; i++)
 		after_scribble();
+	if (strcmp(argv[1], "hole") == 0)
+		raise(SIGKILL);
 	return 3;
 }
