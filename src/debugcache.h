@@ -45,6 +45,12 @@ int debugcache_find_debuginfo(Dwfl_Module *mod, void **userdata,
  */
 char *debugcache_dir(void);
 
+/* The same root's directory name (symcache.h's "symbols"), or NULL. */
+char *debugcache_subdir(const char *name);
+
+/* mkdir -p, each new directory 0700 as the XDG base directory spec asks. */
+int debugcache_make_dirs(const char *dir);
+
 /*
  * For the debug file open on fd, whose build-id note must be id (idlen
  * bytes): a read-only descriptor of its decompressed copy in dir, made

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * symlive.h - symbolizing while the target runs: a thread of the CLI
+ * resolves each new return address with libdw as the collector finds it,
+ * so that at the end symbolize() finds the frames in the memo and a short
+ * program does not wait for glibc's DWARF after it has exited.
+ *
+ * The thread resolves by file and offset only; which module a frame
+ * belongs to, whether the file changed during the run, and what goes in
+ * the profile stay symbolize()'s decisions, so the profile is the one it
+ * would be without this thread.  HEAPPROF_LIVE_SYMBOLS=0 turns it off.
+ */
+#ifndef HEAPPROF_SYMLIVE_H
+#define HEAPPROF_SYMLIVE_H
+
+#include "collect.h"
+#include "symmemo.h"
+
+#define SYMLIVE_ENV	"HEAPPROF_LIVE_SYMBOLS"
+/*
+ * For the tests: the thread names each function it resolves, and both it
+ * and symbolize() say how many addresses they resolved with libdw and
+ * how many they found ready (in the cache, or resolved by the thread).
+ */
+#define SYMLIVE_TEST_ENV "HEAPPROF_TEST_SYMBOLS"
+
+struct symlive;
+
+/*
+ * Start the thread; NULL when it is turned off, when DEBUGINFOD_URLS is
+ * set (symbolize() decides about the servers once the target is gone),
+ * or when it cannot start.
+ */
+struct symlive *symlive_start(void);
+
+/*
+ * Give the thread the addresses of the stacks c gained since the last
+ * call (and the modules they are in): cheap, for the collector's loop.
+ */
+void symlive_feed(struct symlive *l, const struct collector *c);
+
+/*
+ * Let the thread resolve what it was given, stop it, and return its memo
+ * for symbolize(); it stays l's until symlive_free.
+ */
+struct symmemo *symlive_finish(struct symlive *l);
+void symlive_free(struct symlive *l);
+
+#endif
