@@ -54,8 +54,8 @@ struct symlive {
 	int closing;
 	/* The collector's side. */
 	size_t fed_stacks, fed_mods;
-	uint64_t *seen;		/* (pc, module + 1) pairs; 0 = empty */
-	size_t nseen, seen_slots;
+	uint64_t *seen;		/* return addresses; 0 = empty */
+	size_t nseen, seen_slots, seen_mods;
 	struct live_item *batch;
 	size_t nbatch, batch_cap;
 	/* The thread's side. */
@@ -68,35 +68,36 @@ struct symlive {
 	int test;		/* SYMLIVE_TEST_ENV: say what is resolved */
 };
 
-/* Was (pc, mod) handed over already?  Marks it when not. */
+/*
+ * Was pc handed over already?  Marks it when not.  The set starts again
+ * whenever a module is added, as pc may be in another object from then
+ * on; so the module of a frame is looked for only once.
+ */
 static int
-seen_before(struct symlive *l, uint64_t pc, size_t mod)
+seen_before(struct symlive *l, uint64_t pc)
 {
-	uint64_t *old = l->seen, m1 = (uint64_t)mod + 1;
+	uint64_t *old = l->seen;
 	size_t oslots = l->seen_slots, i, j, mask;
 
 	if (2 * (l->nseen + 1) > l->seen_slots) {
 		l->seen_slots = oslots != 0 ? 2 * oslots : 1024;
-		l->seen = xcalloc(l->seen_slots, 2 * sizeof *l->seen);
+		l->seen = xcalloc(l->seen_slots, sizeof *l->seen);
 		mask = l->seen_slots - 1;
 		for (i = 0; i < oslots; i++) {
-			if (old[2 * i + 1] == 0)
+			if (old[i] == 0)
 				continue;
-			for (j = hash_u64(old[2 * i] ^ old[2 * i + 1] << 48) &
-			    mask; l->seen[2 * j + 1] != 0; j = (j + 1) & mask)
+			for (j = hash_u64(old[i]) & mask; l->seen[j] != 0;
+			    j = (j + 1) & mask)
 				;
-			l->seen[2 * j] = old[2 * i];
-			l->seen[2 * j + 1] = old[2 * i + 1];
+			l->seen[j] = old[i];
 		}
 		free(old);
 	}
 	mask = l->seen_slots - 1;
-	for (j = hash_u64(pc ^ m1 << 48) & mask; l->seen[2 * j + 1] != 0;
-	    j = (j + 1) & mask)
-		if (l->seen[2 * j] == pc && l->seen[2 * j + 1] == m1)
+	for (j = hash_u64(pc) & mask; l->seen[j] != 0; j = (j + 1) & mask)
+		if (l->seen[j] == pc)
 			return 1;
-	l->seen[2 * j] = pc;
-	l->seen[2 * j + 1] = m1;
+	l->seen[j] = pc;
 	l->nseen++;
 	return 0;
 }
@@ -111,12 +112,17 @@ symlive_feed(struct symlive *l, const struct collector *c)
 	if (l == NULL)
 		return;
 	l->nbatch = 0;
+	if (l->seen_mods != c->nmodules && l->nseen != 0) {
+		memset(l->seen, 0, l->seen_slots * sizeof *l->seen);
+		l->nseen = 0;
+	}
+	l->seen_mods = c->nmodules;
 	for (i = l->fed_stacks; i < c->stacks.nstacks; i++) {
 		frames = stacktab_frames(&c->stacks, (uint32_t)i, &n);
 		for (j = 0; j < n; j++) {
-			if (collector_module_at(c, frames[j],
-			    c->sites[i].first_event, &mi) == NULL ||
-			    seen_before(l, frames[j], mi))
+			if (frames[j] == 0 || seen_before(l, frames[j]) ||
+			    collector_module_at(c, frames[j],
+			    c->sites[i].first_event, &mi) == NULL)
 				continue;
 			l->batch = xgrow(l->batch, &l->batch_cap, l->nbatch + 1,
 			    sizeof *l->batch);
