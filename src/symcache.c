@@ -127,6 +127,7 @@ symcache_attach(struct symobj *o, Dwfl_Module *mod, const char *dir)
 	struct buf k = { NULL, 0, 0 }, name = { NULL, 0, 0 };
 	GElf_Addr vaddr, bias;
 	GElf_Word crc;
+	struct stat self;
 	Elf *elf;
 	char *idhex, *d;
 	int idlen, i, dlen;
@@ -144,9 +145,18 @@ symcache_attach(struct symobj *o, Dwfl_Module *mod, const char *dir)
 		idhex[2 * i + 1] = hex[id[i] & 0xf];
 	}
 	idhex[2 * idlen] = '\0';
-	printf_buf(&k, "heapprof symbols\nlibdw %s\nobject %s %lld %lld.%09ld\n"
-	    "build-id %s\n", dwfl_version(NULL), o->path, (long long)o->size,
-	    (long long)o->mtime.tv_sec, o->mtime.tv_nsec, idhex);
+	/*
+	 * heapprof's own binary too: another build may resolve differently,
+	 * and the cache is a cache, not a record.
+	 */
+	memset(&self, 0, sizeof self);
+	stat("/proc/self/exe", &self);
+	printf_buf(&k, "heapprof %s %lld %lld.%09ld\nlibdw %s\n"
+	    "object %s %lld %lld.%09ld\nbuild-id %s\n", PACKAGE_VERSION,
+	    (long long)self.st_size, (long long)self.st_mtim.tv_sec,
+	    self.st_mtim.tv_nsec, dwfl_version(NULL), o->path,
+	    (long long)o->size, (long long)o->mtime.tv_sec, o->mtime.tv_nsec,
+	    idhex);
 	printf_buf(&name, "/usr/lib/debug/.build-id/%.2s/%s.debug", idhex,
 	    idhex + 2);
 	key_file(&k, "debug", name.p);

@@ -4,8 +4,9 @@
  * object, so that the frames of glibc's start-up and of a program run
  * again cost no libdw look-up on the next run.
  *
- * A file is named by the object's build-id and a hash of its key: the
- * object's path, size and modification time, and for every place libdw's
+ * A file is named by the object's build-id and a hash of its key: this
+ * heapprof binary and libdw's version, the object's path, size and
+ * modification time, and for every place libdw's
  * standard look-up may find a separate debug file (by build-id under
  * /usr/lib/debug/.build-id, by .gnu_debuglink beside the object, in its
  * .debug directory and under /usr/lib/debug), what is there: installing
