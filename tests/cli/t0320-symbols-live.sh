@@ -28,7 +28,8 @@ while IFS= read -r line <&4; do
 		break ;;
 	esac
 done
-printf x >&3
+# (Without the thread, waiter was killed by timeout: no reader is left.)
+(trap '' PIPE; printf x >&3) 2>/dev/null
 exec 3>&-
 cat <&4 >>live.err
 exec 4<&-
