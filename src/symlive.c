@@ -140,9 +140,11 @@ symlive_feed(struct symlive *l, const struct collector *c)
 		l->mods[l->nmods].path = xstrdup(c->modules[l->fed_mods].path);
 		l->mods[l->nmods++].bias = c->modules[l->fed_mods].bias;
 	}
-	l->q = xgrow(l->q, &l->q_cap, l->nq + l->nbatch, sizeof *l->q);
-	memcpy(l->q + l->nq, l->batch, l->nbatch * sizeof *l->q);
-	l->nq += l->nbatch;
+	if (l->nbatch != 0) {
+		l->q = xgrow(l->q, &l->q_cap, l->nq + l->nbatch, sizeof *l->q);
+		memcpy(l->q + l->nq, l->batch, l->nbatch * sizeof *l->q);
+		l->nq += l->nbatch;
+	}
 	pthread_cond_signal(&l->cond);
 	pthread_mutex_unlock(&l->lock);
 }
