@@ -480,7 +480,8 @@ cache_name_kind(const char *name)
 }
 
 void
-debugcache_clean(const char *dir, time_t now)
+debugcache_clean_dir(const char *dir, time_t now, int (*kind_of)(const char *),
+    void (*kept)(void *, const char *, const struct stat *), void *arg)
 {
 	char *stamp = xmalloc(strlen(dir) + sizeof "/cleaned");
 	struct dirent *de;
@@ -502,15 +503,23 @@ debugcache_clean(const char *dir, time_t now)
 	}
 	free(stamp);
 	while ((de = readdir(d)) != NULL) {
-		kind = cache_name_kind(de->d_name);
+		kind = kind_of(de->d_name);
 		if (kind == 0 || fstatat(dirfd(d), de->d_name, &st,
 		    AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode))
 			continue;
 		if (now - st.st_mtime > (kind == 1 ? DEBUGCACHE_MAX_UNUSED :
 		    DEBUGCACHE_MAX_TMP_AGE))
 			unlinkat(dirfd(d), de->d_name, 0);
+		else if (kind == 1 && kept != NULL)
+			kept(arg, de->d_name, &st);
 	}
 	closedir(d);
+}
+
+void
+debugcache_clean(const char *dir, time_t now)
+{
+	debugcache_clean_dir(dir, now, cache_name_kind, NULL, NULL);
 }
 
 /* What the scratch module's look-up found: a descriptor of ours, a name. */

@@ -19,6 +19,7 @@
 #define HEAPPROF_DEBUGCACHE_H
 
 #include <elfutils/libdwfl.h>
+#include <sys/stat.h>
 #include <stddef.h>
 #include <time.h>
 
@@ -76,5 +77,14 @@ int debugcache_open(const char *dir, int fd, const unsigned char *id,
 #define DEBUGCACHE_MAX_TMP_AGE		3600
 
 void debugcache_clean(const char *dir, time_t now);
+
+/*
+ * The upkeep of either cache's dir, on that policy: kind_of(name) is 1
+ * for the cache's files, 2 for its temporary files, 0 for names to leave
+ * alone; kept (if not NULL) is told of each file of kind 1 that stays.
+ */
+void debugcache_clean_dir(const char *dir, time_t now,
+    int (*kind_of)(const char *),
+    void (*kept)(void *, const char *, const struct stat *), void *arg);
 
 #endif

@@ -15,7 +15,6 @@
  */
 #include "config.h"
 
-#include <dirent.h>
 #include <elfutils/libdwelf.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -199,31 +198,24 @@ struct cur {
 	int bad;
 };
 
+/* n bytes into v, left as they are once past the end. */
+static void
+get(struct cur *c, void *v, size_t n)
+{
+	if (c->bad || (size_t)(c->end - c->p) < n) {
+		c->bad = 1;
+		return;
+	}
+	memcpy(v, c->p, n);
+	c->p += n;
+}
+
 static uint32_t
 get_u32(struct cur *c)
 {
 	uint32_t v = 0;
 
-	if ((size_t)(c->end - c->p) < sizeof v)
-		c->bad = 1;
-	else
-		memcpy(&v, c->p, sizeof v);
-	if (!c->bad)
-		c->p += sizeof v;
-	return v;
-}
-
-static uint64_t
-get_u64(struct cur *c)
-{
-	uint64_t v = 0;
-
-	if ((size_t)(c->end - c->p) < sizeof v)
-		c->bad = 1;
-	else
-		memcpy(&v, c->p, sizeof v);
-	if (!c->bad)
-		c->p += sizeof v;
+	get(c, &v, sizeof v);
 	return v;
 }
 
@@ -298,7 +290,8 @@ load_fd(int fd, struct symobj *o)
 	if (nents > MAX_ENTRIES)
 		goto out;
 	for (i = 0; i < nents && !c.bad; i++) {
-		off = get_u64(&c);
+		off = 0;
+		get(&c, &off, sizeof off);
 		n = get_u32(&c);
 		if (n > SYMCACHE_MAX_LOCS) {
 			c.bad = 1;
@@ -477,6 +470,24 @@ struct aged {
 	uint64_t size;
 };
 
+struct kept {
+	struct aged *v;
+	size_t n, cap;
+	uint64_t total;
+};
+
+static void
+keep(void *arg, const char *name, const struct stat *st)
+{
+	struct kept *k = arg;
+
+	k->v = xgrow(k->v, &k->cap, k->n + 1, sizeof *k->v);
+	k->v[k->n].name = xstrdup(name);
+	k->v[k->n].mtime = st->st_mtime;
+	k->v[k->n].size = (uint64_t)st->st_size;
+	k->total += k->v[k->n++].size;
+}
+
 static int
 aged_cmp(const void *a, const void *b)
 {
@@ -490,54 +501,22 @@ aged_cmp(const void *a, const void *b)
 void
 symcache_clean(const char *dir, time_t now, uint64_t max_total)
 {
-	char *stamp = xmalloc(strlen(dir) + sizeof "/cleaned");
-	struct aged *kept = NULL;
-	size_t nkept = 0, kept_cap = 0, i;
-	uint64_t total = 0;
-	struct dirent *de;
-	struct stat st;
-	DIR *d;
-	int kind, fd;
+	struct kept k = { NULL, 0, 0, 0 };
+	char *path;
+	size_t i;
 
-	sprintf(stamp, "%s/cleaned", dir);
-	if ((stat(stamp, &st) == 0 &&
-	    now - st.st_mtime < DEBUGCACHE_CLEAN_INTERVAL &&
-	    st.st_mtime <= now) || (d = opendir(dir)) == NULL) {
-		free(stamp);
-		return;
-	}
-	if ((fd = open(stamp, O_WRONLY | O_CREAT | O_CLOEXEC, 0600)) >= 0) {
-		futimens(fd, (struct timespec[2]){ { now, 0 }, { now, 0 } });
-		close(fd);
-	}
-	free(stamp);
-	while ((de = readdir(d)) != NULL) {
-		kind = name_kind(de->d_name);
-		if (kind == 0 || fstatat(dirfd(d), de->d_name, &st,
-		    AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode))
-			continue;
-		if (now - st.st_mtime > (kind == 1 ? DEBUGCACHE_MAX_UNUSED :
-		    DEBUGCACHE_MAX_TMP_AGE)) {
-			unlinkat(dirfd(d), de->d_name, 0);
-			continue;
+	debugcache_clean_dir(dir, now, name_kind, keep, &k);
+	if (k.n > 1)
+		qsort(k.v, k.n, sizeof *k.v, aged_cmp);
+	for (i = 0; i < k.n; i++) {
+		if (k.total > max_total) {
+			path = xmalloc(strlen(dir) + strlen(k.v[i].name) + 2);
+			sprintf(path, "%s/%s", dir, k.v[i].name);
+			unlink(path);
+			free(path);
+			k.total -= k.v[i].size;
 		}
-		if (kind != 1)
-			continue;
-		kept = xgrow(kept, &kept_cap, nkept + 1, sizeof *kept);
-		kept[nkept].name = xstrdup(de->d_name);
-		kept[nkept].mtime = st.st_mtime;
-		kept[nkept].size = (uint64_t)st.st_size;
-		total += kept[nkept++].size;
+		free(k.v[i].name);
 	}
-	if (nkept > 1)
-		qsort(kept, nkept, sizeof *kept, aged_cmp);
-	for (i = 0; i < nkept; i++) {
-		if (total > max_total) {
-			unlinkat(dirfd(d), kept[i].name, 0);
-			total -= kept[i].size;
-		}
-		free(kept[i].name);
-	}
-	free(kept);
-	closedir(d);
+	free(k.v);
 }
