@@ -332,10 +332,10 @@ func_scopes(struct func_index *x, Dwfl_Module *mod, Dwarf_Die *cu,
  * (DW_AT_call_file/line) that is the next frame's location.
  */
 static uint32_t
-add_locs(struct sym_ctx *p, struct mod_syms *ms, Dwfl_Module *mod,
+add_locs(struct sym_ctx *x, struct mod_syms *ms, Dwfl_Module *mod,
     Dwarf_Addr pc)
 {
-	struct func_index *fx = p->fx;
+	struct func_index *fx = x->fx;
 	Dwarf_Die *cu, *scopes = NULL, inner;
 	Dwarf_Addr bias;
 	Dwfl_Line *line;
@@ -378,11 +378,11 @@ add_locs(struct sym_ctx *p, struct mod_syms *ms, Dwfl_Module *mod,
 		if (dwarf_tag(&scopes[i]) == DW_TAG_subprogram) {
 			if (name == NULL)
 				name = mod_syms_name(ms, mod, pc);
-			add_loc(p, name, dir, file, lineno);
+			add_loc(x, name, dir, file, lineno);
 			n++;
 			break;
 		}
-		add_loc(p, name, dir, file, lineno);
+		add_loc(x, name, dir, file, lineno);
 		n++;
 		file = call_file(cu, &scopes[i]);
 		lineno = dwarf_formudata(dwarf_attr(&scopes[i], DW_AT_call_line,
@@ -396,7 +396,7 @@ add_locs(struct sym_ctx *p, struct mod_syms *ms, Dwfl_Module *mod,
 	 */
 	if (n == 0 && ((name = mod_syms_name(ms, mod, pc)) != NULL ||
 	    file != NULL)) {
-		add_loc(p, name, dir, file, lineno);
+		add_loc(x, name, dir, file, lineno);
 		n = 1;
 	}
 	return n;

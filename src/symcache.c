@@ -343,6 +343,25 @@ symcache_load(const char *dir, struct symobj *o)
 	return ret;
 }
 
+/* Would load_fd take e?  A name of over 64 KiB is left out, not the file. */
+static int
+storable(const struct symobj *o, const struct symentry *e)
+{
+	const struct symloc *l;
+	uint32_t j;
+
+	if (e->n > SYMCACHE_MAX_LOCS)
+		return 0;
+	for (j = 0; j < e->n; j++) {
+		l = &o->locs[e->first + j];
+		if ((l->function != NULL &&
+		    strlen(l->function) > SYMCACHE_MAX_STRING) ||
+		    (l->file != NULL && strlen(l->file) > SYMCACHE_MAX_STRING))
+			return 0;
+	}
+	return 1;
+}
+
 /* o's entries, as many as fit in SYMCACHE_MAX_FILE, as a file. */
 static void
 serialize(struct buf *b, const struct symobj *o)
@@ -358,6 +377,8 @@ serialize(struct buf *b, const struct symobj *o)
 	count_at = b->len;
 	put_u32(b, 0);
 	for (i = 0; i < o->nents; i++) {
+		if (!storable(o, &o->ents[i]))
+			continue;
 		mark = b->len;
 		put(b, &o->ents[i].off, sizeof o->ents[i].off);
 		put_u32(b, o->ents[i].n);

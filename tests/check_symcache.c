@@ -384,6 +384,28 @@ START_TEST(test_bounded)
 }
 END_TEST
 
+/* An address whose name load would refuse is left out, not the file. */
+START_TEST(test_long_name_left_out)
+{
+	struct symmemo m;
+	struct symobj *o;
+	struct symloc x = { NULL, NULL, 7 };
+	char *name = malloc(SYMCACHE_MAX_STRING + 2);
+
+	memset(name, 'n', SYMCACHE_MAX_STRING + 1);
+	name[SYMCACHE_MAX_STRING + 1] = '\0';
+	x.function = name;
+	symmemo_init(&m);
+	o = new_obj(&m, KEY);
+	add3(o);
+	symmemo_add(o, 0x9000, &x, 1, 1);
+	ck_assert_int_eq(symcache_save(scratch_dir, o), 0);
+	symmemo_release(&m);
+	ck_assert_int_eq(load_count(KEY), 3);
+	free(name);
+}
+END_TEST
+
 START_TEST(test_cannot_write)
 {
 	struct symmemo m;
@@ -498,6 +520,7 @@ make_symcache_suite(void)
 	tcase_add_test(tc, test_cut_short);
 	tcase_add_test(tc, test_counts_checked);
 	tcase_add_test(tc, test_bounded);
+	tcase_add_test(tc, test_long_name_left_out);
 	tcase_add_test(tc, test_cannot_write);
 	suite_add_tcase(s, tc);
 
