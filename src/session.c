@@ -780,7 +780,7 @@ session_run(const struct session_opts *o)
 	symflags = o->debuginfod ? SYMBOLIZE_DEBUGINFOD : 0;
 	build_profile(&p, &c, command, pid, start, status, symflags,
 	    symlive_finish(live));
-	symlive_free(live);
+	symlive_release(live);
 	free(command);
 	exceeded = budget_check(&o->budgets, &p);
 	paths = tiers_check(&o->tiers, &p, stderr);
@@ -795,6 +795,11 @@ session_run(const struct session_opts *o)
 	if (o->keep == KEEP_ALWAYS || asserted ||
 	    (o->keep == KEEP_ON_FAILURE && failed)) {
 		rc = save_profile(&p, &c, output, "");
+		/* libdw in one thread at a time: the thread lets go first. */
+		if (ch != NULL) {
+			symlive_free(live);
+			live = NULL;
+		}
 		if (ch != NULL && write_children(ch, o->output, o->argv[0],
 		    output, symflags) == -1)
 			rc = -1;
@@ -802,6 +807,7 @@ session_run(const struct session_opts *o)
 		print_summary(&c, "", NULL);
 	}
 	profile_release(&p);
+	symlive_free(live);
 	free(output);
 	collector_release(&c);
 	ring_unmap(&ring);

@@ -51,7 +51,8 @@ struct symlive {
 	size_t nq, q_cap;
 	struct live_mod *mods;
 	size_t nmods, mods_cap;
-	int closing;
+	int closing;		/* 1 no more feeding, 2 let go; -1 no thread */
+	int done;		/* the thread resolved all it was given */
 	/* The collector's side. */
 	size_t fed_stacks, fed_mods;
 	uint64_t *seen;		/* return addresses; 0 = empty */
@@ -233,8 +234,27 @@ run(void *arg)
 			resolve(l, &work[i]);
 		pthread_mutex_lock(&l->lock);
 	}
+	l->done = 1;
+	pthread_cond_broadcast(&l->cond);
+	/* libdw in one thread at a time: symbolize() first. */
+	while (l->closing != 2)
+		pthread_cond_wait(&l->cond, &l->lock);
 	pthread_mutex_unlock(&l->lock);
 	free(work);
+	/*
+	 * Unmapping what libdw read (glibc's debug file is 10 MB) takes a
+	 * millisecond or two: done here, while the profile is written.
+	 */
+	for (i = 0; i < l->open_cap; i++) {
+		mod_syms_release(&l->open[i].syms);
+		if (l->open[i].dwfl != NULL)
+			dwfl_end(l->open[i].dwfl);
+	}
+	free(l->open);
+	l->open = NULL;
+	l->open_cap = 0;
+	sym_ctx_free(l->x);
+	l->x = NULL;
 	return NULL;
 }
 
@@ -277,9 +297,10 @@ symlive_finish(struct symlive *l)
 	if (l->closing == 0) {
 		pthread_mutex_lock(&l->lock);
 		l->closing = 1;
-		pthread_cond_signal(&l->cond);
+		pthread_cond_broadcast(&l->cond);
+		while (!l->done)
+			pthread_cond_wait(&l->cond, &l->lock);
 		pthread_mutex_unlock(&l->lock);
-		pthread_join(l->thread, NULL);
 		if (l->test)
 			fprintf(stderr, "heapprof: test: during the run: %zu "
 			    "addresses resolved, %zu cached\n", l->resolved,
@@ -289,21 +310,30 @@ symlive_finish(struct symlive *l)
 }
 
 void
+symlive_release(struct symlive *l)
+{
+	if (l == NULL || l->closing == -1)
+		return;
+	symlive_finish(l);
+	pthread_mutex_lock(&l->lock);
+	l->closing = 2;
+	pthread_cond_broadcast(&l->cond);
+	pthread_mutex_unlock(&l->lock);
+}
+
+void
 symlive_free(struct symlive *l)
 {
 	size_t i;
 
 	if (l == NULL)
 		return;
-	symlive_finish(l);
-	for (i = 0; i < l->open_cap; i++) {
-		mod_syms_release(&l->open[i].syms);
-		if (l->open[i].dwfl != NULL)
-			dwfl_end(l->open[i].dwfl);
+	if (l->closing != -1) {
+		symlive_release(l);
+		pthread_join(l->thread, NULL);
 	}
 	for (i = 0; i < l->nmods; i++)
 		free(l->mods[i].path);
-	free(l->open);
 	free(l->mods);
 	free(l->q);
 	free(l->seen);

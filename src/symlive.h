@@ -40,10 +40,17 @@ struct symlive *symlive_start(void);
 void symlive_feed(struct symlive *l, const struct collector *c);
 
 /*
- * Let the thread resolve what it was given, stop it, and return its memo
- * for symbolize(); it stays l's until symlive_free.
+ * Let the thread resolve what it was given and return its memo for
+ * symbolize(); it stays l's until symlive_free.
  */
 struct symmemo *symlive_finish(struct symlive *l);
+
+/*
+ * Once symbolize() is done with libdw: the thread releases libdw's data
+ * (unmapping glibc's debug file alone takes a millisecond or two) while
+ * the caller writes the profile.  symlive_free waits for it.
+ */
+void symlive_release(struct symlive *l);
 void symlive_free(struct symlive *l);
 
 #endif
