@@ -49,7 +49,9 @@ frames() {
 	grep -e '^sites:' -e '^    [^ 0-9]' "$1.txt" >"$1.frames"
 }
 
-# compare NAME PROG ARGS...: the same frames with and without the thread
+# compare NAME PROG ARGS...: the same frames with and without the thread;
+# with it, none left for the end (but $left, which may be)
+left=0
 compare() {
 	_name=$1
 	shift
@@ -73,7 +75,7 @@ compare() {
 	    '^heapprof: test: at the end: [1-9][0-9]* addresses resolved, 0 ready$' \
 	    "off-$_name.err"
 	expect_match "$_name: resolved during the run with it" \
-	    '^heapprof: test: at the end: 0 addresses resolved, [1-9][0-9]* ready$' \
+	    "^heapprof: test: at the end: $left addresses resolved, [1-9][0-9]* ready\$" \
 	    "on-$_name.err"
 }
 
@@ -83,11 +85,16 @@ compare basic "$PROGS/basic"
 compare sort sort -n input.txt
 compare threads "$PROGS/threads"
 # A plugin loaded, closed and loaded again, then a copy of the same name
-# from elsewhere (t0170): each load's frames from its own file.
+# from elsewhere (t0170): each load's frames from its own file.  An
+# address met again in another object may be left for the end, when the
+# two loads came in one drain: the thread is handed each address once
+# between two loads.
 plugin="$PROGS/.libs/plugin.so"
 if [ -f "$plugin" ]; then
 	mkdir copy && cp "$plugin" copy/plugin.so || fail "copy the plugin"
+	left='[0-9]'
 	compare dlopen "$PROGS/dlopen-again" "$plugin" "$HP_TMP/copy/plugin.so" 50
+	left=0
 fi
 if [ -x "$PROGS/cxx-names" ]; then
 	compare cxx "$PROGS/cxx-names"
