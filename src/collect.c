@@ -426,6 +426,8 @@ record_ok(const struct collector *c, const struct hp_rec *rec)
 		    frames_ok(c, rec, sizeof *ah, ah->nframes, ah->stack);
 	case HP_REC_FORK:
 		return rec->len == sizeof(struct hp_rec_fork);
+	case HP_REC_UNWIND_MISMATCH:
+		return rec->len == sizeof(struct hp_rec);
 	case HP_REC_QUERY:
 		return rec->len == sizeof(struct hp_rec_query);
 	case HP_REC_ASSERT:
@@ -535,6 +537,9 @@ collector_record(void *collector, const struct hp_rec *rec)
 		break;
 	case HP_REC_STACK:
 		on_stack(c, (const struct hp_rec_stack *)rec);
+		break;
+	case HP_REC_UNWIND_MISMATCH:
+		c->anomalies.unwind_mismatch++;
 		break;
 	}
 	return 0;

@@ -91,6 +91,25 @@ const struct frame_rule frame_rules[] = {
 	 * String, Rc, format!: all of it allocates for its caller), the
 	 * hash tables of std::collections and their hashbrown.
 	 */
+	/*
+	 * The program's own trait implemented for a std type
+	 * ("<alloc::vec::Vec<u8> as app::Encode>::encode") is the
+	 * program's code; the standard library's traits on those types
+	 * (Clone, FromIterator, fmt::Write) allocate for their caller.
+	 */
+	{ "<alloc::* as alloc::*", FRAME_PLUMBING },
+	{ "<alloc::* as core::*", FRAME_PLUMBING },
+	{ "<alloc::* as std::*", FRAME_PLUMBING },
+	{ "<std::collections::* as alloc::*", FRAME_PLUMBING },
+	{ "<std::collections::* as core::*", FRAME_PLUMBING },
+	{ "<std::collections::* as std::*", FRAME_PLUMBING },
+	{ "<hashbrown::* as alloc::*", FRAME_PLUMBING },
+	{ "<hashbrown::* as core::*", FRAME_PLUMBING },
+	{ "<hashbrown::* as std::*", FRAME_PLUMBING },
+	{ "<hashbrown::* as hashbrown::*", FRAME_PLUMBING },
+	{ "<alloc::* as *", FRAME_USER },
+	{ "<std::collections::* as *", FRAME_USER },
+	{ "<hashbrown::* as *", FRAME_USER },
 	{ "__rust_alloc*", FRAME_PLUMBING },
 	{ "__rust_realloc*", FRAME_PLUMBING },
 	{ "__rdl_*", FRAME_PLUMBING },

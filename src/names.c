@@ -500,6 +500,52 @@ rust_short(char *s)
 	free(keep);
 }
 
+/*
+ * Rust's prelude types, which programs name without their path, by the
+ * paths their names are demangled with (the crate that defines them) and
+ * by std's re-exports.
+ */
+static const char *const prelude[] = {
+	"alloc::string::String", "alloc::vec::Vec", "alloc::boxed::Box",
+	"core::option::Option", "core::result::Result",
+	"std::string::String", "std::vec::Vec", "std::boxed::Box",
+	"std::option::Option", "std::result::Result",
+};
+
+static int
+ident(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || c == '_';
+}
+
+/*
+ * The prelude's types by their last component in s, in place: in generic
+ * arguments and trait impls' headers, but not as the function's own path
+ * at the start of s (alloc::vec::Vec<T>::push says where the code is).
+ */
+static void
+rust_prelude(char *s)
+{
+	size_t len, i, j, n;
+	const char *last;
+
+	for (i = 1; s[0] != '\0' && s[i] != '\0'; i++) {
+		if (ident(s[i - 1]) || s[i - 1] == ':')
+			continue;
+		for (j = 0; j < sizeof prelude / sizeof prelude[0]; j++) {
+			len = strlen(prelude[j]);
+			if (strncmp(s + i, prelude[j], len) != 0 ||
+			    ident(s[i + len]))
+				continue;
+			last = strrchr(prelude[j], ':') + 1;
+			n = strlen(last);
+			memmove(s + i, s + i + len - n, strlen(s + i + len - n) + 1);
+			break;
+		}
+	}
+}
+
 char *
 name_short(const char *raw)
 {
@@ -508,6 +554,7 @@ name_short(const char *raw)
 	if (strncmp(raw, "_R", 2) == 0 || strncmp(raw, "_ZN", 3) == 0) {
 		if ((s = rust_demangle(raw, DMGL_PARAMS | DMGL_ANSI)) != NULL) {
 			rust_short(s);
+			rust_prelude(s);
 			return s;
 		}
 	}
@@ -516,6 +563,253 @@ name_short(const char *raw)
 	if ((s = cxx_short(raw)) != NULL)
 		return s;
 	return name_demangle(raw);
+}
+
+/* --- the length bound ------------------------------------------------------ */
+
+/*
+ * One argument list of a printed name: "<" at open, ">" at close (or a
+ * lambda's parameters' "(" and ")").
+ */
+struct arglist {
+	size_t open, close;
+	size_t depth;		/* 1 for the outermost */
+	size_t inner;		/* what is between them, as elided so far */
+	size_t parent;		/* the enclosing list's index, or SIZE_MAX */
+	size_t elided;		/* 0, or its turn in being elided, from 1 */
+	size_t saving;		/* what eliding it saved */
+};
+
+/*
+ * C++'s operator names, longest first, so that the brackets in
+ * "operator<<" and "operator->" are not taken for argument lists.
+ */
+static const char *const operators[] = {
+	"<=>", "<<=", ">>=", "->*", "<<", ">>", "<=", ">=", "->", "==", "!=",
+	"&&", "||", "++", "--", "+=", "-=", "*=", "/=", "%=", "&=", "|=",
+	"^=", "()", "[]", "<", ">", "+", "-", "*", "/", "%", "&", "|", "^",
+	"~", "!", "=", ",",
+};
+
+/*
+ * Where "operator" at s[i] ends, with its symbol and the space libiberty
+ * puts before a template's arguments ("operator<< <char>"), or i when it
+ * is not an operator's name or not a symbol's ("operator new").
+ */
+static size_t
+operator_end(const char *s, size_t i)
+{
+	size_t j, n;
+
+	if ((i > 0 && ident(s[i - 1])) || strncmp(s + i, "operator", 8) != 0)
+		return i;
+	for (j = 0; j < sizeof operators / sizeof operators[0]; j++) {
+		n = strlen(operators[j]);
+		if (strncmp(s + i + 8, operators[j], n) != 0)
+			continue;
+		n += i + 8;
+		if (s[n] == ' ' && s[n + 1] == '<')
+			n++;
+		return n;
+	}
+	return i;
+}
+
+static void
+add_list(struct arglist *l, size_t *n, size_t open, size_t close,
+    size_t depth)
+{
+	l[*n].open = open;
+	l[*n].close = close;
+	l[*n].depth = depth;
+	l[*n].inner = close - open - 1;
+	l[*n].parent = SIZE_MAX;
+	l[*n].elided = l[*n].saving = 0;
+	(*n)++;
+}
+
+/*
+ * The argument lists of the printed name s into l (strlen(s) / 2 + 1
+ * entries), innermost closed first; how many, or SIZE_MAX when its
+ * brackets do not pair up as a name's would, so that nothing is elided.
+ * A '<' opens a list after a name (an identifier, an operator, Rust's
+ * "::"); elsewhere it is a less-than in an expression ("(a)<(b)") or
+ * opens a Rust path ("<T as Trait>::f"), which is not a list.  A '>'
+ * inside parentheses is a greater-than: libiberty parenthesizes those.
+ * A C++ lambda's parameters, "{lambda(int, char)#1}", are a list too.
+ */
+static size_t
+arglists(const char *s, struct arglist *l)
+{
+	size_t len = strlen(s), i, e, n = 0, top = 0, depth = 0;
+	size_t *stack = xcalloc(len + 1, sizeof *stack);
+	char *kind = xcalloc(len + 1, 1);	/* 'a', 'l': lists; 'p': path */
+	size_t named = SIZE_MAX;		/* where a name ended */
+
+	for (i = 0; i < len; i++) {
+		if (s[i] == 'o' && (e = operator_end(s, i)) > i) {
+			i = named = e;
+			i--;
+			continue;
+		}
+		if (ident(s[i])) {
+			named = i + 1;
+			continue;
+		}
+		switch (s[i]) {
+		case '<':
+			if (named == i || (i >= 2 && s[i - 1] == ':' &&
+			    s[i - 2] == ':')) {
+				kind[top] = 'a';
+				depth++;
+			} else if (i == 0 || strchr("<([ ,&*", s[i - 1]) != NULL)
+				kind[top] = 'p';
+			else
+				break;
+			stack[top++] = i;
+			break;
+		case '>':
+			if (i > 0 && s[i - 1] == '-')
+				break;		/* Rust's "fn() -> T" */
+			if (top == 0)
+				goto bad;
+			if (kind[top - 1] != 'a' && kind[top - 1] != 'p')
+				break;
+			top--;
+			if (kind[top] == 'a')
+				add_list(l, &n, stack[top], i, depth--);
+			break;
+		case '(':
+			if (i >= 7 && strncmp(s + i - 7, "{lambda", 7) == 0) {
+				kind[top] = 'l';
+				depth++;
+			} else
+				kind[top] = '(';
+			stack[top++] = i;
+			break;
+		case '{':
+		case '[':
+			kind[top] = s[i];
+			stack[top++] = i;
+			break;
+		case ')':
+			if (top > 0 && kind[top - 1] == 'l') {
+				top--;
+				add_list(l, &n, stack[top], i, depth--);
+				break;
+			}
+			/* FALLTHROUGH */
+		case '}':
+		case ']':
+			if (top == 0 || kind[top - 1] != (s[i] == ')' ? '(' :
+			    s[i] == '}' ? '{' : '['))
+				goto bad;
+			top--;
+			break;
+		}
+	}
+	if (top != 0)
+		goto bad;
+	free(stack);
+	free(kind);
+	return n;
+bad:
+	free(stack);
+	free(kind);
+	return SIZE_MAX;
+}
+
+void
+name_fit(char *s, size_t max)
+{
+	size_t len = strlen(s), n, i, j, k, best, depth, turn, o, *skip;
+	struct arglist *l;
+
+	if (len <= max)
+		return;
+	l = xcalloc(len / 2 + 1, sizeof *l);
+	n = arglists(s, l);
+	if (n == SIZE_MAX || n == 0) {
+		free(l);
+		return;
+	}
+	/* Inner lists close first: each one's parent comes after it. */
+	for (i = 0; i < n; i++)
+		for (j = i + 1; j < n && l[i].parent == SIZE_MAX; j++)
+			if (l[j].open < l[i].open && l[j].close > l[i].close)
+				l[i].parent = j;
+	depth = 0;
+	for (i = 0; i < n; i++)
+		if (l[i].depth > depth)
+			depth = l[i].depth;
+	/* The deepest first, and of the same depth the longest first. */
+	for (turn = 0; depth > 0 && len > max; depth--) {
+		for (;;) {
+			best = SIZE_MAX;
+			for (i = 0; i < n; i++)
+				if (l[i].depth == depth && !l[i].elided &&
+				    l[i].inner > 3 && (best == SIZE_MAX ||
+				    l[i].inner > l[best].inner))
+					best = i;
+			if (best == SIZE_MAX || len <= max)
+				break;
+			l[best].saving = l[best].inner - 3;
+			l[best].elided = ++turn;
+			len -= l[best].saving;
+			for (k = l[best].parent; k != SIZE_MAX; k = l[k].parent)
+				l[k].inner -= l[best].saving;
+		}
+	}
+	/*
+	 * The last one elided may have saved enough alone: give back, latest
+	 * first, what still fits ("opt<bool, llvm::cl::parser<bool> >::
+	 * opt<...>", not "opt<bool, llvm::cl::parser<...> >::opt<...>").
+	 */
+	for (; turn > 0; turn--) {
+		for (i = 0; l[i].elided != turn; i++)
+			;
+		for (k = l[i].parent; k != SIZE_MAX && !l[k].elided;
+		    k = l[k].parent)
+			;
+		if (k == SIZE_MAX && len + l[i].saving <= max) {
+			len += l[i].saving;
+			l[i].elided = 0;
+		}
+	}
+	/* Copy what is outside the elided lists, "..." for their insides. */
+	skip = xcalloc(strlen(s) + 1, sizeof *skip);
+	for (k = 0; k < n; k++)
+		if (l[k].elided)
+			skip[l[k].open] = l[k].close;
+	for (i = o = 0; s[i] != '\0'; i++) {
+		s[o++] = s[i];
+		if (skip[i] != 0) {
+			memcpy(s + o, "...", 3);
+			o += 3;
+			i = skip[i] - 1;
+		}
+	}
+	s[o] = '\0';
+	free(skip);
+	free(l);
+}
+
+/* Does pattern match s, whole or as a report shows it (name_fit)? */
+static int
+matches_short(const char *pattern, const char *s)
+{
+	char *fit;
+	int match;
+
+	if (fnmatch(pattern, s, 0) == 0)
+		return 1;
+	if (strlen(s) <= NAME_SHORT_MAX)
+		return 0;
+	fit = xstrdup(s);
+	name_fit(fit, NAME_SHORT_MAX);
+	match = fnmatch(pattern, fit, 0) == 0;
+	free(fit);
+	return match;
 }
 
 int
@@ -532,10 +826,10 @@ name_matches(const char *pattern, const char *raw, const char *demangled,
 	if (fnmatch(pattern, bare, 0) == 0)
 		return 1;
 	if (shown != NULL)
-		return fnmatch(pattern, shown, 0) == 0;
+		return matches_short(pattern, shown);
 	if ((s = name_short(raw)) == NULL)
 		return 0;
-	match = fnmatch(pattern, s, 0) == 0;
+	match = matches_short(pattern, s);
 	free(s);
 	return match;
 }

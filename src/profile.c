@@ -24,7 +24,8 @@
  *                version 4: u64 failed_asserts, u32 n, n x u32 string
  *                (the first failed assertions' texts); from version 5:
  *                u32 mode (0 heap, 1 ad-hoc), u32 reserved (0),
- *                u64 ad_events, u64 ad_weight
+ *                u64 ad_events, u64 ad_weight; from version 7:
+ *                u64 unwind_mismatch
  *     2 STRINGS  u32 n, n x (u32 len, bytes); string 0 is ""
  *     3 MODULES  u32 n, n x (u32 path string, u32 flags PROF_MODULE_*);
  *                version 1 files have no flags
@@ -374,6 +375,7 @@ encode_body(const struct profile *p, struct wbuf *b)
 	put32(b, 0);
 	put64(b, p->ad_events);
 	put64(b, p->ad_weight);
+	put64(b, p->anomalies.unwind_mismatch);
 	section_end(b, s);
 
 	s = section_begin(b, SEC_STRINGS);
@@ -1182,6 +1184,8 @@ decode(struct profile *p, struct rbuf *r, uint32_t version)
 		if (!r->failed && p->mode > PROF_MODE_AD_HOC)
 			rfail(r, "corrupt profile (mode %u)", p->mode);
 	}
+	if (version >= 7)
+		p->anomalies.unwind_mismatch = get64(r);
 	section_done(r, end);
 
 	section(r, SEC_STRINGS, &end);

@@ -21,7 +21,7 @@
  *    ad-hoc events and weight.
  * 6: TIMELINE and DISTRIBUTIONS sections after SITES.
  */
-#define PROFILE_VERSION	6
+#define PROFILE_VERSION	7
 
 /* What the run recorded (heapprof run --mode). */
 #define PROF_MODE_HEAP		0

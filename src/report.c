@@ -378,6 +378,16 @@ short_name(struct report_view *v, uint32_t id)
 	return cached(v, v->shorts, id, name_short);
 }
 
+static const char *
+fitted_name(struct report_view *v, uint32_t id)
+{
+	if (v->fitted[id] == NULL) {
+		v->fitted[id] = xstrdup(short_name(v, id));
+		name_fit(v->fitted[id], NAME_SHORT_MAX);
+	}
+	return v->fitted[id];
+}
+
 const char *
 report_function(struct report_view *v, uint32_t id)
 {
@@ -385,7 +395,7 @@ report_function(struct report_view *v, uint32_t id)
 		return "??";
 	if (v->o->raw_names)
 		return profile_str(v->p, id);
-	return v->o->full_names ? demangled(v, id) : short_name(v, id);
+	return v->o->full_names ? demangled(v, id) : fitted_name(v, id);
 }
 
 const char *
@@ -652,6 +662,7 @@ report_view_init(struct report_view *v, const struct profile *p,
 	v->o = o;
 	v->names = xcalloc(p->nstrings + 1, sizeof *v->names);
 	v->shorts = xcalloc(p->nstrings + 1, sizeof *v->shorts);
+	v->fitted = xcalloc(p->nstrings + 1, sizeof *v->fitted);
 	v->classes = xcalloc(p->nlocs + p->nframes + 1, 1);
 	if (!o->full_paths && getcwd(buf, sizeof buf) != NULL)
 		v->cwd = xstrdup(buf);
@@ -781,12 +792,17 @@ report_anomalies(FILE *out, const struct profile *p, const char *lead)
 	const struct anomalies *a = &p->anomalies;
 
 	if (!a->unknown_free && !a->unknown_realloc && !a->live_realloc &&
-	    !a->bad_record)
+	    !a->bad_record && !a->unwind_mismatch)
 		return 0;
 	fprintf(out, "%s%" PRIu64 " frees of unknown blocks, %" PRIu64
 	    " reallocs of unknown blocks, %" PRIu64 " allocations at a live "
-	    "address, %" PRIu64 " malformed events\n", lead, a->unknown_free,
+	    "address, %" PRIu64 " malformed events", lead, a->unknown_free,
 	    a->unknown_realloc, a->live_realloc, a->bad_record);
+	/* Only the checking mode (HEAPPROF_CHECK_UNWIND) counts these. */
+	if (a->unwind_mismatch != 0)
+		fprintf(out, ", %" PRIu64 " stacks unwound otherwise by "
+		    "libunwind", a->unwind_mismatch);
+	fputc('\n', out);
 	return 1;
 }
 
@@ -798,9 +814,11 @@ report_view_release(struct report_view *v)
 	for (i = 0; v->names != NULL && i < v->p->nstrings; i++) {
 		free(v->names[i]);
 		free(v->shorts[i]);
+		free(v->fitted[i]);
 	}
 	free(v->names);
 	free(v->shorts);
+	free(v->fitted);
 	free(v->classes);
 	free(v->rows);
 	free(v->lines);

@@ -139,6 +139,7 @@ struct report_view {
 	size_t nlines, lines_cap;
 	char **names;		/* demangled function names by string id, lazily */
 	char **shorts;		/* short function names (name_short), lazily */
+	char **fitted;		/* those as shown (name_fit), lazily */
 	char *cwd;		/* for shortening paths; NULL: none */
 	/*
 	 * Each location's frame_class + 1, then each frame's (for its lines
@@ -196,7 +197,8 @@ int report_function_matches(struct report_view *v, uint32_t id,
 int report_anomalies(FILE *out, const struct profile *p, const char *lead);
 
 /*
- * A line's function as shown: short (name_short) by default, demangled
+ * A line's function as shown: short (name_short) and no longer than
+ * NAME_SHORT_MAX when it can be (name_fit) by default, demangled
  * with --full-names, raw with --no-demangle; "??" if none.
  */
 const char *report_function(struct report_view *v, uint32_t string_id);

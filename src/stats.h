@@ -92,6 +92,8 @@ struct anomalies {
 	uint64_t unknown_realloc;	/* realloc of an address never allocated */
 	uint64_t live_realloc;		/* allocation at an address still live */
 	uint64_t bad_record;		/* malformed ring record */
+	uint64_t unwind_mismatch;	/* HEAPPROF_CHECK_UNWIND: a capture
+					   libunwind unwinds otherwise */
 };
 
 #endif

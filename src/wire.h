@@ -31,7 +31,7 @@
 #include <stdint.h>
 
 #define HP_WIRE_MAGIC	0x48505257u	/* "HPRW" */
-#define HP_WIRE_VERSION	6
+#define HP_WIRE_VERSION	7
 
 /* Environment variable through which the CLI hands the ring's fd to the agent. */
 #define HP_ENV_RING_FD	"HEAPPROF_RING_FD"
@@ -148,7 +148,9 @@ enum hp_rec_type {
 	HP_REC_QUERY,		/* struct hp_rec_query: heapprof_stats(3) */
 	HP_REC_ASSERT,		/* struct hp_rec_assert + text: HEAPPROF_ASSERT */
 	HP_REC_AD_HOC,		/* struct hp_rec_ad_hoc + frames: heapprof_ad_hoc */
-	HP_REC_LAST = HP_REC_AD_HOC
+	HP_REC_UNWIND_MISMATCH,	/* struct hp_rec: HEAPPROF_CHECK_UNWIND found
+				   a capture that libunwind unwinds otherwise */
+	HP_REC_LAST = HP_REC_UNWIND_MISMATCH
 };
 
 /*

@@ -92,6 +92,19 @@ START_TEST(test_rules)
 		    "core::ops::function::Fn<(), Output = i32>>",
 		    FRAME_BELOW_ENTRY },
 		{ "<engine::Engine>::checkpoint", FRAME_USER },
+		/* A trait of the program's on a std type is the program's. */
+		{ "<alloc::vec::Vec<alloc::string::String> as "
+		    "app::Encode>::encode", FRAME_USER },
+		{ "<std::collections::hash::map::HashMap<u32, u8> as "
+		    "app::Index>::rebuild", FRAME_USER },
+		{ "<alloc::vec::Vec<u8> as core::clone::Clone>::clone",
+		    FRAME_PLUMBING },
+		{ "<alloc::string::String as core::fmt::Write>::write_str",
+		    FRAME_PLUMBING },
+		{ "<alloc::vec::Vec<T> as alloc::vec::spec_from_iter::"
+		    "SpecFromIter<T, I>>::from_iter", FRAME_PLUMBING },
+		{ "<hashbrown::raw::RawTable<T> as core::clone::Clone>::clone",
+		    FRAME_PLUMBING },
 		{ "", FRAME_USER },
 	};
 	size_t i;

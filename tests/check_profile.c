@@ -219,6 +219,7 @@ build_profile(struct profile *p)
 	p->anomalies.unknown_realloc = 2;
 	p->anomalies.live_realloc = 3;
 	p->anomalies.bad_record = 4;
+	p->anomalies.unwind_mismatch = 5;
 	p->failed_asserts = 0x100000003ULL;
 	p->nfailures = 2;
 	p->failures = xmalloc(p->nfailures * sizeof *p->failures);
@@ -326,6 +327,8 @@ expect_same(const struct profile *a, const struct profile *b)
 	    b->anomalies.unknown_realloc);
 	ck_assert_uint_eq(a->anomalies.live_realloc, b->anomalies.live_realloc);
 	ck_assert_uint_eq(a->anomalies.bad_record, b->anomalies.bad_record);
+	ck_assert_uint_eq(a->anomalies.unwind_mismatch,
+	    b->anomalies.unwind_mismatch);
 	ck_assert_uint_eq(a->failed_asserts, b->failed_asserts);
 	ck_assert_uint_eq(a->nfailures, b->nfailures);
 	for (i = 0; i < a->nfailures; i++)
@@ -522,7 +525,7 @@ START_TEST(test_file_header)
 	static const unsigned char head[] = { 'H', 'E', 'A', 'P', 'P', 'R',
 	    'O', 'F', PROFILE_VERSION, 0, 0, 0, 1, 0, 0, 0 };
 	static const unsigned char body_head[] = { 9, 0, 0, 0, 1, 0, 0, 0,
-	    0, 0, 0, 0, 172, 0, 0, 0, 0, 0, 0, 0 };
+	    0, 0, 0, 0, 180, 0, 0, 0, 0, 0, 0, 0 };
 	unsigned char *data, *body;
 	size_t len, blen;
 	const char *path = scratch_path("header.hp");
@@ -553,6 +556,23 @@ static void expect_refused(const char *path, const unsigned char *body,
  * A body as versions before 6 have it: seven sections, without TIMELINE
  * and DISTRIBUTIONS.  p loses them too.
  */
+/*
+ * A body as versions before 7 have it: META without unwind_mismatch at its
+ * end.  p loses it too.
+ */
+static void
+strip_v7(unsigned char *body, size_t *blen, struct profile *p)
+{
+	size_t meta = section_payload(body, *blen, 1), cut;
+	uint64_t mlen = get_le64(body + meta - 8);
+
+	cut = meta + (size_t)mlen - 8;
+	memmove(body + cut, body + cut + 8, *blen - cut - 8);
+	*blen -= 8;
+	put_le64(body + meta - 8, mlen - 8);
+	p->anomalies.unwind_mismatch = 0;
+}
+
 static void
 strip_v6(unsigned char *body, size_t *blen, struct profile *p)
 {
@@ -632,6 +652,7 @@ START_TEST(test_read_uncompressed_body)
 	data = standard_file(path, &len);
 	body = body_of(data, len, &blen);
 	build_profile(&p);
+	strip_v7(body, &blen, &p);
 	strip_v6(body, &blen, &p);
 	strip_ad_hoc(body, &blen, &p);
 	strip_failures(body, &blen, &p);
@@ -760,6 +781,34 @@ START_TEST(test_read_version_2)
 }
 END_TEST
 
+/* A version 6 file, without the unwinder's anomaly counter, loads. */
+START_TEST(test_read_version_6)
+{
+	char err[256];
+	struct profile p, q;
+	const char *v6 = scratch_path("v6.hp");
+	unsigned char *data, *body, *file;
+	size_t len, blen, flen;
+
+	data = standard_file(v6, &len);
+	body = body_of(data, len, &blen);
+	build_profile(&p);
+	strip_v7(body, &blen, &p);
+	file = file_of(6, body, blen, &flen);
+	write_file(v6, file, flen);
+	ck_assert_msg(profile_read(&q, v6, err, sizeof err) == 0,
+	    "read failed: %s", err);
+	expect_same(&p, &q);
+	ck_assert_uint_eq(q.anomalies.unwind_mismatch, 0);
+	profile_release(&p);
+	profile_release(&q);
+	free(file);
+	free(body);
+	free(data);
+	unlink(v6);
+}
+END_TEST
+
 /*
  * Files before version 6 have no timeline and no distributions: the
  * same body without them, as version 5, and the golden version 5 file
@@ -777,6 +826,7 @@ START_TEST(test_read_version_5)
 	data = standard_file(v5, &len);
 	body = body_of(data, len, &blen);
 	build_profile(&p);
+	strip_v7(body, &blen, &p);
 	strip_v6(body, &blen, &p);
 	file = file_of(5, body, blen, &flen);
 	write_file(v5, file, flen);
@@ -1678,6 +1728,7 @@ make_profile_suite(void)
 	tcase_add_test(tc, test_read_version_1);
 	tcase_add_test(tc, test_read_version_2);
 	tcase_add_test(tc, test_read_version_5);
+	tcase_add_test(tc, test_read_version_6);
 	tcase_add_test(tc, test_percentiles);
 	tcase_add_test(tc, test_round_trip_without_dist);
 	tcase_add_test(tc, test_read_bad_timeline_dist);

@@ -51,6 +51,21 @@ expect_match() {
 	fi
 }
 
+# need_rustc: RUSTC, the installed rustc, on PATH or in rustup's
+# ~/.cargo/bin (which a CI job's PATH may lack); else skip the test.
+need_rustc() {
+	RUSTC=$(command -v rustc 2>/dev/null) || RUSTC=${HOME:-/nonexistent}/.cargo/bin/rustc
+	[ -x "$RUSTC" ] || skip "no rustc on PATH or in ~/.cargo/bin"
+}
+
+# row_totals TOTAL BLOCKS FILE: the frames of the row of a text report
+# (--bytes) with those exact totals.
+row_totals() {
+	awk -v t="$1" -v b="$2" '
+	    /^ *[0-9]/ { on = ($1 == t && $2 == b); next }
+	    on' "$3"
+}
+
 # run_status VAR CMD...: run CMD with stdout/stderr to files, status in VAR
 run_status() {
 	_var=$1

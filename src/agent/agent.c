@@ -30,7 +30,6 @@
 #include "ring.h"
 #include "wire.h"
 
-__thread int hook_state TLS_IE;
 struct ring agent_ring = { .fd = -1 };
 
 enum attach_state { ATTACH_NONE, ATTACH_BUSY, ATTACH_READY, ATTACH_OFF };
@@ -39,28 +38,12 @@ static int attach_state;
 static int ad_hoc_only;		/* run --mode=ad-hoc: the hooks record nothing */
 static struct agent_clock ring_clock;
 static int children;		/* run --children: follow forks and execs */
-static __thread uint64_t fork_token TLS_IE;	/* of this thread's fork */
-
-/* This thread reserved a record it has not yet published. */
-static __thread int holding TLS_IE;
-
-__thread struct agent_region agent_region TLS_IE;
-
-/* Records of interrupting signal handlers, to publish after the held one. */
-#define DEFERRED_BYTES	4096
-#define DEFERRED_FREES	32
-static __thread struct {
-	uint32_t len;
-	uint32_t nfrees;
-	_Alignas(8) unsigned char buf[DEFERRED_BYTES];
-	void *frees[DEFERRED_FREES];
-	void (*real_free)(void *);
-} deferred TLS_IE;
 
 extern char **environ;
 
-static void *reserve(uint32_t len);
-static void publish(void *rec, uint32_t len, uint16_t type, uint16_t flags);
+static void *reserve(struct agent_thread *t, uint32_t len);
+static void publish(struct agent_thread *t, void *rec, uint32_t len, uint16_t type,
+    uint16_t flags);
 
 uint64_t
 agent_now(void)
@@ -135,24 +118,28 @@ static void
 before_fork(void)
 {
 	static uint64_t forks;
+	struct agent_thread *t = agent_thread();
 	struct hp_rec_fork *rec;
-	int saved = hook_state;
+	int saved = t->hook_state;
 
 	if (!agent_active())
 		return;
-	hook_state = HOOK_RECORD;
-	fork_token = __atomic_add_fetch(&forks, 1, __ATOMIC_RELAXED);
-	rec = reserve(sizeof *rec);
+	t->hook_state = HOOK_RECORD;
+	t->fork_token = __atomic_add_fetch(&forks, 1, __ATOMIC_RELAXED);
+	rec = reserve(t, sizeof *rec);
 	if (rec != NULL) {
-		rec->token = fork_token;
-		publish(rec, sizeof *rec, HP_REC_FORK, 0);
+		rec->token = t->fork_token;
+		publish(t, rec, sizeof *rec, HP_REC_FORK, 0);
 	}
-	hook_state = saved;
+	agent_thread_leave(t, saved);
 }
 
 static void
 after_fork_in_child(void)
 {
+	uint64_t token;
+	struct agent_thread *t;
+
 	/*
 	 * Without --children the child is not profiled: it must not write
 	 * into the parent's ring.  With it, the child gets a ring of its own.
@@ -163,7 +150,10 @@ after_fork_in_child(void)
 	}
 	ring_unmap(&agent_ring);
 	stacks_forget();
-	if (children_ring(&agent_ring, (uint32_t)getppid(), fork_token,
+	t = agent_thread();
+	token = t->fork_token;
+	agent_thread_leave(t, t->hook_state);
+	if (children_ring(&agent_ring, (uint32_t)getppid(), token,
 	    &ring_clock) == -1) {
 		__atomic_store_n(&attach_state, ATTACH_OFF, __ATOMIC_RELEASE);
 		return;
@@ -218,6 +208,9 @@ attach(void)
 	send_hello();
 	modules_announce(&self_lo, &self_hi);
 	unwind_init(self_lo, self_hi);
+	agent_thread_init();
+	pthread_atfork(agent_thread_fork_prepare, agent_thread_fork_parent,
+	    agent_thread_fork_child);
 	pthread_atfork(children ? before_fork : NULL, NULL,
 	    after_fork_in_child);
 	return ATTACH_READY;
@@ -228,6 +221,7 @@ agent_attached(void)
 {
 	int state = __atomic_load_n(&attach_state, __ATOMIC_ACQUIRE);
 	int expected = ATTACH_NONE;
+	struct agent_thread *t;
 	int saved;
 
 	if (__builtin_expect(state == ATTACH_READY, 1))
@@ -237,10 +231,11 @@ agent_attached(void)
 	if (__atomic_compare_exchange_n(&attach_state, &expected, ATTACH_BUSY,
 	    0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
 		/* getenv, dladdr and pthread_atfork may allocate for themselves. */
-		saved = hook_state;
-		hook_state = HOOK_PRIVATE;
+		t = agent_thread();
+		saved = t->hook_state;
+		t->hook_state = HOOK_PRIVATE;
 		state = attach();
-		hook_state = saved;
+		agent_thread_leave(t, saved);
 		__atomic_store_n(&attach_state, state, __ATOMIC_RELEASE);
 		return state == ATTACH_READY;
 	}
@@ -270,29 +265,30 @@ ring_gone(void)
 }
 
 static void *
-reserve(uint32_t len)
+reserve(struct agent_thread *t, uint32_t len)
 {
 	void *rec;
 
 	/* Set first: a handler interrupting the reservation must not wait. */
-	holding = 1;
+	t->holding = 1;
 	rec = ring_reserve(&agent_ring, len);
 	if (rec == NULL) {
-		holding = 0;
+		t->holding = 0;
 		ring_gone();
 	}
 	return rec;
 }
 
-static void flush_deferred(void);
+static void flush_deferred(struct agent_thread *t);
 
 static void
-publish(void *rec, uint32_t len, uint16_t type, uint16_t flags)
+publish(struct agent_thread *t, void *rec, uint32_t len, uint16_t type,
+    uint16_t flags)
 {
 	ring_publish(&agent_ring, rec, len, type, flags);
-	holding = 0;
-	if (__builtin_expect(deferred.len != 0, 0))
-		flush_deferred();
+	t->holding = 0;
+	if (__builtin_expect(t->deferred.len != 0, 0))
+		flush_deferred(t);
 }
 
 /*
@@ -303,15 +299,15 @@ publish(void *rec, uint32_t len, uint16_t type, uint16_t flags)
  */
 /*
  * Copy a record built elsewhere into the ring, as held (a handler that
- * interrupts the copy must defer), and restore `holding` after.
+ * interrupts the copy must defer), and restore `t->holding` after.
  */
 static void
-put_built(const struct hp_rec *built)
+put_built(struct agent_thread *t, const struct hp_rec *built)
 {
-	int was_holding = holding;
+	int was_holding = t->holding;
 	void *rec;
 
-	holding = 1;
+	t->holding = 1;
 	rec = ring_reserve(&agent_ring, built->len);
 	if (rec != NULL) {
 		memcpy((char *)rec + sizeof(struct hp_rec),
@@ -322,37 +318,37 @@ put_built(const struct hp_rec *built)
 	} else {
 		ring_gone();
 	}
-	holding = was_holding;
+	t->holding = was_holding;
 }
 
 static void
-emit(const struct hp_rec *built)
+emit(struct agent_thread *t, const struct hp_rec *built)
 {
-	if (holding && deferred.len + built->len <= DEFERRED_BYTES) {
-		memcpy(deferred.buf + deferred.len, built, built->len);
-		deferred.len += built->len;
+	if (t->holding && t->deferred.len + built->len <= DEFERRED_BYTES) {
+		memcpy(t->deferred.buf + t->deferred.len, built, built->len);
+		t->deferred.len += built->len;
 		return;
 	}
-	put_built(built);
+	put_built(t, built);
 }
 
 static void
-flush_deferred(void)
+flush_deferred(struct agent_thread *t)
 {
 	uint32_t pos = 0, n;
 	const struct hp_rec *r;
 
 	/* Handlers run during this loop append here and are picked up. */
-	while (pos < deferred.len) {
-		r = (const struct hp_rec *)(void *)(deferred.buf + pos);
-		put_built(r);
+	while (pos < t->deferred.len) {
+		r = (const struct hp_rec *)(void *)(t->deferred.buf + pos);
+		put_built(t, r);
 		pos += r->len;
 	}
-	deferred.len = 0;
+	t->deferred.len = 0;
 	/* The frees are recorded now: the addresses may be given out again. */
-	while ((n = deferred.nfrees) != 0) {
-		deferred.nfrees = n - 1;
-		deferred.real_free(deferred.frees[n - 1]);
+	while ((n = t->deferred.nfrees) != 0) {
+		t->deferred.nfrees = n - 1;
+		t->deferred.real_free(t->deferred.frees[n - 1]);
 	}
 }
 
@@ -361,12 +357,12 @@ _Static_assert(sizeof(void *) == sizeof(uint64_t), "64-bit addresses");
 
 /* Send the definition of a new stack id, then let other events use it. */
 static int
-define_stack(uint32_t id, void *const *frames, int n, uint16_t flags,
+define_stack(struct agent_thread *t, uint32_t id, void *const *frames, int n, uint16_t flags,
     const struct stack_new *fresh)
 {
 	uint32_t len = (uint32_t)(sizeof(struct hp_rec_stack) +
 	    (size_t)n * sizeof(uint64_t));
-	struct hp_rec_stack *rec = reserve(len);
+	struct hp_rec_stack *rec = reserve(t, len);
 
 	if (rec == NULL)
 		return -1;
@@ -375,7 +371,7 @@ define_stack(uint32_t id, void *const *frames, int n, uint16_t flags,
 	rec->id = id;
 	rec->nframes = (uint32_t)n;
 	memcpy(rec + 1, frames, (size_t)n * sizeof(uint64_t));
-	publish(rec, len, HP_REC_STACK, flags);
+	publish(t, rec, len, HP_REC_STACK, flags);
 	return 0;
 }
 
@@ -386,8 +382,8 @@ define_stack(uint32_t id, void *const *frames, int n, uint16_t flags,
  * *stack are set for the record.  NULL if the ring is gone.
  */
 static unsigned char *
-reserve_with_stack(size_t fixed, void **buf, int n, uint32_t *len,
-    uint32_t *nframes, uint32_t *stack, uint16_t *flags)
+reserve_with_stack(struct agent_thread *t, size_t fixed, void **buf, int n,
+    uint32_t *len, uint32_t *nframes, uint32_t *stack, uint16_t *flags)
 {
 	struct stack_new fresh;
 	unsigned char *rec;
@@ -401,16 +397,16 @@ reserve_with_stack(size_t fixed, void **buf, int n, uint32_t *len,
 	id = stacks_lookup(buf + first, n, *flags, &fresh);
 	if (__builtin_expect(id != 0, 1)) {
 		if (fresh.word != 0 &&
-		    define_stack(id, buf + first, n, *flags, &fresh) == -1)
+		    define_stack(t, id, buf + first, n, *flags, &fresh) == -1)
 			return NULL;
 		*len = (uint32_t)fixed;
 		*nframes = 0;
 		*stack = id;
 		*flags = HP_RECF_STACK_ID;
-		return reserve(*len);
+		return reserve(t, *len);
 	}
 	*len = (uint32_t)(fixed + (size_t)n * sizeof(uint64_t));
-	rec = reserve(*len);
+	rec = reserve(t, *len);
 	if (rec == NULL)
 		return NULL;
 	memcpy(rec + fixed, buf + first, (size_t)n * sizeof(uint64_t));
@@ -443,11 +439,12 @@ agent_nested_alloc(void *p, size_t size)
 {
 	_Alignas(8) unsigned char buf[NESTED_BUF];
 	struct hp_rec_alloc *a = (struct hp_rec_alloc *)(void *)buf;
+	struct agent_thread *t = agent_thread();
 	uint32_t nframes;
 
 	if (!agent_heap())
 		return;
-	REGION_COUNT(size);
+	REGION_COUNT(t, size);
 	build_with_stack(buf, sizeof *a, &nframes);
 	a->hdr.type = HP_REC_ALLOC;
 	a->addr = (uint64_t)(uintptr_t)p;
@@ -455,18 +452,19 @@ agent_nested_alloc(void *p, size_t size)
 	a->time = agent_now();
 	a->nframes = nframes;
 	a->stack = 0;
-	emit(&a->hdr);
+	emit(t, &a->hdr);
 }
 
 void
-agent_alloc(void *p, size_t size, void **frames, int n)
+agent_alloc(struct agent_thread *t, void *p, size_t size, void **frames,
+    int n)
 {
 	struct hp_rec_alloc *rec;
 	uint32_t len, nframes, stack;
 	uint16_t flags;
 
-	REGION_COUNT(size);
-	rec = (struct hp_rec_alloc *)(void *)reserve_with_stack(sizeof *rec,
+	REGION_COUNT(t, size);
+	rec = (struct hp_rec_alloc *)(void *)reserve_with_stack(t, sizeof *rec,
 	    frames, n, &len, &nframes, &stack, &flags);
 	if (rec == NULL)
 		return;
@@ -475,27 +473,28 @@ agent_alloc(void *p, size_t size, void **frames, int n)
 	rec->time = agent_now();
 	rec->nframes = nframes;
 	rec->stack = stack;
-	publish(rec, len, HP_REC_ALLOC, flags);
+	publish(t, rec, len, HP_REC_ALLOC, flags);
 }
 
 void
-agent_free(void *p)
+agent_free(struct agent_thread *t, void *p)
 {
 	struct hp_rec_free *rec;
 
 	if (!agent_heap())
 		return;
-	rec = reserve(sizeof *rec);
+	rec = reserve(t, sizeof *rec);
 	if (rec == NULL)
 		return;
 	rec->addr = (uint64_t)(uintptr_t)p;
 	rec->time = agent_now();
-	publish(rec, sizeof *rec, HP_REC_FREE, 0);
+	publish(t, rec, sizeof *rec, HP_REC_FREE, 0);
 }
 
 int
 agent_nested_free(void *p, void (*real_free)(void *))
 {
+	struct agent_thread *t = agent_thread();
 	struct hp_rec_free f;
 	int keep;
 
@@ -507,24 +506,25 @@ agent_nested_free(void *p, void (*real_free)(void *))
 	f.addr = (uint64_t)(uintptr_t)p;
 	f.time = agent_now();
 	/* A deferred free is done only after it is recorded. */
-	keep = holding && deferred.nfrees < DEFERRED_FREES &&
-	    deferred.len + sizeof f <= DEFERRED_BYTES;
-	emit(&f.hdr);
+	keep = t->holding && t->deferred.nfrees < DEFERRED_FREES &&
+	    t->deferred.len + sizeof f <= DEFERRED_BYTES;
+	emit(t, &f.hdr);
 	if (keep) {
-		deferred.real_free = real_free;
-		deferred.frees[deferred.nfrees++] = p;
+		t->deferred.real_free = real_free;
+		t->deferred.frees[t->deferred.nfrees++] = p;
 	}
 	return keep;
 }
 
 void *
-agent_realloc_begin(uint32_t *len, void **frames, int n)
+agent_realloc_begin(struct agent_thread *t, uint32_t *len, void **frames,
+    int n)
 {
 	struct hp_rec_realloc *rec;
 	uint32_t nframes, stack;
 	uint16_t flags;
 
-	rec = (struct hp_rec_realloc *)(void *)reserve_with_stack(sizeof *rec,
+	rec = (struct hp_rec_realloc *)(void *)reserve_with_stack(t, sizeof *rec,
 	    frames, n, len, &nframes, &stack, &flags);
 	if (rec == NULL)
 		return NULL;
@@ -544,8 +544,8 @@ realloc_flags(uint16_t flags, void *new, size_t size)
 }
 
 void
-agent_realloc_end(void *token, uint32_t len, void *old, void *new,
-    size_t size)
+agent_realloc_end(struct agent_thread *t, void *token, uint32_t len,
+    void *old, void *new, size_t size)
 {
 	struct hp_rec_realloc *rec = token, *tail;
 	uint64_t frames[HP_MAX_FRAMES];
@@ -555,14 +555,14 @@ agent_realloc_end(void *token, uint32_t len, void *old, void *new,
 	if (rec == NULL)
 		return;
 	if (new != NULL)
-		REGION_COUNT(size);
+		REGION_COUNT(t, size);
 	rec->old_addr = (uint64_t)(uintptr_t)old;
 	rec->new_addr = (uint64_t)(uintptr_t)new;
 	rec->size = size;
 	rec->time = agent_now();
 	flags = realloc_flags(rec->hdr.flags, new, size);
 	if (new == NULL || new == old) {
-		publish(rec, len, HP_REC_REALLOC, flags);
+		publish(t, rec, len, HP_REC_REALLOC, flags);
 		return;
 	}
 	/*
@@ -574,8 +574,8 @@ agent_realloc_end(void *token, uint32_t len, void *old, void *new,
 		nframes = HP_MAX_FRAMES;
 	stack = rec->stack;
 	memcpy(frames, rec + 1, nframes * sizeof *frames);
-	publish(rec, len, HP_REC_REALLOC, flags | HP_RECF_MOVED);
-	tail = reserve(len);
+	publish(t, rec, len, HP_REC_REALLOC, flags | HP_RECF_MOVED);
+	tail = reserve(t, len);
 	if (tail == NULL)
 		return;
 	tail->old_addr = (uint64_t)(uintptr_t)old;
@@ -585,7 +585,7 @@ agent_realloc_end(void *token, uint32_t len, void *old, void *new,
 	tail->nframes = nframes;
 	tail->stack = stack;
 	memcpy(tail + 1, frames, nframes * sizeof *frames);
-	publish(tail, len, HP_REC_REALLOC, flags | HP_RECF_MOVED_TAIL);
+	publish(t, tail, len, HP_REC_REALLOC, flags | HP_RECF_MOVED_TAIL);
 }
 
 void
@@ -593,12 +593,13 @@ agent_nested_realloc(void *old, void *new, size_t size)
 {
 	_Alignas(8) unsigned char buf[NESTED_BUF];
 	struct hp_rec_realloc *r = (struct hp_rec_realloc *)(void *)buf;
+	struct agent_thread *t = agent_thread();
 	uint32_t nframes;
 
 	if (!agent_heap())
 		return;
 	if (new != NULL)
-		REGION_COUNT(size);
+		REGION_COUNT(t, size);
 	build_with_stack(buf, sizeof *r, &nframes);
 	r->hdr.type = HP_REC_REALLOC;
 	r->hdr.flags = realloc_flags(r->hdr.flags, new, size);
@@ -608,18 +609,19 @@ agent_nested_realloc(void *old, void *new, size_t size)
 	r->time = agent_now();
 	r->nframes = nframes;
 	r->stack = 0;
-	emit(&r->hdr);
+	emit(t, &r->hdr);
 }
 
 int
 agent_ad_hoc(uint64_t weight, void **frames, int n, int outer)
 {
 	_Alignas(8) unsigned char buf[NESTED_BUF];
+	struct agent_thread *t = agent_thread();
 	struct hp_rec_ad_hoc *rec;
 	uint32_t len, nframes, stack;
 	uint16_t flags;
 
-	if (holding || outer != HOOK_IDLE) {
+	if (t->holding || outer != HOOK_IDLE) {
 		/* Built aside: the interrupted record may be unpublished. */
 		rec = (struct hp_rec_ad_hoc *)(void *)buf;
 		build_with_stack(buf, sizeof *rec, &nframes);
@@ -628,10 +630,10 @@ agent_ad_hoc(uint64_t weight, void **frames, int n, int outer)
 		rec->time = agent_now();
 		rec->nframes = nframes;
 		rec->stack = 0;
-		emit(&rec->hdr);
+		emit(t, &rec->hdr);
 		return agent_active() ? 0 : -1;
 	}
-	rec = (struct hp_rec_ad_hoc *)(void *)reserve_with_stack(sizeof *rec,
+	rec = (struct hp_rec_ad_hoc *)(void *)reserve_with_stack(t, sizeof *rec,
 	    frames, n, &len, &nframes, &stack, &flags);
 	if (rec == NULL)
 		return -1;
@@ -639,7 +641,7 @@ agent_ad_hoc(uint64_t weight, void **frames, int n, int outer)
 	rec->time = agent_now();
 	rec->nframes = nframes;
 	rec->stack = stack;
-	publish(rec, len, HP_REC_AD_HOC, flags);
+	publish(t, rec, len, HP_REC_AD_HOC, flags);
 	return 0;
 }
 
@@ -647,6 +649,7 @@ int
 agent_query(uint64_t values[HP_STATS_N])
 {
 	static uint64_t tokens;
+	struct agent_thread *t;
 	struct hp_rec_query *rec;
 	uint64_t token;
 	int slot, rc;
@@ -654,23 +657,25 @@ agent_query(uint64_t values[HP_STATS_N])
 	if (!agent_attached())
 		return -1;
 	/* Waiting here would wait for the record this thread holds. */
-	if (holding || hook_state != HOOK_IDLE)
+	t = agent_thread();
+	if (t->holding || t->hook_state != HOOK_IDLE)
 		return -2;
 	slot = ring_claim_slot(&agent_ring);
 	if (slot == -1) {
+		agent_thread_leave(t, HOOK_IDLE);
 		ring_gone();
 		return -1;
 	}
 	token = __atomic_add_fetch(&tokens, 1, __ATOMIC_RELAXED);
-	hook_state = HOOK_RECORD;
-	rec = reserve(sizeof *rec);
+	t->hook_state = HOOK_RECORD;
+	rec = reserve(t, sizeof *rec);
 	if (rec != NULL) {
 		rec->slot = (uint32_t)slot;
 		rec->pad = 0;
 		rec->token = token;
-		publish(rec, sizeof *rec, HP_REC_QUERY, 0);
+		publish(t, rec, sizeof *rec, HP_REC_QUERY, 0);
 	}
-	hook_state = HOOK_IDLE;
+	agent_thread_leave(t, HOOK_IDLE);
 	if (rec == NULL) {
 		ring_release_slot(&agent_ring, slot);
 		return -1;
@@ -694,19 +699,22 @@ agent_assert_failed(const char *text)
 	struct hp_rec_assert *rec = (struct hp_rec_assert *)(void *)buf;
 	size_t n = strnlen(text, HP_ASSERT_MAX);
 	uint32_t len = (uint32_t)HP_ALIGN8(sizeof *rec + n);
-	int saved = hook_state;
+	struct agent_thread *t;
+	int saved;
 
 	if (!agent_attached())
 		return -1;
+	t = agent_thread();
+	saved = t->hook_state;
 	memset(buf, 0, len);
 	rec->hdr.len = len;
 	rec->hdr.type = HP_REC_ASSERT;
 	rec->text_len = (uint32_t)n;
 	memcpy(rec + 1, text, n);
 	/* Built aside and emitted: a signal handler may assert too. */
-	hook_state = HOOK_RECORD;
-	emit(&rec->hdr);
-	hook_state = saved;
+	t->hook_state = HOOK_RECORD;
+	emit(t, &rec->hdr);
+	agent_thread_leave(t, saved);
 	return agent_active() ? 0 : -1;
 }
 

@@ -14,11 +14,12 @@
 
 #define HIDDEN	__attribute__((visibility("hidden")))
 #define EXPORT	__attribute__((visibility("default")))
-#define TLS_IE	__attribute__((tls_model("initial-exec")))
+
+#include "thread.h"
 
 /*
- * Where this thread is, as far as the hooks care.  A malloc-family call
- * that arrives while the thread is
+ * Where this thread is (agent_thread()->hook_state), as far as the hooks
+ * care.  A malloc-family call that arrives while the thread is
  *   HOOK_REAL     inside the real allocator: the allocator's own business,
  *                 passed through uncounted, unless a signal handler that
  *                 interrupted the real call makes it (see from_handler in
@@ -31,7 +32,6 @@
  *                 call comes from a signal handler, and is the program's.
  */
 enum hook_state { HOOK_IDLE, HOOK_REAL, HOOK_PRIVATE, HOOK_RECORD, HOOK_CXX };
-extern HIDDEN __thread int hook_state TLS_IE;
 
 extern HIDDEN struct ring agent_ring;
 
@@ -54,12 +54,14 @@ HIDDEN int agent_heap(void);
 /*
  * Report a block the real allocator returned (p is never NULL), with the
  * n return addresses the hook captured (see UNWIND_HERE); and a block about
- * to be freed, before the real free runs.  agent_nested_alloc is for a
+ * to be freed, before the real free runs.  t is the calling thread's
+ * agent_thread(), which the hook has already looked up.  agent_nested_alloc is for a
  * call from a signal handler that interrupted the agent on this thread.
  */
-HIDDEN void agent_alloc(void *p, size_t size, void **frames, int n);
+HIDDEN void agent_alloc(struct agent_thread *t, void *p, size_t size,
+    void **frames, int n);
 HIDDEN void agent_nested_alloc(void *p, size_t size);
-HIDDEN void agent_free(void *p);
+HIDDEN void agent_free(struct agent_thread *t, void *p);
 
 /*
  * A free from a signal handler that interrupted the agent: returns 1 if the
@@ -74,9 +76,10 @@ HIDDEN int agent_nested_free(void *p, void (*real_free)(void *));
  * another thread) and returns a token for agent_realloc_end.  From a
  * signal handler, agent_nested_realloc records it after the fact.
  */
-HIDDEN void *agent_realloc_begin(uint32_t *len, void **frames, int n);
-HIDDEN void agent_realloc_end(void *token, uint32_t len, void *old, void *new,
-    size_t size);
+HIDDEN void *agent_realloc_begin(struct agent_thread *t, uint32_t *len,
+    void **frames, int n);
+HIDDEN void agent_realloc_end(struct agent_thread *t, void *token,
+    uint32_t len, void *old, void *new, size_t size);
 HIDDEN void agent_nested_realloc(void *old, void *new, size_t size);
 
 /*
@@ -97,33 +100,57 @@ HIDDEN int agent_ad_hoc(uint64_t weight, void **frames, int n, int outer);
 HIDDEN int agent_assert_failed(const char *text);
 
 /*
- * heapprof_region_begin(3): while a region is open on a thread, what it
- * allocates is counted here.  Off the hot path while none is: one
- * thread-local load and a branch taken the same way every time.
+ * heapprof_region_begin(3): while a region is open on thread t, what it
+ * allocates is counted in t->region.  Off the hot path while none is: one
+ * load and a branch taken the same way every time.
  */
-struct agent_region {
-	unsigned depth;
-	uint64_t blocks, bytes;
-};
-extern HIDDEN __thread struct agent_region agent_region TLS_IE;
-#define REGION_COUNT(size)						\
+#define REGION_COUNT(t, size)						\
 	do {								\
-		if (__builtin_expect(agent_region.depth != 0, 0)) {	\
-			agent_region.blocks++;				\
-			agent_region.bytes += (size);			\
+		if (__builtin_expect((t)->region.depth != 0, 0)) {	\
+			(t)->region.blocks++;				\
+			(t)->region.bytes += (size);			\
 		}							\
 	} while (0)
 
-/* Room for HP_MAX_FRAMES, the agent's own frames, and one to see overflow. */
-#define HP_CAPTURE_SLOTS	(HP_MAX_FRAMES + 8)
-
 /*
  * Fill buf[HP_CAPTURE_SLOTS] with return addresses, innermost first, and
- * return how many.  A hook unwinds from its own frame, never from a deeper
- * agent function: each frame costs about 9 ns, and the agent's are thrown
- * away.  Only hooks.c and api.c include libunwind.h.
+ * return how many (unwind.c); t is this thread's state.  A hook unwinds from its own frame, never
+ * from a deeper agent function: the agent's frames are thrown away.
  */
-#define UNWIND_HERE(buf)	unw_backtrace((buf), HP_CAPTURE_SLOTS)
+#define UNWIND_HERE(t, buf)	unwind_capture((t), (buf))
+HIDDEN int unwind_capture(struct agent_thread *t, void **buf);
+
+/*
+ * An unwind rule for one PC (cfi.c), one word: RULE_VALID always;
+ * RULE_END if the stack ends in this frame (no return address);
+ * RULE_NOINFO if the PC has no unwind information (the frame is guessed
+ * from the frame pointer); RULE_FALLBACK if the frame needs the general
+ * unwinder.  Otherwise the CFA is rsp (rbp with
+ * RULE_CFA_RBP) plus the signed 32 bits at RULE_CFA_SHIFT, the return
+ * address is at the CFA plus the signed byte at RULE_RA_SHIFT, and with
+ * RULE_RBP_SAVED the caller's rbp is at the CFA plus the signed 16 bits
+ * at RULE_RBP_SHIFT (else rbp is unchanged).
+ */
+#define RULE_VALID	0x01u
+#define RULE_END	0x02u
+#define RULE_FALLBACK	0x04u
+#define RULE_CFA_RBP	0x08u
+#define RULE_RBP_SAVED	0x10u
+#define RULE_NOINFO	0x20u
+#define RULE_RA_SHIFT	8
+#define RULE_RBP_SHIFT	16
+#define RULE_CFA_SHIFT	32
+HIDDEN uint64_t cfi_rule(uintptr_t pc);
+
+/*
+ * Checking mode (unwind-check.c, HEAPPROF_CHECK_UNWIND=1): every capture
+ * of n frames in buf, by thread t, is compared with libunwind's, which is
+ * loaded only then; a mismatch is sent to the collector as an anomaly.
+ */
+extern HIDDEN int unwind_checking;
+HIDDEN void unwind_check_init(void);
+HIDDEN void unwind_check(struct agent_thread *t, void **buf, int n);
+HIDDEN void unwind_check_forget(uint64_t lo, uint64_t hi);
 
 /*
  * Of the n frames in buf, return how many (at most HP_MAX_FRAMES) follow
@@ -147,9 +174,10 @@ HIDDEN void unwind_init(uintptr_t agent_lo, uintptr_t agent_hi);
 /*
  * Give libunwind's own pipe, read, write, close, fcntl and syscall calls
  * versions that need no file descriptor (unwind-io.c); before libunwind
- * initialises.  -1 if its imports cannot be found.
+ * initialises.  inside is any address in libunwind.  -1 if its imports
+ * cannot be found.
  */
-HIDDEN int unwind_io_init(void);
+HIDDEN int unwind_io_init(const void *inside);
 /* An object at [lo, hi) was unloaded: forget its unwind information. */
 HIDDEN void unwind_forget(uint64_t lo, uint64_t hi);
 

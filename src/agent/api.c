@@ -14,8 +14,6 @@
 
 #include <stdint.h>
 
-#define UNW_LOCAL_ONLY
-#include <libunwind.h>
 
 #include "agent.h"
 #include "heapprof.h"
@@ -52,14 +50,18 @@ api_stats(struct heapprof_stats *s)
 static int
 api_region(int open, uint64_t *blocks, uint64_t *bytes)
 {
+	struct agent_thread *t;
+
 	if (!agent_attached())
 		return HEAPPROF_NOT_PROFILING;
+	t = agent_thread();
 	if (open)
-		agent_region.depth++;
-	else if (agent_region.depth > 0)
-		agent_region.depth--;
-	*blocks = agent_region.blocks;
-	*bytes = agent_region.bytes;
+		t->region.depth++;
+	else if (t->region.depth > 0)
+		t->region.depth--;
+	*blocks = t->region.blocks;
+	*bytes = t->region.bytes;
+	agent_thread_leave(t, t->hook_state);
 	return HEAPPROF_OK;
 }
 
@@ -78,17 +80,21 @@ static int
 api_ad_hoc(uint64_t weight)
 {
 	void *frames[HP_CAPTURE_SLOTS];
-	int outer = hook_state, rc;
+	struct agent_thread *t;
+	int outer, rc;
 
 	if (!agent_attached())
 		return HEAPPROF_NOT_PROFILING;
+	t = agent_thread();
+	outer = t->hook_state;
 	/* As a malloc hook: a signal handler's allocation now is nested. */
-	hook_state = HOOK_RECORD;
+	t->hook_state = HOOK_RECORD;
 	if (outer != HOOK_IDLE)
 		rc = agent_ad_hoc(weight, NULL, 0, outer);
 	else
-		rc = agent_ad_hoc(weight, frames, UNWIND_HERE(frames), outer);
-	hook_state = outer;
+		rc = agent_ad_hoc(weight, frames, UNWIND_HERE(t, frames),
+		    outer);
+	agent_thread_leave(t, outer);
 	return rc == 0 ? HEAPPROF_OK : HEAPPROF_NOT_PROFILING;
 }
 

@@ -21,8 +21,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#define UNW_LOCAL_ONLY
-#include <libunwind.h>
 
 #include "agent.h"
 
@@ -55,9 +53,6 @@ static struct {
  */
 static ptrdiff_t errno_off __attribute__((unused));
 
-/* Set while this thread is inside dlsym(), whose own allocations then go to the bootstrap arena. */
-static __thread int resolving TLS_IE;
-
 static void
 die_unresolved(const char *name)
 {
@@ -87,17 +82,23 @@ static int
 resolve(void)
 {
 	void *(*m)(size_t);
+	struct agent_thread *t;
 	int saved_errno;
 
 	if (__atomic_load_n(&real.malloc, __ATOMIC_ACQUIRE) != NULL)
 		return 1;
-	if (resolving)
+	/*
+	 * t->resolving: set while this thread is inside dlsym(), whose own
+	 * allocations then go to the bootstrap arena.
+	 */
+	t = agent_thread();
+	if (t->resolving)
 		return 0;
 	saved_errno = errno;
 #if defined(__x86_64__) && !defined(__clang__)
 	errno_off = (char *)&errno - (char *)__builtin_thread_pointer();
 #endif
-	resolving = 1;
+	t->resolving = 1;
 	real.calloc = next_symbol("calloc");
 	real.realloc = next_symbol("realloc");
 	real.free = next_symbol("free");
@@ -109,7 +110,8 @@ resolve(void)
 	m = next_symbol("malloc");
 	/* malloc last: a non-NULL real.malloc means all are set. */
 	__atomic_store_n(&real.malloc, m, __ATOMIC_RELEASE);
-	resolving = 0;
+	t->resolving = 0;
+	agent_thread_leave(t, t->hook_state);
 	errno = saved_errno;
 	return 1;
 }
@@ -130,12 +132,6 @@ errno_ptr(void)
 	return &errno;
 #endif
 }
-
-/*
- * Set by aligned_new before it enters HOOK_CXX: its canonical frame
- * address, where the stack of the C++ runtime's call begins.
- */
-static __thread uintptr_t cxx_cfa TLS_IE;
 
 /*
  * The least stack a signal frame takes on x86_64: the red zone, the
@@ -160,21 +156,22 @@ static __thread uintptr_t cxx_cfa TLS_IE;
  * real call, once per process.
  */
 static __attribute__((noinline, cold)) int
-from_handler(int outer)
+from_handler(struct agent_thread *t, int outer)
 {
 	uintptr_t here = (uintptr_t)__builtin_dwarf_cfa();
 	int saved_errno, found;
 
-	if (outer == HOOK_CXX && here < cxx_cfa &&
-	    cxx_cfa - here < SIGFRAME_MIN)
+	/* t->cxx_cfa: aligned_new's frame, where the C++ runtime's call begins. */
+	if (outer == HOOK_CXX && here < t->cxx_cfa &&
+	    t->cxx_cfa - here < SIGFRAME_MIN)
 		return 0;
 	/* Not attached: the agent's frames are not known yet, nor is a ring. */
 	if (!agent_active())
 		return 0;
 	saved_errno = errno;
-	hook_state = HOOK_PRIVATE;
+	t->hook_state = HOOK_PRIVATE;
 	found = unwind_in_handler();
-	hook_state = outer;
+	t->hook_state = outer;
 	errno = saved_errno;
 	return found;
 }
@@ -187,10 +184,10 @@ from_handler(int outer)
  * lands in the agent's private work, a window of microseconds once per
  * process, is passed through too.
  */
-#define PASS_THROUGH(outer)						\
+#define PASS_THROUGH(t, outer)						\
 	((outer) == HOOK_PRIVATE ||					\
 	 (((outer) == HOOK_REAL || (outer) == HOOK_CXX) &&		\
-	  !from_handler(outer)))
+	  !from_handler((t), (outer))))
 
 /*
  * The shape of every allocating hook.  `outer` is the thread's hook_state
@@ -202,33 +199,34 @@ from_handler(int outer)
  */
 #define ALLOC_HOOK(call, ok, p, size)					\
 	do {								\
-		int outer_ = hook_state;				\
+		struct agent_thread *t_ = agent_thread();		\
+		int outer_ = t_->hook_state;				\
 									\
 		if (__builtin_expect(outer_ != HOOK_IDLE, 0) &&		\
-		    PASS_THROUGH(outer_))				\
+		    PASS_THROUGH(t_, outer_))				\
 			return call;					\
-		hook_state = HOOK_REAL;					\
+		t_->hook_state = HOOK_REAL;				\
 		rv = call;						\
 		if (ok)							\
-			RECORD_ALLOC(outer_, p, size);			\
+			RECORD_ALLOC(t_, outer_, p, size);		\
 		else							\
-			hook_state = outer_;				\
+			agent_thread_leave(t_, outer_);			\
 		return rv;						\
 	} while (0)
 
 /* ALLOC_HOOK's second half: record block p, then restore the state. */
-#define RECORD_ALLOC(outer_, p, size)					\
+#define RECORD_ALLOC(t_, outer_, p, size)				\
 	do {								\
 		void *frames_[HP_CAPTURE_SLOTS];			\
 		int *errp_ = errno_ptr(), errno_ = *errp_;		\
 									\
-		hook_state = HOOK_RECORD;				\
+		(t_)->hook_state = HOOK_RECORD;				\
 		if (outer_ != HOOK_IDLE)				\
 			agent_nested_alloc((p), (size));		\
 		else if (agent_heap())					\
-			agent_alloc((p), (size), frames_,		\
-			    UNWIND_HERE(frames_));			\
-		hook_state = outer_;					\
+			agent_alloc((t_), (p), (size), frames_,	\
+			    UNWIND_HERE((t_), frames_));		\
+		agent_thread_leave((t_), outer_);			\
 		if (__builtin_expect(*errp_ != errno_, 0))		\
 			*errp_ = errno_;				\
 	} while (0)
@@ -259,49 +257,51 @@ calloc(size_t nmemb, size_t size)
 
 /* free from a signal handler, or the allocator's own: off the hot path. */
 static __attribute__((noinline)) void
-free_nested(void *p, int outer)
+free_nested(struct agent_thread *t, void *p, int outer)
 {
 	int saved_errno;
 
-	if (PASS_THROUGH(outer)) {
+	if (PASS_THROUGH(t, outer)) {
 		real.free(p);
 		return;
 	}
 	saved_errno = errno;
-	hook_state = HOOK_RECORD;
+	t->hook_state = HOOK_RECORD;
 	if (!agent_nested_free(p, real.free)) {
 		errno = saved_errno;
-		hook_state = HOOK_REAL;
+		t->hook_state = HOOK_REAL;
 		real.free(p);
 	} else {
 		errno = saved_errno;
 	}
-	hook_state = outer;
+	t->hook_state = outer;
 }
 
 /* A free is recorded before the real free runs (see ARCHITECTURE.md). */
 void
 free(void *p)
 {
+	struct agent_thread *t;
 	int saved_errno, *errp;
 
 	if (p == NULL || bootstrap_owns(p))
 		return;
 	if (!READY())
 		return;
-	if (__builtin_expect(hook_state != HOOK_IDLE, 0)) {
-		free_nested(p, hook_state);
+	t = agent_thread();
+	if (__builtin_expect(t->hook_state != HOOK_IDLE, 0)) {
+		free_nested(t, p, t->hook_state);
 		return;
 	}
 	errp = errno_ptr();
 	saved_errno = *errp;
-	hook_state = HOOK_RECORD;
-	agent_free(p);
+	t->hook_state = HOOK_RECORD;
+	agent_free(t, p);
 	if (__builtin_expect(*errp != saved_errno, 0))
 		*errp = saved_errno;
-	hook_state = HOOK_REAL;
+	t->hook_state = HOOK_REAL;
 	real.free(p);
-	hook_state = HOOK_IDLE;
+	agent_thread_leave(t, HOOK_IDLE);
 }
 
 /* A bootstrap block cannot be resized in place: move it to the real heap. */
@@ -321,6 +321,7 @@ realloc(void *old, size_t size)
 {
 	void *frames[HP_CAPTURE_SLOTS];
 	void *token = NULL, *p;
+	struct agent_thread *t;
 	uint32_t len = 0;
 	int outer, saved_errno;
 
@@ -330,30 +331,32 @@ realloc(void *old, size_t size)
 		return realloc_from_bootstrap(old, size);
 	if (!READY())
 		return NULL;
-	outer = hook_state;
+	t = agent_thread();
+	outer = t->hook_state;
 	if (outer != HOOK_IDLE) {
-		if (PASS_THROUGH(outer))
+		if (PASS_THROUGH(t, outer))
 			return real.realloc(old, size);
-		hook_state = HOOK_REAL;
+		t->hook_state = HOOK_REAL;
 		p = real.realloc(old, size);
 		saved_errno = errno;
-		hook_state = HOOK_RECORD;
+		t->hook_state = HOOK_RECORD;
 		agent_nested_realloc(old, p, size);
-		hook_state = outer;
+		t->hook_state = outer;
 		errno = saved_errno;
 		return p;
 	}
 	saved_errno = errno;
-	hook_state = HOOK_RECORD;
+	t->hook_state = HOOK_RECORD;
 	if (agent_heap())
-		token = agent_realloc_begin(&len, frames, UNWIND_HERE(frames));
+		token = agent_realloc_begin(t, &len, frames,
+		    UNWIND_HERE(t, frames));
 	errno = saved_errno;
-	hook_state = HOOK_REAL;
+	t->hook_state = HOOK_REAL;
 	p = real.realloc(old, size);
 	saved_errno = errno;
-	hook_state = HOOK_RECORD;
-	agent_realloc_end(token, len, old, p, size);
-	hook_state = outer;
+	t->hook_state = HOOK_RECORD;
+	agent_realloc_end(t, token, len, old, p, size);
+	agent_thread_leave(t, outer);
 	errno = saved_errno;
 	return p;
 }
@@ -486,9 +489,10 @@ in_cxx_runtime(void *fn)
 static void
 resolve_cxx(void)
 {
-	int outer = hook_state, k, runtime = 1, saved_errno = errno;
+	struct agent_thread *t = agent_thread();
+	int outer = t->hook_state, k, runtime = 1, saved_errno = errno;
 
-	hook_state = HOOK_PRIVATE;	/* dlsym may allocate */
+	t->hook_state = HOOK_PRIVATE;	/* dlsym may allocate */
 	for (k = NEW; k <= NEW_ARRAY_NOTHROW; k++) {
 		cxx.fn[k] = (aligned_new_fn *)next_symbol(aligned_new_names[k]);
 		runtime &= in_cxx_runtime((void *)cxx.fn[k]);
@@ -496,7 +500,7 @@ resolve_cxx(void)
 	cxx.get_new_handler = (get_new_handler_fn *)dlsym(RTLD_NEXT,
 	    "_ZSt15get_new_handlerv");
 	cxx.runtime = runtime && cxx.get_new_handler != NULL;
-	hook_state = outer;
+	agent_thread_leave(t, outer);
 	errno = saved_errno;
 	__atomic_store_n(&cxx.ready, 1, __ATOMIC_RELEASE);
 }
@@ -508,28 +512,35 @@ aligned_new(enum aligned_new_kind kind, size_t size, size_t align,
 	static const char nothrow_arg;	/* std::nothrow_t is empty */
 	enum aligned_new_kind nothrow_kind = kind == NEW ||
 	    kind == NEW_NOTHROW ? NEW_NOTHROW : NEW_ARRAY_NOTHROW;
-	int outer = hook_state;
-	uintptr_t outer_cfa = cxx_cfa;
+	struct agent_thread *t;
+	uintptr_t outer_cfa;
+	int outer;
 	void *rv;
 
 	if (!__atomic_load_n(&cxx.ready, __ATOMIC_ACQUIRE))
 		resolve_cxx();
-	if (!READY() || !cxx.runtime ||
-	    (outer != HOOK_IDLE && PASS_THROUGH(outer)) ||
-	    cxx.get_new_handler() != NULL)
+	if (!READY() || !cxx.runtime)
 		return cxx.fn[kind](size, align, nothrow);
+	t = agent_thread();
+	outer = t->hook_state;
+	if ((outer != HOOK_IDLE && PASS_THROUGH(t, outer)) ||
+	    cxx.get_new_handler() != NULL) {
+		agent_thread_leave(t, outer);
+		return cxx.fn[kind](size, align, nothrow);
+	}
 	/* cxx_cfa first: a signal may land between any two stores. */
-	cxx_cfa = (uintptr_t)__builtin_dwarf_cfa();
+	outer_cfa = t->cxx_cfa;
+	t->cxx_cfa = (uintptr_t)__builtin_dwarf_cfa();
 	__atomic_signal_fence(__ATOMIC_SEQ_CST);
-	hook_state = HOOK_CXX;
+	t->hook_state = HOOK_CXX;
 	rv = cxx.fn[nothrow_kind](size, align, &nothrow_arg);
 	if (rv != NULL) {
-		RECORD_ALLOC(outer, rv, size);
-		cxx_cfa = outer_cfa;
+		RECORD_ALLOC(t, outer, rv, size);
+		t->cxx_cfa = outer_cfa;
 		return rv;
 	}
-	hook_state = outer;
-	cxx_cfa = outer_cfa;
+	t->cxx_cfa = outer_cfa;
+	agent_thread_leave(t, outer);
 	if (kind == nothrow_kind)
 		return NULL;
 	return cxx.fn[kind](size, align, NULL);	/* throws as it should */

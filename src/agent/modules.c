@@ -223,17 +223,19 @@ static int (*real_dlclose)(void *);
 static void
 resolve_dl(void)
 {
+	struct agent_thread *t;
 	int saved;
 
 	if (__atomic_load_n(&real_dlclose, __ATOMIC_ACQUIRE) != NULL)
 		return;
 	/* dlsym may allocate for itself. */
-	saved = hook_state;
-	hook_state = HOOK_PRIVATE;
+	t = agent_thread();
+	saved = t->hook_state;
+	t->hook_state = HOOK_PRIVATE;
 	real_dlopen = dlsym(RTLD_NEXT, "dlopen");
 	__atomic_store_n(&real_dlclose, dlsym(RTLD_NEXT, "dlclose"),
 	    __ATOMIC_RELEASE);
-	hook_state = saved;
+	agent_thread_leave(t, saved);
 }
 
 #if defined(__has_attribute)

@@ -9,9 +9,9 @@
  * did not open and opens its own files gets them at those numbers, and
  * libunwind then reads, writes and closes the program's files.
  *
- * Debian's libunwind.a is not position independent and cannot be linked
- * into the agent with those calls redirected (ld --wrap); so at attach,
- * before libunwind makes its pipe, the agent rewrites libunwind's own
+ * libunwind is loaded only in checking mode (unwind-check.c), with
+ * dlopen, so its calls cannot be redirected at link time; once it is
+ * loaded, before it makes its pipe, the agent rewrites libunwind's own
  * imports of pipe, pipe2, read, write, close, fcntl and syscall (the GOT
  * slots of that one object) to the functions below.  A pipe is then two
  * numbers no descriptor can have: reading one finds an empty pipe, and
@@ -32,9 +32,6 @@
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
-
-#define UNW_LOCAL_ONLY
-#include <libunwind.h>
 
 #include "agent.h"
 
@@ -275,10 +272,10 @@ patch_relocs(const struct object *o, const ElfW(Rela) *r, size_t bytes,
 }
 
 int
-unwind_io_init(void)
+unwind_io_init(const void *inside)
 {
 	struct object o = {
-		.inside = (uintptr_t)(void *)&unw_backtrace,
+		.inside = (uintptr_t)inside,
 		.self = (uintptr_t)(void *)&unwind_io_init,
 	};
 	const ElfW(Rela) *jmprel = NULL, *rela = NULL;

@@ -4,19 +4,11 @@
 # and v0 (_R...), without hashes; --no-demangle shows the linkage names.
 # tests/progs/rust-names.rs is built here with the installed rustc.
 . "$top_srcdir/tests/lib.sh"
-RUSTC=$(command -v rustc 2>/dev/null) || RUSTC=$HOME/.cargo/bin/rustc
-[ -x "$RUSTC" ] || skip "no rustc on PATH or in ~/.cargo/bin"
+need_rustc
 
 cp "$top_srcdir/tests/progs/rust-names.rs" names.rs && chmod u+w names.rs
 at() { grep -n "site: $1 \*/" names.rs | cut -d: -f1; }
 call() { grep -n "$1" names.rs | cut -d: -f1; }
-
-# row TOTAL BLOCKS FILE: the frames of the row with those exact totals.
-row() {
-	awk -v t="$1" -v b="$2" '
-	    /^ *[0-9]/ { on = ($1 == t && $2 == b); next }
-	    on' "$3"
-}
 
 # Legacy is rustc's default (naming it needs -Z unstable-options).
 for scheme in legacy v0; do
@@ -34,7 +26,7 @@ for scheme in legacy v0; do
 	    fail "$scheme: report"
 
 	# Engine::checkpoint: 1000 + 2000 + 3000 bytes in three blocks.
-	row 6000 3 $scheme.txt >got
+	row_totals 6000 3 $scheme.txt >got
 	expect_grep "$scheme: method" \
 	    "    names::Engine::checkpoint (names.rs:$(at checkpoint))" got
 	expect_grep "$scheme: its caller" \
@@ -45,7 +37,7 @@ for scheme in legacy v0; do
 	legacy) generic="names::fill" ;;
 	v0) generic="names::fill::<u32>" ;;
 	esac
-	row 2000 1 $scheme.txt >got
+	row_totals 2000 1 $scheme.txt >got
 	expect_grep "$scheme: generic function" \
 	    "    $generic (names.rs:$(at fill))" got
 	if grep -E '_ZN|_R[A-Z]|::h[0-9a-f]{16}|\$LT\$|\$u20\$' $scheme.txt >bad; then
@@ -57,7 +49,7 @@ for scheme in legacy v0; do
 
 	"$HP" report --no-demangle --bytes --depth=0 --top=0 $scheme.data \
 	    >$scheme.raw || fail "$scheme: report --no-demangle"
-	row 6000 3 $scheme.raw >got
+	row_totals 6000 3 $scheme.raw >got
 	case $scheme in
 	legacy) raw='    _ZN5names6Engine10checkpoint17h[0-9a-f]{16}E \(names\.rs:' ;;
 	v0) raw='    _RNvMCs[0-9A-Za-z_]+_5namesNtB[0-9A-Za-z_]*_6Engine10checkpoint \(names\.rs:' ;;
