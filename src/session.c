@@ -360,8 +360,8 @@ collect_until_exit(struct collector *c, struct children *ch, pid_t pid,
 		 */
 		n = ended ? 0 : ring_drain(&ring, main_record, &m);
 		collector_check_ring(c, &ring);
-		if (n != 0)
-			symlive_feed(live, c);
+		if (!ended)
+			symlive_feed(live, c, 0);
 		if (ch != NULL)
 			n += children_poll(ch);
 		if (n != 0)
@@ -380,7 +380,7 @@ collect_until_exit(struct collector *c, struct children *ch, pid_t pid,
 				    &abandoned);
 				c->anomalies.bad_record += abandoned;
 				collector_check_ring(c, &ring);
-				symlive_feed(live, c);
+				symlive_feed(live, c, 1);
 				collector_finish(c, ring_clock_now(&ring));
 				ring_clock_rate(&ring, &num, &den);
 				collector_scale_time(c, num, den);

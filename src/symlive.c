@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "hash.h"
 #include "symcache.h"
@@ -51,8 +52,12 @@ struct symlive {
 	size_t nq, q_cap;
 	struct live_mod *mods;
 	size_t nmods, mods_cap;
-	int closing;		/* 1 no more feeding, 2 let go; -1 no thread */
+	int closing;		/* 1 no more feeding, 2 let go */
 	int done;		/* the thread resolved all it was given */
+	/* The collector's, before the thread runs. */
+	int running;		/* 1 the thread runs, -1 it could not start */
+	long delay_ms;		/* after how long the thread may start */
+	struct timespec start;
 	/* The collector's side. */
 	size_t fed_stacks, fed_mods;
 	uint64_t *seen;		/* return addresses; 0 = empty */
@@ -67,6 +72,7 @@ struct symlive {
 	char *cache_dir;
 	size_t resolved, ready;	/* with libdw; found in the memo */
 	int test;		/* SYMLIVE_TEST_ENV: say what is resolved */
+	int said;		/* and how much, once */
 };
 
 /*
@@ -103,14 +109,28 @@ seen_before(struct symlive *l, uint64_t pc)
 	return 0;
 }
 
+static void hand_over(struct symlive *l, const struct collector *c);
+static void start_thread(struct symlive *l);
+
+static long
+elapsed_ms(const struct symlive *l)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - l->start.tv_sec) * 1000 +
+	    (now.tv_nsec - l->start.tv_nsec) / 1000000;
+}
+
 void
-symlive_feed(struct symlive *l, const struct collector *c)
+symlive_feed(struct symlive *l, const struct collector *c, int ended)
 {
 	const uint64_t *frames;
 	size_t i, mi;
 	uint32_t n, j;
 
-	if (l == NULL)
+	/* The end of a target the thread did not start for is symbolize()'s. */
+	if (l == NULL || (ended && l->running != 1))
 		return;
 	l->nbatch = 0;
 	if (l->seen_mods != c->nmodules && l->nseen != 0) {
@@ -132,9 +152,19 @@ symlive_feed(struct symlive *l, const struct collector *c)
 		}
 	}
 	l->fed_stacks = c->stacks.nstacks;
-	if (l->nbatch == 0 && l->fed_mods == c->nmodules)
-		return;
-	pthread_mutex_lock(&l->lock);
+	if (l->nbatch != 0 || l->fed_mods != c->nmodules) {
+		pthread_mutex_lock(&l->lock);
+		hand_over(l, c);
+		pthread_mutex_unlock(&l->lock);
+	}
+	if (l->running == 0 && l->nq != 0 && elapsed_ms(l) >= l->delay_ms)
+		start_thread(l);
+}
+
+/* The batch and the new modules to the thread's queue, under its lock. */
+static void
+hand_over(struct symlive *l, const struct collector *c)
+{
 	for (; l->fed_mods < c->nmodules; l->fed_mods++) {
 		l->mods = xgrow(l->mods, &l->mods_cap, l->nmods + 1,
 		    sizeof *l->mods);
@@ -147,7 +177,6 @@ symlive_feed(struct symlive *l, const struct collector *c)
 		l->nq += l->nbatch;
 	}
 	pthread_cond_signal(&l->cond);
-	pthread_mutex_unlock(&l->lock);
 }
 
 /* Module mi as the thread has it, opened on first use. */
@@ -258,13 +287,28 @@ run(void *arg)
 	return NULL;
 }
 
+/*
+ * The thread starts once the target has run for delay_ms with addresses
+ * to resolve: a program shorter than that ends before the thread could
+ * be of use, and starting it would only take CPU from the program.
+ */
+static void
+start_thread(struct symlive *l)
+{
+	sigset_t all, old;
+
+	/* Signals are the main thread's: the session's handlers expect so. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	l->running = pthread_create(&l->thread, NULL, run, l) == 0 ? 1 : -1;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
 struct symlive *
 symlive_start(void)
 {
 	const char *v = getenv(SYMLIVE_ENV), *urls = getenv("DEBUGINFOD_URLS");
 	struct symlive *l;
-	sigset_t all, old;
-	int rc;
 
 	if ((v != NULL && strcmp(v, "0") == 0) ||
 	    (urls != NULL && urls[0] != '\0'))
@@ -276,16 +320,8 @@ symlive_start(void)
 	l->x = sym_ctx_new();
 	l->cache_dir = symcache_dir();
 	l->test = getenv(SYMLIVE_TEST_ENV) != NULL;
-	/* Signals are the main thread's: the session's handlers expect so. */
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	rc = pthread_create(&l->thread, NULL, run, l);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (rc != 0) {
-		l->closing = -1;	/* no thread to join */
-		symlive_free(l);
-		return NULL;
-	}
+	l->delay_ms = v != NULL && strcmp(v, "1") == 0 ? 0 : SYMLIVE_DELAY_MS;
+	clock_gettime(CLOCK_MONOTONIC, &l->start);
 	return l;
 }
 
@@ -294,17 +330,18 @@ symlive_finish(struct symlive *l)
 {
 	if (l == NULL)
 		return NULL;
-	if (l->closing == 0) {
+	if (l->running == 1 && l->closing == 0) {
 		pthread_mutex_lock(&l->lock);
 		l->closing = 1;
 		pthread_cond_broadcast(&l->cond);
 		while (!l->done)
 			pthread_cond_wait(&l->cond, &l->lock);
 		pthread_mutex_unlock(&l->lock);
-		if (l->test)
-			fprintf(stderr, "heapprof: test: during the run: %zu "
-			    "addresses resolved, %zu cached\n", l->resolved,
-			    l->ready);
+	}
+	if (l->test && !l->said) {
+		fprintf(stderr, "heapprof: test: during the run: %zu addresses "
+		    "resolved, %zu cached\n", l->resolved, l->ready);
+		l->said = 1;
 	}
 	return &l->memo;
 }
@@ -312,9 +349,11 @@ symlive_finish(struct symlive *l)
 void
 symlive_release(struct symlive *l)
 {
-	if (l == NULL || l->closing == -1)
+	if (l == NULL)
 		return;
 	symlive_finish(l);
+	if (l->running != 1)
+		return;
 	pthread_mutex_lock(&l->lock);
 	l->closing = 2;
 	pthread_cond_broadcast(&l->cond);
@@ -328,16 +367,16 @@ symlive_free(struct symlive *l)
 
 	if (l == NULL)
 		return;
-	if (l->closing != -1) {
-		symlive_release(l);
+	symlive_release(l);
+	if (l->running == 1)
 		pthread_join(l->thread, NULL);
-	}
 	for (i = 0; i < l->nmods; i++)
 		free(l->mods[i].path);
 	free(l->mods);
 	free(l->q);
 	free(l->seen);
 	free(l->batch);
+	free(l->open);
 	sym_ctx_free(l->x);
 	symmemo_release(&l->memo);
 	free(l->cache_dir);

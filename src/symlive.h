@@ -8,7 +8,9 @@
  * The thread resolves by file and offset only; which module a frame
  * belongs to, whether the file changed during the run, and what goes in
  * the profile stay symbolize()'s decisions, so the profile is the one it
- * would be without this thread.  HEAPPROF_LIVE_SYMBOLS=0 turns it off.
+ * would be without this thread.  HEAPPROF_LIVE_SYMBOLS=0 turns it off;
+ * =1 starts the thread at the first address rather than once the target
+ * has run for SYMLIVE_DELAY_MS.
  */
 #ifndef HEAPPROF_SYMLIVE_H
 #define HEAPPROF_SYMLIVE_H
@@ -17,6 +19,11 @@
 #include "symmemo.h"
 
 #define SYMLIVE_ENV	"HEAPPROF_LIVE_SYMBOLS"
+/*
+ * A target that ends sooner leaves everything to symbolize(): the thread
+ * would not finish before it, and would take CPU from it meanwhile.
+ */
+#define SYMLIVE_DELAY_MS	10
 /*
  * For the tests: the thread names each function it resolves, and both it
  * and symbolize() say how many addresses they resolved with libdw and
@@ -27,17 +34,19 @@
 struct symlive;
 
 /*
- * Start the thread; NULL when it is turned off, when DEBUGINFOD_URLS is
- * set (symbolize() decides about the servers once the target is gone),
- * or when it cannot start.
+ * Begin (the thread starts later, from symlive_feed); NULL when it is
+ * turned off, or when DEBUGINFOD_URLS is set (symbolize() decides about
+ * the servers once the target is gone).
  */
 struct symlive *symlive_start(void);
 
 /*
  * Give the thread the addresses of the stacks c gained since the last
- * call (and the modules they are in): cheap, for the collector's loop.
+ * call (and the modules they are in), and start it when it is time:
+ * cheap, for every turn of the collector's loop.  ended: the target has
+ * ended, and this is the last call.
  */
-void symlive_feed(struct symlive *l, const struct collector *c);
+void symlive_feed(struct symlive *l, const struct collector *c, int ended);
 
 /*
  * Let the thread resolve what it was given and return its memo for
