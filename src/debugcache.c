@@ -50,6 +50,12 @@
 char *
 debugcache_dir(void)
 {
+	return debugcache_subdir("debug");
+}
+
+char *
+debugcache_subdir(const char *name)
+{
 	const char *root = getenv("HEAPPROF_CACHE_DIR");
 	const char *xdg = getenv("XDG_CACHE_HOME");
 	const char *home = getenv("HOME");
@@ -60,19 +66,20 @@ debugcache_dir(void)
 		if (root[0] == '\0')
 			return NULL;	/* the way to turn the cache off */
 		base = root;
-		sub = "/debug";
+		sub = "/";
 	} else if (xdg != NULL && xdg[0] == '/') {
 		base = xdg;	/* relative ones are to be ignored (XDG spec) */
-		sub = "/heapprof/debug";
+		sub = "/heapprof/";
 	} else if (home != NULL && home[0] == '/') {
 		base = home;
-		sub = "/.cache/heapprof/debug";
+		sub = "/.cache/heapprof/";
 	} else {
 		return NULL;
 	}
-	dir = xmalloc(strlen(base) + strlen(sub) + 1);
+	dir = xmalloc(strlen(base) + strlen(sub) + strlen(name) + 1);
 	strcpy(dir, base);
 	strcat(dir, sub);
+	strcat(dir, name);
 	return dir;
 }
 
@@ -360,9 +367,8 @@ out:
 	return ret;
 }
 
-/* mkdir -p, each new directory 0700 as the XDG base directory spec asks. */
-static int
-make_dirs(const char *dir)
+int
+debugcache_make_dirs(const char *dir)
 {
 	char *p = xstrdup(dir), *s;
 	int ret = 0;
@@ -401,7 +407,7 @@ create(const char *dir, const char *path, Elf *src)
 
 	strcpy(tmp, path);
 	strcat(tmp, ".XXXXXX");
-	if (make_dirs(dir) != 0 || (fd = mkostemp(tmp, O_CLOEXEC)) < 0) {
+	if (debugcache_make_dirs(dir) != 0 || (fd = mkostemp(tmp, O_CLOEXEC)) < 0) {
 		free(tmp);
 		return -1;
 	}
@@ -474,7 +480,8 @@ cache_name_kind(const char *name)
 }
 
 void
-debugcache_clean(const char *dir, time_t now)
+debugcache_clean_dir(const char *dir, time_t now, int (*kind_of)(const char *),
+    void (*kept)(void *, const char *, const struct stat *), void *arg)
 {
 	char *stamp = xmalloc(strlen(dir) + sizeof "/cleaned");
 	struct dirent *de;
@@ -496,15 +503,23 @@ debugcache_clean(const char *dir, time_t now)
 	}
 	free(stamp);
 	while ((de = readdir(d)) != NULL) {
-		kind = cache_name_kind(de->d_name);
+		kind = kind_of(de->d_name);
 		if (kind == 0 || fstatat(dirfd(d), de->d_name, &st,
 		    AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode))
 			continue;
 		if (now - st.st_mtime > (kind == 1 ? DEBUGCACHE_MAX_UNUSED :
 		    DEBUGCACHE_MAX_TMP_AGE))
 			unlinkat(dirfd(d), de->d_name, 0);
+		else if (kind == 1 && kept != NULL)
+			kept(arg, de->d_name, &st);
 	}
 	closedir(d);
+}
+
+void
+debugcache_clean(const char *dir, time_t now)
+{
+	debugcache_clean_dir(dir, now, cache_name_kind, NULL, NULL);
 }
 
 /* What the scratch module's look-up found: a descriptor of ours, a name. */

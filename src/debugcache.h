@@ -19,6 +19,7 @@
 #define HEAPPROF_DEBUGCACHE_H
 
 #include <elfutils/libdwfl.h>
+#include <sys/stat.h>
 #include <stddef.h>
 #include <time.h>
 
@@ -45,6 +46,12 @@ int debugcache_find_debuginfo(Dwfl_Module *mod, void **userdata,
  */
 char *debugcache_dir(void);
 
+/* The same root's directory name (symcache.h's "symbols"), or NULL. */
+char *debugcache_subdir(const char *name);
+
+/* mkdir -p, each new directory 0700 as the XDG base directory spec asks. */
+int debugcache_make_dirs(const char *dir);
+
 /*
  * For the debug file open on fd, whose build-id note must be id (idlen
  * bytes): a read-only descriptor of its decompressed copy in dir, made
@@ -70,5 +77,14 @@ int debugcache_open(const char *dir, int fd, const unsigned char *id,
 #define DEBUGCACHE_MAX_TMP_AGE		3600
 
 void debugcache_clean(const char *dir, time_t now);
+
+/*
+ * The upkeep of either cache's dir, on that policy: kind_of(name) is 1
+ * for the cache's files, 2 for its temporary files, 0 for names to leave
+ * alone; kept (if not NULL) is told of each file of kind 1 that stays.
+ */
+void debugcache_clean_dir(const char *dir, time_t now,
+    int (*kind_of)(const char *),
+    void (*kept)(void *, const char *, const struct stat *), void *arg);
 
 #endif

@@ -31,6 +31,7 @@
 #include "ring.h"
 #include "session.h"
 #include "symbolize.h"
+#include "symlive.h"
 #include "units.h"
 #include "xmalloc.h"
 
@@ -341,7 +342,8 @@ main_record(void *ctx, const struct hp_rec *rec)
  * process of its tree has; returns the target's wait status.
  */
 static int
-collect_until_exit(struct collector *c, struct children *ch, pid_t pid)
+collect_until_exit(struct collector *c, struct children *ch, pid_t pid,
+    struct symlive *live)
 {
 	struct main_stream m = { c, ch, (uint32_t)pid, 0 };
 	struct timespec ts;
@@ -358,6 +360,8 @@ collect_until_exit(struct collector *c, struct children *ch, pid_t pid)
 		 */
 		n = ended ? 0 : ring_drain(&ring, main_record, &m);
 		collector_check_ring(c, &ring);
+		if (!ended)
+			symlive_feed(live, c, 0);
 		if (ch != NULL)
 			n += children_poll(ch);
 		if (n != 0)
@@ -376,6 +380,7 @@ collect_until_exit(struct collector *c, struct children *ch, pid_t pid)
 				    &abandoned);
 				c->anomalies.bad_record += abandoned;
 				collector_check_ring(c, &ring);
+				symlive_feed(live, c, 1);
 				collector_finish(c, ring_clock_now(&ring));
 				ring_clock_rate(&ring, &num, &den);
 				collector_scale_time(c, num, den);
@@ -524,11 +529,11 @@ fill_meta(struct profile *p, const struct collector *c, const char *command,
 static void
 build_profile(struct profile *p, const struct collector *c,
     const char *command, pid_t pid, time_t start, int status,
-    unsigned symflags)
+    unsigned symflags, struct symmemo *memo)
 {
 	profile_init(p);
 	fill_meta(p, c, command, pid, start, status);
-	symbolize(p, c, symflags);
+	symbolize(p, c, symflags, memo);
 }
 
 /*
@@ -563,7 +568,7 @@ write_profile(const struct collector *c, const char *command, pid_t pid,
 	struct profile p;
 	int rc;
 
-	build_profile(&p, c, command, pid, start, status, symflags);
+	build_profile(&p, c, command, pid, start, status, symflags, NULL);
 	rc = save_profile(&p, c, output, who);
 	profile_release(&p);
 	return rc;
@@ -676,6 +681,7 @@ die_like(int sig)
 int
 session_run(const struct session_opts *o)
 {
+	struct symlive *live;
 	struct children children, *ch = NULL;
 	struct collector c;
 	struct profile p;
@@ -765,13 +771,16 @@ session_run(const struct session_opts *o)
 		return err == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC;
 	}
 
-	status = collect_until_exit(&c, ch, pid);
+	live = symlive_start();
+	status = collect_until_exit(&c, ch, pid, live);
 	restore_signals();
 
 	command = join_argv(o->argv);
 	output = output_name(o->output, o->argv[0], pid);
 	symflags = o->debuginfod ? SYMBOLIZE_DEBUGINFOD : 0;
-	build_profile(&p, &c, command, pid, start, status, symflags);
+	build_profile(&p, &c, command, pid, start, status, symflags,
+	    symlive_finish(live));
+	symlive_release(live);
 	free(command);
 	exceeded = budget_check(&o->budgets, &p);
 	paths = tiers_check(&o->tiers, &p, stderr);
@@ -786,6 +795,11 @@ session_run(const struct session_opts *o)
 	if (o->keep == KEEP_ALWAYS || asserted ||
 	    (o->keep == KEEP_ON_FAILURE && failed)) {
 		rc = save_profile(&p, &c, output, "");
+		/* libdw in one thread at a time: the thread lets go first. */
+		if (ch != NULL) {
+			symlive_free(live);
+			live = NULL;
+		}
 		if (ch != NULL && write_children(ch, o->output, o->argv[0],
 		    output, symflags) == -1)
 			rc = -1;
@@ -793,6 +807,7 @@ session_run(const struct session_opts *o)
 		print_summary(&c, "", NULL);
 	}
 	profile_release(&p);
+	symlive_free(live);
 	free(output);
 	collector_release(&c);
 	ring_unmap(&ring);

@@ -18,6 +18,7 @@
 #include <dwarf.h>
 #include <error.h>
 #include <gelf.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -26,6 +27,9 @@
 #include "elfsyms.h"
 #include "hash.h"
 #include "stacktab.h"
+#include "symcache.h"
+#include "symlive.h"
+#include "symmemo.h"
 #include "report.h"
 #include "symbolize.h"
 #include "xmalloc.h"
@@ -83,31 +87,35 @@ symbolize_join_path(const char *dir, const char *name)
 	return out;
 }
 
+/*
+ * The frames of the address being resolved, owned here until the next
+ * one, with the function index that spares walking whole CUs.
+ */
+struct func_index;
+struct sym_ctx {
+	struct func_index *fx;
+	struct symloc *locs;
+	size_t nlocs, locs_cap;
+};
+
 /* "__libc_start_main@@GLIBC_2.34": the symbol version is noise here. */
 static void
-add_loc(struct profile *p, const char *fn, const char *dir, const char *file,
+add_loc(struct sym_ctx *x, const char *fn, const char *dir, const char *file,
     int line)
 {
 	const char *at = fn != NULL ? strchr(fn, '@') : NULL;
-	struct prof_loc *l;
-	char *s;
+	struct symloc *l;
 
-	p->locs = xgrow(p->locs, &p->locs_cap, p->nlocs + 1, sizeof *p->locs);
-	l = &p->locs[p->nlocs++];
-	if (at != NULL && at != fn) {
-		s = xstrndup(fn, (size_t)(at - fn));
-		l->function = profile_string(p, s);
-		free(s);
-	} else {
-		l->function = profile_string(p, fn != NULL ? fn : "");
-	}
-	if (file != NULL && file[0] != '\0') {
-		s = symbolize_join_path(dir, file);
-		l->file = profile_string(p, s);
-		free(s);
-	} else {
-		l->file = 0;
-	}
+	x->locs = xgrow(x->locs, &x->locs_cap, x->nlocs + 1, sizeof *x->locs);
+	l = &x->locs[x->nlocs++];
+	if (at != NULL && at != fn)
+		l->function = xstrndup(fn, (size_t)(at - fn));
+	else
+		l->function = fn != NULL ? xstrdup(fn) : NULL;
+	if (file != NULL && file[0] != '\0')
+		l->file = symbolize_join_path(dir, file);
+	else
+		l->file = NULL;
 	l->line = line > 0 ? (uint32_t)line : 0;
 }
 
@@ -324,9 +332,10 @@ func_scopes(struct func_index *x, Dwfl_Module *mod, Dwarf_Die *cu,
  * (DW_AT_call_file/line) that is the next frame's location.
  */
 static uint32_t
-add_locs(struct profile *p, struct func_index *fx, struct mod_syms *ms,
-    Dwfl_Module *mod, Dwarf_Addr pc)
+add_locs(struct sym_ctx *x, struct mod_syms *ms, Dwfl_Module *mod,
+    Dwarf_Addr pc)
 {
+	struct func_index *fx = x->fx;
 	Dwarf_Die *cu, *scopes = NULL, inner;
 	Dwarf_Addr bias;
 	Dwfl_Line *line;
@@ -369,11 +378,11 @@ add_locs(struct profile *p, struct func_index *fx, struct mod_syms *ms,
 		if (dwarf_tag(&scopes[i]) == DW_TAG_subprogram) {
 			if (name == NULL)
 				name = mod_syms_name(ms, mod, pc);
-			add_loc(p, name, dir, file, lineno);
+			add_loc(x, name, dir, file, lineno);
 			n++;
 			break;
 		}
-		add_loc(p, name, dir, file, lineno);
+		add_loc(x, name, dir, file, lineno);
 		n++;
 		file = call_file(cu, &scopes[i]);
 		lineno = dwarf_formudata(dwarf_attr(&scopes[i], DW_AT_call_line,
@@ -387,17 +396,120 @@ add_locs(struct profile *p, struct func_index *fx, struct mod_syms *ms,
 	 */
 	if (n == 0 && ((name = mod_syms_name(ms, mod, pc)) != NULL ||
 	    file != NULL)) {
-		add_loc(p, name, dir, file, lineno);
+		add_loc(x, name, dir, file, lineno);
 		n = 1;
 	}
 	return n;
 }
 
+struct sym_ctx *
+sym_ctx_new(void)
+{
+	struct sym_ctx *x = xcalloc(1, sizeof *x);
+
+	x->fx = xcalloc(1, sizeof *x->fx);
+	return x;
+}
+
+void
+sym_ctx_free(struct sym_ctx *x)
+{
+	if (x == NULL)
+		return;
+	symloc_free(x->locs, x->nlocs);
+	free(x->locs);
+	func_index_release(x->fx);
+	free(x->fx);
+	free(x);
+}
+
+uint32_t
+symbolize_pc(struct sym_ctx *x, Dwfl_Module *mod, struct mod_syms *ms,
+    Dwarf_Addr pc, const struct symloc **locs)
+{
+	uint32_t n;
+
+	symloc_free(x->locs, x->nlocs);
+	x->nlocs = 0;
+	n = add_locs(x, ms, mod, pc);
+	*locs = x->locs;
+	return n;
+}
+
+Dwfl *
+symbolize_dwfl_begin(void)
+{
+	return dwfl_begin(&offline_callbacks);
+}
+
 static void
-add_frame(struct profile *p, struct func_index *fx, Dwfl_Module **dmods,
-    struct mod_syms *msyms, const struct module *m, size_t mi, uint64_t pc)
+put_locs(struct profile *p, const struct symloc *locs, uint32_t n)
+{
+	struct prof_loc *l;
+	uint32_t i;
+
+	p->locs = xgrow(p->locs, &p->locs_cap, p->nlocs + n, sizeof *p->locs);
+	for (i = 0; i < n; i++) {
+		l = &p->locs[p->nlocs++];
+		l->function = profile_string(p, locs[i].function != NULL ?
+		    locs[i].function : "");
+		l->file = locs[i].file != NULL ?
+		    profile_string(p, locs[i].file) : 0;
+		l->line = locs[i].line;
+	}
+}
+
+/*
+ * What the end of the run needs per module: libdw's module, its symbol
+ * table, and the memo's object (NULL until looked for, or when the file
+ * cannot be stat'ed).
+ */
+struct end_mod {
+	Dwfl_Module *dm;
+	struct mod_syms syms;
+	struct symobj *obj;
+	int looked;
+};
+
+struct end_state {
+	struct sym_ctx *x;
+	struct end_mod *mods;
+	struct symmemo *memo;
+	char *cache_dir;	/* the persistent cache's; NULL: none */
+	size_t resolved, ready;	/* with libdw; found in the memo */
+};
+
+/*
+ * The memo's object for module mi as the file is now: the frames the
+ * collector's thread resolved, or the persistent cache's, apply only to
+ * the same file.
+ */
+static struct symobj *
+end_obj(struct end_state *es, const struct module *m, size_t mi)
+{
+	struct end_mod *em = &es->mods[mi];
+	struct stat st;
+
+	if (em->looked)
+		return em->obj;
+	em->looked = 1;
+	if (stat(m->path, &st) != 0)
+		return NULL;
+	em->obj = symmemo_obj(es->memo, m->path, &st);
+	if (es->cache_dir != NULL)
+		symcache_attach(em->obj, em->dm, es->cache_dir);
+	return em->obj;
+}
+
+static void
+add_frame(struct profile *p, struct end_state *es, const struct module *m,
+    size_t mi, uint64_t pc)
 {
 	struct prof_frame *f;
+	const struct symentry *e;
+	const struct symloc *locs;
+	struct symobj *o;
+	uint32_t n;
 
 	p->frames = xgrow(p->frames, &p->frames_cap, p->nframes + 1,
 	    sizeof *p->frames);
@@ -409,8 +521,22 @@ add_frame(struct profile *p, struct func_index *fx, Dwfl_Module **dmods,
 		return;
 	f->module = (uint32_t)mi + 1;
 	f->offset = pc - m->bias;
-	if (dmods[mi] != NULL)
-		f->nlocs = add_locs(p, fx, &msyms[mi], dmods[mi], pc - 1);
+	if (es->mods[mi].dm == NULL)
+		return;
+	o = end_obj(es, m, mi);
+	if (o != NULL && (e = symmemo_find(o, pc - m->bias)) != NULL) {
+		put_locs(p, o->locs + e->first, e->n);
+		f->nlocs = e->n;
+		es->ready++;
+		return;
+	}
+	n = symbolize_pc(es->x, es->mods[mi].dm, &es->mods[mi].syms, pc - 1,
+	    &locs);
+	put_locs(p, locs, n);
+	f->nlocs = n;
+	es->resolved++;
+	if (o != NULL)
+		symmemo_add(o, pc - m->bias, locs, n, 1);
 }
 
 /*
@@ -560,17 +686,18 @@ report_modules(struct profile *p, Dwfl *dwfl, Dwfl_Module **dmods,
 }
 
 int
-symbolize(struct profile *p, const struct collector *c, unsigned flags)
+symbolize(struct profile *p, const struct collector *c, unsigned flags,
+    struct symmemo *memo)
 {
 	Dwfl *dwfl;
 	Dwfl_Module **dmods = xcalloc(c->nmodules + 1, sizeof *dmods);
 	size_t *same = xcalloc(c->nmodules + 1, sizeof *same);
-	struct mod_syms *msyms = xcalloc(c->nmodules + 1, sizeof *msyms);
 	struct stacktab pcs;	/* each distinct (pc, module), as a 2-frame stack */
+	struct end_state es;
+	struct symmemo own;
 	const struct module *m;
 	uint64_t key[2];
 	size_t mi;
-	struct func_index fx;
 	const uint64_t *frames;
 	struct prof_site *ps;
 	const char *urls = getenv("DEBUGINFOD_URLS");
@@ -588,9 +715,19 @@ symbolize(struct profile *p, const struct collector *c, unsigned flags)
 		saved_urls = xstrndup(urls, strlen(urls));
 		unsetenv("DEBUGINFOD_URLS");
 	}
+	if (memo == NULL) {
+		symmemo_init(&own);
+		memo = &own;
+	}
+	memset(&es, 0, sizeof es);
+	es.x = sym_ctx_new();
+	es.mods = xcalloc(c->nmodules + 1, sizeof *es.mods);
+	es.memo = memo;
+	/* What a debuginfod server answers is not the machine's to keep. */
+	if (!(flags & SYMBOLIZE_DEBUGINFOD))
+		es.cache_dir = symcache_dir();
 	dwfl = dwfl_begin(&offline_callbacks);
 	stacktab_init(&pcs);
-	memset(&fx, 0, sizeof fx);
 	p->modules = xcalloc(c->nmodules + 1, sizeof *p->modules);
 	p->module_flags = xcalloc(c->nmodules + 1, sizeof *p->module_flags);
 	for (i = 0; i < c->nmodules; i++) {
@@ -603,6 +740,8 @@ symbolize(struct profile *p, const struct collector *c, unsigned flags)
 	else
 		error(0, 0, "warning: no symbols: dwfl_begin: %s",
 		    dwfl_errmsg(-1));
+	for (i = 0; i < c->nmodules; i++)
+		es.mods[i].dm = dmods[i];
 
 	for (i = 0; i < c->stacks.nstacks; i++) {
 		const struct site *s = &c->sites[i];
@@ -634,8 +773,7 @@ symbolize(struct profile *p, const struct collector *c, unsigned flags)
 			key[1] = m != NULL ? mi + 1 : 0;
 			fid = stacktab_intern(&pcs, key, 2, 0);
 			if (fid == p->nframes)
-				add_frame(p, &fx, dmods, msyms, m, mi,
-				    frames[j]);
+				add_frame(p, &es, m, mi, frames[j]);
 			p->stack_frames = xgrow(p->stack_frames,
 			    &p->stack_frames_cap, p->nstack_frames + 1,
 			    sizeof *p->stack_frames);
@@ -643,15 +781,26 @@ symbolize(struct profile *p, const struct collector *c, unsigned flags)
 		}
 	}
 	stacktab_release(&pcs);
-	func_index_release(&fx);
+	sym_ctx_free(es.x);
+	if (getenv(SYMLIVE_TEST_ENV) != NULL)
+		fprintf(stderr, "heapprof: test: at the end: %zu addresses "
+		    "resolved, %zu ready\n", es.resolved, es.ready);
+	if (es.cache_dir != NULL) {
+		for (i = 0; i < memo->nobjs; i++)
+			if (memo->objs[i]->dirty)
+				symcache_save(es.cache_dir, memo->objs[i]);
+		free(es.cache_dir);
+	}
+	if (memo == &own)
+		symmemo_release(&own);
 	/*
 	 * Frames come in site order, so any module may be asked for until
 	 * the last site; and the names point into dwfl's symbol tables,
 	 * which live as long.
 	 */
 	for (i = 0; i < c->nmodules; i++)
-		mod_syms_release(&msyms[i]);
-	free(msyms);
+		mod_syms_release(&es.mods[i].syms);
+	free(es.mods);
 	free(same);
 	free(dmods);
 	if (dwfl != NULL)

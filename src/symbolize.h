@@ -7,8 +7,12 @@
 #ifndef HEAPPROF_SYMBOLIZE_H
 #define HEAPPROF_SYMBOLIZE_H
 
+#include <elfutils/libdwfl.h>
+
 #include "collect.h"
+#include "elfsyms.h"
 #include "profile.h"
+#include "symmemo.h"
 
 /* Ask the debuginfod servers in DEBUGINFOD_URLS (off by default). */
 #define SYMBOLIZE_DEBUGINFOD	0x1
@@ -20,8 +24,28 @@
  * profile and their frames left as module+offset; a warning names each
  * one that frames refer to.  flags: SYMBOLIZE_*.  Returns 0; failures are
  * per frame, not fatal.
+ *
+ * memo (or NULL) holds frames already resolved, by symlive.c while the
+ * target ran: those of a file that is still the same are taken from it
+ * rather than from libdw.  Without SYMBOLIZE_DEBUGINFOD the persistent
+ * cache (symcache.h) is read for the other objects, and what was resolved
+ * is added to it.
  */
-int symbolize(struct profile *p, const struct collector *c, unsigned flags);
+int symbolize(struct profile *p, const struct collector *c, unsigned flags,
+    struct symmemo *memo);
+
+/*
+ * The resolver of one address at a time, as symbolize does it, for
+ * symlive.c's thread: a Dwfl with symbolize's callbacks, and the frames of
+ * pc (already inside the call: a return address - 1) in mod, valid until
+ * the next call on x.
+ */
+struct sym_ctx;
+struct sym_ctx *sym_ctx_new(void);
+void sym_ctx_free(struct sym_ctx *x);
+Dwfl *symbolize_dwfl_begin(void);
+uint32_t symbolize_pc(struct sym_ctx *x, Dwfl_Module *mod,
+    struct mod_syms *ms, Dwarf_Addr pc, const struct symloc **locs);
 
 /*
  * dir/name with "." and ".." taken out lexically (the file need not exist
