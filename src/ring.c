@@ -441,11 +441,20 @@ ring_publish(struct ring *r, void *rec, uint32_t len, uint16_t type,
 	STORE(&h->len, len, __ATOMIC_RELEASE);
 }
 
-/* Free [from, to) for producers; the consumer's tail moves to `to`. */
+static void ring_break(struct ring *, uint64_t);
+
+/*
+ * Free [from, to) for producers; the consumer's tail moves to `to`.  Only
+ * the consumer writes the shared tail, so it still holds `from`; when it
+ * does not, the program wrote it, and a plain store could have erased
+ * that before anyone saw it: the exchange fails instead and the stream
+ * ends there.
+ */
 static void
 ring_release_space(struct ring *r, uint64_t from, uint64_t to)
 {
-	uint64_t cap = r->mask + 1, a = from & r->mask, n = to - from;
+	uint64_t cap = r->mask + 1, a = from & r->mask, n = to - from,
+	    expected = from;
 
 	/* Zero what was consumed so a stale length never looks published. */
 	if (n >= cap) {
@@ -457,7 +466,11 @@ ring_release_space(struct ring *r, uint64_t from, uint64_t to)
 		memset(r->data, 0, n - (cap - a));
 	}
 	r->tail = to;
-	STORE(&r->hdr->tail, to, __ATOMIC_RELEASE);
+	if (!__atomic_compare_exchange_n(&r->hdr->tail, &expected, to, 0,
+	    __ATOMIC_RELEASE, __ATOMIC_RELAXED)) {
+		ring_break(r, to);
+		return;
+	}
 	__atomic_add_fetch(&r->hdr->tail_seq, 1, __ATOMIC_SEQ_CST);
 	if (LOAD(&r->hdr->producers_waiting, __ATOMIC_SEQ_CST)) {
 		STORE(&r->hdr->producers_waiting, 0, __ATOMIC_RELAXED);
@@ -653,6 +666,8 @@ ring_drain(struct ring *r, ring_record_fn fn, void *ctx)
 		if (r->tail + rec.len - start >= (r->mask + 1) / 4) {
 			ring_release_space(r, start, r->tail + rec.len);
 			start = r->tail;
+			if (r->broken)
+				break;
 		} else {
 			r->tail += rec.len;
 		}
