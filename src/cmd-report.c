@@ -292,16 +292,17 @@ cmd_report(int argc, char **argv)
 		tiers_release(&a.tiers);
 		return EXIT_USAGE;
 	}
-	if (a.output != NULL && outfile_open(&of, a.output, a.opts.file, err,
-	    sizeof err) == -1) {
-		error(0, 0, "%s", err);
-		profile_release(&p);
-		free(a.ignore_fn);
-		tiers_release(&a.tiers);
-		return EXIT_ERROR;
-	}
-	if (a.output != NULL)
+	if (a.output != NULL) {
+		if (outfile_open(&of, a.output, a.opts.file, err,
+		    sizeof err) == -1) {
+			error(0, 0, "%s", err);
+			profile_release(&p);
+			free(a.ignore_fn);
+			tiers_release(&a.tiers);
+			return EXIT_ERROR;
+		}
 		out = of.f;
+	}
 	report_module_warnings(&p);
 	if (a.opts.sort->flags & SORT_PERCENTILE)
 		a.opts.percentiles = 1;

@@ -39,6 +39,7 @@ dist_percentile(const uint32_t hist[DIST_BUCKETS], uint64_t n, unsigned pct,
 	if (k == 0 || k == DIST_BUCKETS - 1 || hist[k] == 0)
 		return lo;
 	/* lo + lo * (2j - 1) / 2c, j = rank - below: the j-th part's middle. */
+	/* 2 * hist[k] in 64 bits: from 2^31 blocks on, 32 would wrap. */
 	return lo + (uint64_t)((unsigned __int128)lo * (2 * (rank - below) - 1) /
-	    (2 * hist[k]));
+	    (2 * (uint64_t)hist[k]));
 }

@@ -978,6 +978,16 @@ START_TEST(test_percentiles)
 	h[1] = 1;
 	ck_assert_uint_eq(dist_percentile(h, 4, 50, UINT64_MAX),
 	    dist_lower(DIST_BUCKETS - 1));
+	/*
+	 * 2^31 blocks or more in a bucket, [1024, 2048): twice the count does
+	 * not wrap to 0 (a division by zero) or to less (a value beyond the
+	 * bucket).  The median of 2^31 at 1024 + 1024 * (2^31 - 1) / 2^32.
+	 */
+	memset(h, 0, sizeof h);
+	h[11] = (uint32_t)1 << 31;
+	ck_assert_uint_eq(dist_percentile(h, h[11], 50, UINT64_MAX), 1535);
+	h[11] = (uint32_t)3 << 30;
+	ck_assert_uint_eq(dist_percentile(h, h[11], 100, UINT64_MAX), 2047);
 
 	/* Lifetimes in ticks of 1/3 ns: 6 blocks of 3000 ticks, 1000 ns. */
 	profile_init(&p);
