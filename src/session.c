@@ -641,20 +641,20 @@ write_children(const struct children *ch, const char *tmpl,
 		if (p->state != CHILD_ENDED)
 			continue;
 		for (again = 0, j = 0; j < i; j++)
-			again += ch->procs[j]->pid == p->pid;
+			again += ch->procs[j]->s.pid == p->s.pid;
 		if (strstr(tmpl, "%p") != NULL && again == 0) {
-			path = output_name(tmpl, program, p->pid);
+			path = output_name(tmpl, program, p->s.pid);
 		} else {
 			path = xmalloc(strlen(output) + 48);
 			if (again == 0)
-				sprintf(path, "%s.%ld", output, (long)p->pid);
+				sprintf(path, "%s.%ld", output, (long)p->s.pid);
 			else
 				sprintf(path, "%s.%ld.%zu", output,
-				    (long)p->pid, again + 1);
+				    (long)p->s.pid, again + 1);
 		}
-		snprintf(who, sizeof who, "pid %ld: ", (long)p->pid);
-		if (write_profile(&p->c, p->command, p->pid, p->start, -1, path,
-		    who, symflags) == -1)
+		snprintf(who, sizeof who, "pid %ld: ", (long)p->s.pid);
+		if (write_profile(&p->s.c, p->s.command, p->s.pid, p->s.start,
+		    -1, path, who, symflags) == -1)
 			rc = -1;
 		free(path);
 	}
