@@ -150,27 +150,6 @@ children_failed_asserts(const struct children *ch)
 	return n;
 }
 
-int
-children_record(struct children *ch, struct collector *c, uint32_t pid,
-    const struct hp_rec *rec)
-{
-	const struct hp_rec_fork *f;
-	struct fork_copy *copy;
-
-	if (collector_record(c, rec) == -1)
-		return -1;
-	if (ch == NULL || rec->type != HP_REC_FORK)
-		return 0;
-	f = (const struct hp_rec_fork *)rec;
-	ch->copies.v = xgrow(ch->copies.v, &ch->copies.cap, ch->copies.n + 1,
-	    sizeof *ch->copies.v);
-	copy = &ch->copies.v[ch->copies.n++];
-	copy->pid = pid;
-	copy->token = f->token;
-	collector_copy(&copy->c, c);
-	return 0;
-}
-
 static int
 open_pidfd(pid_t pid)
 {

@@ -72,13 +72,6 @@ void children_release(struct children *ch);
 uint64_t children_failed_asserts(const struct children *ch);
 
 /*
- * Account a record from process pid's ring into c: like collector_record
- * (and its result), and at an HP_REC_FORK keep a copy of c for the child.
- */
-int children_record(struct children *ch, struct collector *c, uint32_t pid,
-    const struct hp_rec *rec);
-
-/*
  * Take new rings, start forked children from their parent's copy, drain
  * every running child, end those whose process is gone, and reap the
  * tree's orphans that ended.  Returns the number of records drained.
