@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "children.h"
+#include "procstat.h"
 #include "wire.h"
 #include "xmalloc.h"
 
@@ -173,30 +174,6 @@ gone(int pidfd, pid_t pid)
 	return kill(pid, 0) == -1 && errno == ESRCH;
 }
 
-/* The parent of pid, from /proc/PID/stat; -1 if it cannot be read. */
-static pid_t
-parent_of(pid_t pid)
-{
-	char path[64], buf[512], *s;
-	ssize_t n;
-	int fd, ppid;
-
-	snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd == -1)
-		return -1;
-	n = read(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	/* "pid (comm) state ppid ...": comm may hold spaces and ')'. */
-	s = strrchr(buf, ')');
-	if (s == NULL || sscanf(s + 1, " %*c %d", &ppid) != 1)
-		return -1;
-	return ppid;
-}
-
 /*
  * Does pid descend from the target (or is it the target, after an exec)?
  * A process whose parent ended was adopted by heapprof, the subreaper:
@@ -212,7 +189,7 @@ in_tree(const struct children *ch, pid_t pid)
 			return 1;
 		if (pid == ch->self)
 			return depth > 0;
-		pid = parent_of(pid);
+		pid = procstat_parent(pid);
 	}
 	return 0;
 }
@@ -318,7 +295,7 @@ answer(struct children *ch, int conn)
 	/* The mapping is all heapprof needs: one fd per process less. */
 	close(p->s.ring.fd);
 	p->s.ring.fd = -1;
-	p->s.pid = cred.pid;
+	stream_set_pid(&p->s, cred.pid);
 	p->parent_pid = h.parent_pid;
 	p->fork_token = h.fork_token;
 	p->s.command = xstrndup(h.command, strnlen(h.command,

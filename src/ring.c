@@ -24,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "procstat.h"
 #include "ring.h"
 
 #if defined(__x86_64__)
@@ -555,8 +556,20 @@ peek(const struct ring *r, uint64_t pos, struct hp_rec *rec)
  * reserving; a record that stays a hole for seconds was made by the
  * program (head moved on, a length zeroed), and nothing will ever fill
  * it: the stream ends there rather than hang the program for ever.
+ *
+ * Unless the thread that reserved it is stopped (Ctrl-Z, a debugger):
+ * its hole is only as old as the time since it last was, so it is
+ * looked for in /proc once the limit is passed, and then at each call
+ * while it stays stopped, for the thread to have the whole limit again
+ * once it runs.  Without the producers' pid (0) a stop is not seen.
  */
-#define HOLE_NS		(3ull * 1000000000u)
+static uint64_t hole_ns = 3ull * 1000000000u;
+
+void
+ring_hole_limit(uint64_t ns)
+{
+	hole_ns = ns;
+}
 
 static int
 stuck_on_hole(struct ring *r, uint64_t head)
@@ -572,9 +585,15 @@ stuck_on_hole(struct ring *r, uint64_t head)
 	if (r->hole_since == 0 || r->hole_at != r->tail) {
 		r->hole_at = r->tail;
 		r->hole_since = now;
+		r->hole_paused = 0;
 		return 0;
 	}
-	return now - r->hole_since > HOLE_NS;
+	if (!r->hole_paused && now - r->hole_since <= hole_ns)
+		return 0;
+	r->hole_paused = r->pid > 0 && procstat_stopped(r->pid);
+	if (r->hole_paused)
+		r->hole_since = now;
+	return now - r->hole_since > hole_ns;
 }
 
 size_t

@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <time.h>
 #if defined(__x86_64__)
 #include <x86intrin.h>
@@ -43,6 +44,8 @@ struct ring {
 	uint64_t broken_at;
 	uint64_t hole_at;	/* tail, unpublished while the ring is full */
 	uint64_t hole_since;	/* since when (CLOCK_MONOTONIC ns), or 0 */
+	int hole_paused;	/* the producers were stopped at the last look */
+	pid_t pid;		/* the producers' process, or 0 if unknown */
 };
 
 /*
@@ -77,6 +80,12 @@ uint64_t ring_clock_now(const struct ring *r);
  * measured from the ring's creation until now.
  */
 void ring_clock_rate(const struct ring *r, uint64_t *num, uint64_t *den);
+
+/*
+ * Consumer: how long a hole may hold up a full ring before the stream
+ * ends there (see ring_drain); 3 s unless set.
+ */
+void ring_hole_limit(uint64_t ns);
 
 /*
  * Create a ring of `capacity` data bytes (a power of two, at least 64 KiB)

@@ -304,14 +304,26 @@ child_exec(char **argv, const char *agent, int ring_fd,
 #define SLOW_ENV	"HEAPPROF_TEST_SLOW_COLLECTOR"
 #define SLOW_RING	(64u << 10)
 
+/*
+ * Test-only: HEAPPROF_TEST_HOLE_MS=MS ends a stream held up by a hole
+ * after MS milliseconds rather than 3 s (see ring_hole_limit), so that
+ * the tests of a stopped producer wait less.
+ */
+#define HOLE_ENV	"HEAPPROF_TEST_HOLE_MS"
+
 static long slow_us;
 
 static void
-slow_setup(void)
+test_setup(void)
 {
 	const char *v = getenv(SLOW_ENV);
+	long ms;
 
 	slow_us = v != NULL ? strtol(v, NULL, 10) : 0;
+	v = getenv(HOLE_ENV);
+	ms = v != NULL ? strtol(v, NULL, 10) : 0;
+	if (ms > 0)
+		ring_hole_limit((uint64_t)ms * 1000000u);
 }
 
 /*
@@ -673,7 +685,7 @@ session_start(const struct session_opts *o, struct children *children,
 		    "or a space", agent);
 		goto out_agent;
 	}
-	slow_setup();
+	test_setup();
 	inherit_save(&given);
 	capacity = slow_us > 0 ? SLOW_RING : RING_CAPACITY;
 	if (ring_create(&target.ring, capacity) == -1) {
@@ -715,7 +727,7 @@ session_start(const struct session_opts *o, struct children *children,
 		    ch != NULL ? ch->env : NULL, errpipe[1]);
 	target_to_callers_group(pid);
 	target_pid = pid;
-	target.pid = pid;
+	stream_set_pid(&target, pid);
 	sigprocmask(SIG_SETMASK, &given.mask, NULL);
 	if (ch != NULL)
 		ch->main_pid = (uint32_t)pid;

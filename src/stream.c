@@ -37,6 +37,13 @@ stream_init(struct stream *s)
 }
 
 void
+stream_set_pid(struct stream *s, pid_t pid)
+{
+	s->pid = pid;
+	s->ring.pid = pid;
+}
+
+void
 stream_begin(struct stream *s, struct collector *from)
 {
 	if (from != NULL) {

@@ -45,6 +45,12 @@ struct stream {
 void stream_init(struct stream *s);
 
 /*
+ * The process that writes s's ring: the pid its profile names, and the
+ * one whose stopped threads excuse a hole in the ring (ring.pid).
+ */
+void stream_set_pid(struct stream *s, pid_t pid);
+
+/*
  * Start counting: from nothing, or, for a forked child, from the copy of
  * its parent's collector at the fork, which s takes over (from is left
  * empty).  Either way the collector answers queries on s's ring.

@@ -17,12 +17,14 @@
 #include <linux/futex.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "check_heapprof.h"
+#include "procstat.h"
 #include "ring.h"
 #include "wire.h"
 
@@ -951,6 +953,48 @@ START_TEST(test_dead_collector_unreaped)
 END_TEST
 
 /* Giving a ring up tells its producers, and gives glibc its list back. */
+/*
+ * What the collector reads of the producers' process: a stop, and the
+ * parent, found after a name that holds ") T 1 (" as if it were fields.
+ */
+START_TEST(test_procstat)
+{
+	int ack[2], go[2], status;
+	pid_t pid;
+	char c;
+
+	ck_assert_int_eq(pipe(ack), 0);
+	ck_assert_int_eq(pipe(go), 0);
+	pid = fork();
+	ck_assert_int_ne(pid, -1);
+	if (pid == 0) {
+		prctl(PR_SET_NAME, "x) T 1 (y", 0, 0, 0);
+		if (write(ack[1], "", 1) != 1 || read(go[0], &c, 1) != 1)
+			_exit(1);
+		raise(SIGSTOP);
+		_exit(0);
+	}
+	ck_assert_int_eq(read(ack[0], &c, 1), 1);
+	ck_assert_int_eq(procstat_stopped(pid), 0);
+	ck_assert_int_eq(procstat_parent(pid), getpid());
+	ck_assert_int_eq(write(go[1], "", 1), 1);
+	ck_assert_int_eq(waitpid(pid, &status, WUNTRACED), pid);
+	ck_assert(WIFSTOPPED(status));
+	ck_assert_int_eq(procstat_stopped(pid), 1);
+	ck_assert_int_eq(procstat_parent(pid), getpid());
+	kill(pid, SIGCONT);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	/* Reaped: nothing to read. */
+	ck_assert_int_eq(procstat_stopped(pid), 0);
+	ck_assert_int_eq(procstat_parent(pid), -1);
+	close(ack[0]);
+	close(ack[1]);
+	close(go[0]);
+	close(go[1]);
+}
+END_TEST
+
 START_TEST(test_unmap_disowns)
 {
 	struct robust_list_head *before, *during, *after;
@@ -1148,6 +1192,7 @@ make_ring_suite(void)
 	tcase_add_test(tc, test_records_are_copies);
 	tcase_add_test(tc, test_dead_collector_unreaped);
 	tcase_add_test(tc, test_unmap_disowns);
+	tcase_add_test(tc, test_procstat);
 	suite_add_tcase(s, tc);
 	return s;
 }
