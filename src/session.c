@@ -337,18 +337,17 @@ collect_until_exit(struct children *ch, struct symlive *live)
 	int status = 0, idle_ms = 1, ended = 0;
 	/* Other processes' full rings do not wake us: poll them often. */
 	int max_idle_ms = ch != NULL ? 8 : 64;
-	size_t n = 0;
+	size_t n;
 
 	for (;;) {
 		/*
 		 * Poll: 1 ms while events flow, backing off when the target is
 		 * idle.  A full ring and SIGCHLD wake us sooner.
 		 */
+		n = 0;
 		if (!ended) {
 			n = stream_drain(&target);
 			symlive_feed(live, &target.c, 0);
-		} else {
-			n = 0;
 		}
 		if (ch != NULL)
 			n += children_poll(ch);
@@ -666,16 +665,16 @@ session_start(const struct session_opts *o, struct children *children,
 {
 	struct children *ch = NULL;
 	unsigned capacity;
-	int errpipe[2], err = 0, status, rc = EXIT_RUN_FAILED;
+	int errpipe[2], err = 0, status, writable, rc = EXIT_RUN_FAILED;
 	char *agent, *output;
 	ssize_t n;
 	pid_t pid;
 
 	/* Checked with heapprof's pid for %p: the directory is what counts. */
 	output = output_name(o->output, o->argv[0], getpid());
-	status = check_output(output);
+	writable = check_output(output) == 0;
 	free(output);
-	if (status == -1 || preflight_check(o->argv[0]) == -1)
+	if (!writable || preflight_check(o->argv[0]) == -1)
 		return EXIT_RUN_FAILED;
 	agent = session_find_agent();
 	if (agent == NULL)
