@@ -17,6 +17,9 @@
  *  - A fork record leaves a copy of the collector for the forked child
  *    only when the stream has somewhere to put it (s->forks, --children):
  *    the target's records no longer go through the --children module.
+ *  - The pid is set once for the stream and its ring (stream_set_pid):
+ *    the profile names it, and the ring asks whether its threads are
+ *    stopped before it gives up on a hole.
  *  - session_run is start (checks, ring, fork and exec, with one failure
  *    ladder), the collection loop, and finish (profiles, budgets, exit).
  */
