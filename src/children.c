@@ -52,7 +52,7 @@
  */
 #define SLOW_ANSWER_ENV		"HEAPPROF_TEST_SLOW_ANSWER"
 
-static void end_child(struct children *, struct child_proc *, int);
+static void end_child(struct child_proc *, int);
 static void take_fresh(struct children *);
 
 int
@@ -95,11 +95,9 @@ children_listen(struct children *ch)
 static void
 free_proc(struct child_proc *p)
 {
-	ring_unmap(&p->ring);
-	collector_release(&p->c);
+	stream_release(&p->s);
 	if (p->pidfd != -1)
 		close(p->pidfd);
-	free(p->command);
 	free(p);
 }
 
@@ -133,9 +131,9 @@ children_release(struct children *ch)
 		free_proc(ch->procs[i]);
 	free(ch->procs);
 	free(ch->fresh);
-	for (i = 0; i < ch->ncopies; i++)
-		collector_release(&ch->copies[i].c);
-	free(ch->copies);
+	for (i = 0; i < ch->copies.n; i++)
+		collector_release(&ch->copies.v[i].c);
+	free(ch->copies.v);
 	pthread_mutex_destroy(&ch->lock);
 	memset(ch, 0, sizeof *ch);
 	ch->listen_fd = -1;
@@ -149,29 +147,8 @@ children_failed_asserts(const struct children *ch)
 
 	for (i = 0; i < ch->nprocs; i++)
 		if (ch->procs[i]->state == CHILD_ENDED)
-			n += ch->procs[i]->c.failed_asserts;
+			n += ch->procs[i]->s.c.failed_asserts;
 	return n;
-}
-
-int
-children_record(struct children *ch, struct collector *c, uint32_t pid,
-    const struct hp_rec *rec)
-{
-	const struct hp_rec_fork *f;
-	struct fork_copy *copy;
-
-	if (collector_record(c, rec) == -1)
-		return -1;
-	if (ch == NULL || rec->type != HP_REC_FORK)
-		return 0;
-	f = (const struct hp_rec_fork *)rec;
-	ch->copies = xgrow(ch->copies, &ch->copies_cap, ch->ncopies + 1,
-	    sizeof *ch->copies);
-	copy = &ch->copies[ch->ncopies++];
-	copy->pid = pid;
-	copy->token = f->token;
-	collector_copy(&copy->c, c);
-	return 0;
 }
 
 static int
@@ -303,27 +280,27 @@ answer(struct children *ch, int conn)
 		return;
 	}
 	p = xcalloc(1, sizeof *p);
-	p->ring.fd = -1;
+	stream_init(&p->s);
+	p->s.forks = &ch->copies;
 	p->pidfd = pidfd;
-	if (ring_create(&p->ring, HP_CHILD_RING_SIZE) == -1) {
+	if (ring_create(&p->s.ring, HP_CHILD_RING_SIZE) == -1) {
 		free_proc(p);
 		return;
 	}
-	p->ring.hdr->mode = ch->mode;
-	if (send_ring(conn, p->ring.fd) == -1) {
+	p->s.ring.hdr->mode = ch->mode;
+	if (send_ring(conn, p->s.ring.fd) == -1) {
 		free_proc(p);
 		return;
 	}
 	/* The mapping is all heapprof needs: one fd per process less. */
-	close(p->ring.fd);
-	p->ring.fd = -1;
-	p->pid = cred.pid;
-	p->ring.pid = cred.pid;
+	close(p->s.ring.fd);
+	p->s.ring.fd = -1;
+	stream_set_pid(&p->s, cred.pid);
 	p->parent_pid = h.parent_pid;
 	p->fork_token = h.fork_token;
-	p->command = xstrndup(h.command, strnlen(h.command,
+	p->s.command = xstrndup(h.command, strnlen(h.command,
 	    sizeof h.command));
-	p->start = time(NULL);
+	p->s.start = time(NULL);
 	p->state = h.fork_token != 0 ? CHILD_WAITING : CHILD_RUNNING;
 	pthread_mutex_lock(&ch->lock);
 	ch->fresh = xgrow(ch->fresh, &ch->fresh_cap, ch->nfresh + 1,
@@ -380,44 +357,17 @@ start_listening(struct children *ch)
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
-struct drain_ctx {
-	struct children *ch;
-	struct child_proc *p;
-};
-
-static int
-child_record(void *ctx, const struct hp_rec *rec)
-{
-	struct drain_ctx *d = ctx;
-
-	/* A forked child's collector starts as a copy of its parent's. */
-	d->p->c.ring = &d->p->ring;
-	return children_record(d->ch, &d->p->c, (uint32_t)d->p->pid, rec);
-}
-
 /*
  * Drain what is left and close the profile.  A process still alive (given
  * up on) may be writing a record: that one is not counted as abandoned.
  */
 static void
-end_child(struct children *ch, struct child_proc *p, int alive)
+end_child(struct child_proc *p, int alive)
 {
-	struct drain_ctx d = { ch, p };
-	uint64_t num, den;
-	size_t abandoned;
-
-	if (alive) {
-		ring_drain(&p->ring, child_record, &d);
-	} else {
-		ring_drain_abandoned(&p->ring, child_record, &d, &abandoned);
-		p->c.anomalies.bad_record += abandoned;
-	}
-	collector_check_ring(&p->c, &p->ring);
-	collector_finish(&p->c, ring_clock_now(&p->ring));
-	ring_clock_rate(&p->ring, &num, &den);
-	collector_scale_time(&p->c, num, den);
+	stream_end(&p->s, alive);
 	p->state = CHILD_ENDED;
-	ring_unmap(&p->ring);
+	/* Many may end before the session does: their rings go now. */
+	ring_unmap(&p->s.ring);
 	if (p->pidfd != -1)
 		close(p->pidfd);
 	p->pidfd = -1;
@@ -442,16 +392,16 @@ take_fresh(struct children *ch)
 		p = ch->procs[i];
 		/* The same pid again: it exec'd, and its old image sends no more. */
 		for (j = 0; j < i; j++)
-			if (ch->procs[j]->pid == p->pid &&
+			if (ch->procs[j]->s.pid == p->s.pid &&
 			    ch->procs[j]->state == CHILD_RUNNING)
-				end_child(ch, ch->procs[j], 0);
+				end_child(ch->procs[j], 0);
 		/*
 		 * Owned by this thread, which lives to the end: a robust
 		 * futex is released when its owner thread exits.
 		 */
-		ring_own(&p->ring);
+		ring_own(&p->s.ring);
 		if (p->state == CHILD_RUNNING)
-			collector_init(&p->c);
+			stream_begin(&p->s, NULL);
 	}
 }
 
@@ -482,7 +432,7 @@ parent_may_send(const struct children *ch, const struct child_proc *p)
 	if (p->parent_pid == ch->main_pid)
 		return !ch->main_ended;
 	for (i = 0; i < ch->nprocs; i++)
-		if (ch->procs[i]->pid == (pid_t)p->parent_pid &&
+		if (ch->procs[i]->s.pid == (pid_t)p->parent_pid &&
 		    ch->procs[i]->state != CHILD_ENDED)
 			return 1;
 	return 0;
@@ -494,13 +444,12 @@ claim_copy(struct children *ch, struct child_proc *p)
 {
 	size_t i;
 
-	for (i = 0; i < ch->ncopies; i++) {
-		if (ch->copies[i].pid != p->parent_pid ||
-		    ch->copies[i].token != p->fork_token)
+	for (i = 0; i < ch->copies.n; i++) {
+		if (ch->copies.v[i].pid != p->parent_pid ||
+		    ch->copies.v[i].token != p->fork_token)
 			continue;
-		p->c = ch->copies[i].c;
-		p->c.pid = (uint32_t)p->pid;
-		ch->copies[i] = ch->copies[--ch->ncopies];
+		stream_begin(&p->s, &ch->copies.v[i].c);
+		ch->copies.v[i] = ch->copies.v[--ch->copies.n];
 		p->state = CHILD_RUNNING;
 		return;
 	}
@@ -509,7 +458,6 @@ claim_copy(struct children *ch, struct child_proc *p)
 size_t
 children_poll(struct children *ch)
 {
-	struct drain_ctx d = { ch, NULL };
 	struct child_proc *p;
 	size_t i, n = 0;
 
@@ -522,18 +470,16 @@ children_poll(struct children *ch)
 			claim_copy(ch, p);
 		if (p->state == CHILD_WAITING && !parent_may_send(ch, p)) {
 			/* Its parent ended without reaching the fork record. */
-			collector_init(&p->c);
+			stream_begin(&p->s, NULL);
 			p->state = CHILD_RUNNING;
 		}
 		if (p->state != CHILD_RUNNING)
 			continue;
-		d.p = p;
-		if (gone(p->pidfd, p->pid)) {
-			end_child(ch, p, 0);
+		if (gone(p->pidfd, p->s.pid)) {
+			end_child(p, 0);
 			continue;
 		}
-		n += ring_drain(&p->ring, child_record, &d);
-		collector_check_ring(&p->c, &p->ring);
+		n += stream_drain(&p->s);
 	}
 	return n;
 }
@@ -583,7 +529,7 @@ children_done(struct children *ch, int give_up)
 	 * have ended at once (as a daemon does), and the child, adopted, is
 	 * on its way.  Waiting is over when no orphan is left alive.
 	 */
-	if (!give_up && ch->ncopies != 0 && has_live_child(ch))
+	if (!give_up && ch->copies.n != 0 && has_live_child(ch))
 		return 0;
 	/* One may have been answered meanwhile: it is drained like any. */
 	stop_listening(ch);
@@ -595,10 +541,10 @@ children_done(struct children *ch, int give_up)
 		if (p->state == CHILD_WAITING) {
 			claim_copy(ch, p);
 			if (p->state == CHILD_WAITING)
-				collector_init(&p->c);
+				stream_begin(&p->s, NULL);
 		}
 		if (p->state != CHILD_ENDED)
-			end_child(ch, p, !gone(p->pidfd, p->pid));
+			end_child(p, !gone(p->pidfd, p->s.pid));
 	}
 	return 1;
 }

@@ -14,7 +14,7 @@
 #include <time.h>
 
 #include "collect.h"
-#include "ring.h"
+#include "stream.h"
 
 enum child_state {
 	CHILD_WAITING,		/* forked: waits for the parent's copy */
@@ -22,23 +22,13 @@ enum child_state {
 	CHILD_ENDED
 };
 
+/* Its stream's command is the command line as the process reported it. */
 struct child_proc {
-	struct ring ring;
-	struct collector c;
-	pid_t pid;
+	struct stream s;
 	int pidfd;		/* readable once the process ended; -1 if none */
 	enum child_state state;
 	uint32_t parent_pid;
 	uint64_t fork_token;
-	char *command;		/* its command line, as it reported it */
-	time_t start;
-};
-
-/* A parent's state at an HP_REC_FORK, waiting for the child to claim it. */
-struct fork_copy {
-	uint32_t pid;
-	uint64_t token;
-	struct collector c;
 };
 
 /*
@@ -54,8 +44,7 @@ struct children {
 	uint32_t mode;		/* enum hp_mode, for every ring */
 	struct child_proc **procs;
 	size_t nprocs, procs_cap;
-	struct fork_copy *copies;
-	size_t ncopies, copies_cap;
+	struct fork_copies copies;	/* left by every stream's forks */
 
 	pid_t self;		/* heapprof, which adopts the tree's orphans */
 	uid_t uid;		/* the only user whose processes are taken */
@@ -81,13 +70,6 @@ void children_release(struct children *ch);
 
 /* Failed HEAPPROF_ASSERTs in the processes that ended: they fail the run. */
 uint64_t children_failed_asserts(const struct children *ch);
-
-/*
- * Account a record from process pid's ring into c: like collector_record
- * (and its result), and at an HP_REC_FORK keep a copy of c for the child.
- */
-int children_record(struct children *ch, struct collector *c, uint32_t pid,
-    const struct hp_rec *rec);
 
 /*
  * Take new rings, start forked children from their parent's copy, drain

@@ -533,7 +533,7 @@ collector_record(void *collector, const struct hp_rec *rec)
 		c->last_time = ((const struct hp_rec_ad_hoc *)rec)->time;
 		break;
 	case HP_REC_FORK:
-		/* The session copies the collector here (--children). */
+		/* stream.c copies the collector here (--children). */
 		break;
 	case HP_REC_STACK:
 		on_stack(c, (const struct hp_rec_stack *)rec);

@@ -30,6 +30,7 @@
 #include "profile.h"
 #include "ring.h"
 #include "session.h"
+#include "stream.h"
 #include "symbolize.h"
 #include "symlive.h"
 #include "units.h"
@@ -46,7 +47,7 @@
 #define AGENT_NAME	"libheapprof-agent.so"
 
 /* Shared with the signal handlers. */
-static struct ring ring = { .fd = -1 };
+static struct stream target = { .ring = { .fd = -1 } };
 static volatile pid_t target_pid;	/* -1 once it ended */
 static volatile int child_changed;
 /* A signal came after the target ended: stop waiting for its tree. */
@@ -62,8 +63,8 @@ on_sigchld(int sig)
 {
 	(void)sig;
 	child_changed = 1;
-	if (ring.hdr != NULL)
-		ring_wake_consumer(&ring);
+	if (target.ring.hdr != NULL)
+		ring_wake_consumer(&target.ring);
 }
 
 /*
@@ -325,55 +326,29 @@ test_setup(void)
 		ring_hole_limit((uint64_t)ms * 1000000u);
 }
 
-/* The target's own stream. */
-struct main_stream {
-	struct collector *c;
-	struct children *ch;	/* NULL without --children */
-	uint32_t pid;
-	unsigned records;
-};
-
-static int
-main_record(void *ctx, const struct hp_rec *rec)
-{
-	struct main_stream *m = ctx;
-	struct timespec ts;
-	int rc;
-
-	rc = children_record(m->ch, m->c, m->pid, rec);
-	if (slow_us > 0 && ++m->records % 64 == 0) {
-		ts.tv_sec = slow_us / 1000000;
-		ts.tv_nsec = slow_us % 1000000 * 1000;
-		nanosleep(&ts, NULL);
-	}
-	return rc;
-}
-
 /*
  * Drain until the target has ended, and with --children until every
  * process of its tree has; returns the target's wait status.
  */
 static int
-collect_until_exit(struct collector *c, struct children *ch, pid_t pid,
-    struct symlive *live)
+collect_until_exit(struct children *ch, struct symlive *live)
 {
-	struct main_stream m = { c, ch, (uint32_t)pid, 0 };
 	struct timespec ts;
 	int status = 0, idle_ms = 1, ended = 0;
 	/* Other processes' full rings do not wake us: poll them often. */
 	int max_idle_ms = ch != NULL ? 8 : 64;
-	uint64_t num, den;
-	size_t abandoned, n;
+	size_t n;
 
 	for (;;) {
 		/*
 		 * Poll: 1 ms while events flow, backing off when the target is
 		 * idle.  A full ring and SIGCHLD wake us sooner.
 		 */
-		n = ended ? 0 : ring_drain(&ring, main_record, &m);
-		collector_check_ring(c, &ring);
-		if (!ended)
-			symlive_feed(live, c, 0);
+		n = 0;
+		if (!ended) {
+			n = stream_drain(&target);
+			symlive_feed(live, &target.c, 0);
+		}
 		if (ch != NULL)
 			n += children_poll(ch);
 		if (n != 0)
@@ -382,20 +357,10 @@ collect_until_exit(struct collector *c, struct children *ch, pid_t pid,
 			idle_ms *= 2;
 		if (!ended && child_changed) {
 			child_changed = 0;
-			if (waitpid(pid, &status, WNOHANG) == pid) {
-				/*
-				 * What the target wrote before it died is still
-				 * in the ring, perhaps behind a record a thread
-				 * reserved and never published.
-				 */
-				ring_drain_abandoned(&ring, main_record, &m,
-				    &abandoned);
-				c->anomalies.bad_record += abandoned;
-				collector_check_ring(c, &ring);
-				symlive_feed(live, c, 1);
-				collector_finish(c, ring_clock_now(&ring));
-				ring_clock_rate(&ring, &num, &den);
-				collector_scale_time(c, num, den);
+			if (waitpid(target.pid, &status, WNOHANG) ==
+			    target.pid) {
+				stream_end(&target, 0);
+				symlive_feed(live, &target.c, 1);
 				ended = 1;
 				target_pid = -1;
 				if (ch != NULL)
@@ -406,7 +371,7 @@ collect_until_exit(struct collector *c, struct children *ch, pid_t pid,
 		if (ended && (ch == NULL || children_done(ch, give_up)))
 			break;
 		if (!ended) {
-			ring_wait(&ring, idle_ms, &child_changed);
+			ring_wait(&target.ring, idle_ms, &child_changed);
 		} else {
 			ts.tv_sec = 0;
 			ts.tv_nsec = idle_ms * 1000000L;
@@ -416,7 +381,7 @@ collect_until_exit(struct collector *c, struct children *ch, pid_t pid,
 	if (slow_us > 0)
 		fprintf(stderr, "heapprof: test: producers found the ring "
 		    "full %llu times\n",
-		    (unsigned long long)ring.hdr->full_waits);
+		    (unsigned long long)target.ring.hdr->full_waits);
 	return status;
 }
 
@@ -499,14 +464,14 @@ print_summary(const struct collector *c, const char *who, const char *output)
 
 /* status is a wait status, or -1 when unknown (not heapprof's child). */
 static void
-fill_meta(struct profile *p, const struct collector *c, const char *command,
-    pid_t pid, time_t start, int status)
+fill_meta(struct profile *p, const struct stream *s, int status)
 {
+	const struct collector *c = &s->c;
 	size_t i;
 
-	p->command = profile_string(p, command);
-	p->pid = c->pid != 0 ? c->pid : (uint32_t)pid;
-	p->start_time = (int64_t)start;
+	p->command = profile_string(p, s->command);
+	p->pid = c->pid != 0 ? c->pid : (uint32_t)s->pid;
+	p->start_time = (int64_t)s->start;
 	p->duration = c->end_time;
 	p->exit_code = status != -1 && WIFEXITED(status) ?
 	    WEXITSTATUS(status) : -1;
@@ -539,13 +504,12 @@ fill_meta(struct profile *p, const struct collector *c, const char *command,
 
 /* Symbolize one process's events into p, which the caller releases. */
 static void
-build_profile(struct profile *p, const struct collector *c,
-    const char *command, pid_t pid, time_t start, int status,
+build_profile(struct profile *p, const struct stream *s, int status,
     unsigned symflags, struct symmemo *memo)
 {
 	profile_init(p);
-	fill_meta(p, c, command, pid, start, status);
-	symbolize(p, c, symflags, memo);
+	fill_meta(p, s, status);
+	symbolize(p, &s->c, symflags, memo);
 }
 
 /*
@@ -573,15 +537,14 @@ save_profile(const struct profile *p, const struct collector *c,
 }
 
 static int
-write_profile(const struct collector *c, const char *command, pid_t pid,
-    time_t start, int status, const char *output, const char *who,
-    unsigned symflags)
+write_profile(const struct stream *s, int status, const char *output,
+    const char *who, unsigned symflags)
 {
 	struct profile p;
 	int rc;
 
-	build_profile(&p, c, command, pid, start, status, symflags, NULL);
-	rc = save_profile(&p, c, output, who);
+	build_profile(&p, s, status, symflags, NULL);
+	rc = save_profile(&p, &s->c, output, who);
 	profile_release(&p);
 	return rc;
 }
@@ -653,20 +616,19 @@ write_children(const struct children *ch, const char *tmpl,
 		if (p->state != CHILD_ENDED)
 			continue;
 		for (again = 0, j = 0; j < i; j++)
-			again += ch->procs[j]->pid == p->pid;
+			again += ch->procs[j]->s.pid == p->s.pid;
 		if (strstr(tmpl, "%p") != NULL && again == 0) {
-			path = output_name(tmpl, program, p->pid);
+			path = output_name(tmpl, program, p->s.pid);
 		} else {
 			path = xmalloc(strlen(output) + 48);
 			if (again == 0)
-				sprintf(path, "%s.%ld", output, (long)p->pid);
+				sprintf(path, "%s.%ld", output, (long)p->s.pid);
 			else
 				sprintf(path, "%s.%ld.%zu", output,
-				    (long)p->pid, again + 1);
+				    (long)p->s.pid, again + 1);
 		}
-		snprintf(who, sizeof who, "pid %ld: ", (long)p->pid);
-		if (write_profile(&p->c, p->command, p->pid, p->start, -1, path,
-		    who, symflags) == -1)
+		snprintf(who, sizeof who, "pid %ld: ", (long)p->s.pid);
+		if (write_profile(&p->s, -1, path, who, symflags) == -1)
 			rc = -1;
 		free(path);
 	}
@@ -690,25 +652,29 @@ die_like(int sig)
 	exit(128 + sig);
 }
 
-int
-session_run(const struct session_opts *o)
+/*
+ * Everything up to the target's exec: check that the profile can be
+ * written and the agent preloaded, make the target's stream (and with
+ * --children the socket, *chp), fork and exec.  Returns 0 with the target
+ * running, or heapprof's exit status after an error line, with everything
+ * undone.
+ */
+static int
+session_start(const struct session_opts *o, struct children *children,
+    struct children **chp)
 {
-	struct symlive *live;
-	struct children children, *ch = NULL;
-	struct collector c;
-	struct profile p;
-	unsigned symflags, capacity;
-	int errpipe[2], err = 0, status, rc, exceeded, failed, paths, asserted;
-	time_t start;
-	char *agent, *command, *output;
+	struct children *ch = NULL;
+	unsigned capacity;
+	int errpipe[2], err = 0, status, writable, rc = EXIT_RUN_FAILED;
+	char *agent, *output;
 	ssize_t n;
 	pid_t pid;
 
 	/* Checked with heapprof's pid for %p: the directory is what counts. */
 	output = output_name(o->output, o->argv[0], getpid());
-	rc = check_output(output);
+	writable = check_output(output) == 0;
 	free(output);
-	if (rc == -1 || preflight_check(o->argv[0]) == -1)
+	if (!writable || preflight_check(o->argv[0]) == -1)
 		return EXIT_RUN_FAILED;
 	agent = session_find_agent();
 	if (agent == NULL)
@@ -716,85 +682,101 @@ session_run(const struct session_opts *o)
 	if (strpbrk(agent, ": ") != NULL) {
 		error(0, 0, "cannot preload agent '%s': its path contains ':' "
 		    "or a space", agent);
-		free(agent);
-		return EXIT_RUN_FAILED;
+		goto out_agent;
 	}
 	test_setup();
 	inherit_save(&given);
 	capacity = slow_us > 0 ? SLOW_RING : RING_CAPACITY;
-	if (ring_create(&ring, capacity) == -1) {
+	if (ring_create(&target.ring, capacity) == -1) {
 		ring_error(capacity);
-		free(agent);
-		return EXIT_RUN_FAILED;
+		goto out_agent;
 	}
-	ring_own(&ring);
+	ring_own(&target.ring);
 	run_mode = o->mode;
-	ring.hdr->mode = (uint32_t)o->mode;
+	target.ring.hdr->mode = (uint32_t)o->mode;
+	target.command = join_argv(o->argv);
+	target.slow_us = slow_us;
+	stream_begin(&target, NULL);
 	if (o->children) {
-		if (children_listen(&children) == -1) {
+		if (children_listen(children) == -1) {
 			error(0, errno, "cannot listen for child processes");
-			free(agent);
-			return EXIT_RUN_FAILED;
+			goto out_stream;
 		}
-		children.mode = (uint32_t)o->mode;
-		ch = &children;
+		children->mode = (uint32_t)o->mode;
+		ch = children;
+		target.forks = &ch->copies;
 	}
 	if (pipe2(errpipe, O_CLOEXEC) == -1) {
 		error(0, errno, "cannot create a pipe");
-		free(agent);
-		return EXIT_RUN_FAILED;
+		goto out_children;
 	}
-	collector_init(&c);
-	c.ring = &ring;
 	install_handlers();
 	leave_callers_group();
-	start = time(NULL);
+	target.start = time(NULL);
 	fflush(NULL);
 	/* A signal to forward waits until there is a pid to forward it to. */
 	block_forwarded();
 	pid = fork();
 	if (pid == -1) {
 		error(0, errno, "cannot fork");
-		free(agent);
-		return EXIT_RUN_FAILED;
+		goto out_pipe;
 	}
 	if (pid == 0)
-		child_exec(o->argv, agent, ring.fd, ch != NULL ? ch->env : NULL,
-		    errpipe[1]);
+		child_exec(o->argv, agent, target.ring.fd,
+		    ch != NULL ? ch->env : NULL, errpipe[1]);
 	target_to_callers_group(pid);
 	target_pid = pid;
-	ring.pid = pid;
+	stream_set_pid(&target, pid);
 	sigprocmask(SIG_SETMASK, &given.mask, NULL);
 	if (ch != NULL)
 		ch->main_pid = (uint32_t)pid;
-	free(agent);
 	close(errpipe[1]);
 	/* The pipe closes on a successful exec; otherwise it carries errno. */
 	do
 		n = read(errpipe[0], &err, sizeof err);
 	while (n == -1 && errno == EINTR);
 	close(errpipe[0]);
-	if (n == (ssize_t)sizeof err) {
-		waitpid(pid, &status, 0);
-		error(0, err, "cannot run '%s'", o->argv[0]);
-		collector_release(&c);
-		ring_unmap(&ring);
-		if (ch != NULL)
-			children_release(ch);
-		return err == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC;
+	if (n != (ssize_t)sizeof err) {
+		free(agent);
+		*chp = ch;
+		return 0;
 	}
+	waitpid(pid, &status, 0);
+	error(0, err, "cannot run '%s'", o->argv[0]);
+	rc = err == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC;
+	goto out_children;
 
-	live = symlive_start();
-	status = collect_until_exit(&c, ch, pid, live);
-	restore_signals();
+out_pipe:
+	close(errpipe[0]);
+	close(errpipe[1]);
+out_children:
+	if (ch != NULL)
+		children_release(ch);
+out_stream:
+	stream_release(&target);
+out_agent:
+	free(agent);
+	return rc;
+}
 
-	command = join_argv(o->argv);
-	output = output_name(o->output, o->argv[0], pid);
+/*
+ * The target and, with --children, its tree have ended: check the
+ * budgets, write the profiles as o->keep says, release the rest, and
+ * return heapprof's exit status (or die of the target's signal).
+ */
+static int
+session_finish(const struct session_opts *o, struct children *ch,
+    struct symlive *live, int status)
+{
+	struct profile p;
+	unsigned symflags;
+	int rc, exceeded, failed, paths, asserted;
+	char *output;
+
+	output = output_name(o->output, o->argv[0], target.pid);
 	symflags = o->debuginfod ? SYMBOLIZE_DEBUGINFOD : 0;
-	build_profile(&p, &c, command, pid, start, status, symflags,
-	    symlive_finish(live));
+	build_profile(&p, &target, status, symflags, symlive_finish(live));
 	symlive_release(live);
-	free(command);
 	exceeded = budget_check(&o->budgets, &p);
 	paths = tiers_check(&o->tiers, &p, stderr);
 	if (paths > 0)
@@ -807,7 +789,7 @@ session_run(const struct session_opts *o)
 	rc = 0;
 	if (o->keep == KEEP_ALWAYS || asserted ||
 	    (o->keep == KEEP_ON_FAILURE && failed)) {
-		rc = save_profile(&p, &c, output, "");
+		rc = save_profile(&p, &target.c, output, "");
 		/* libdw in one thread at a time: the thread lets go first. */
 		if (ch != NULL) {
 			symlive_free(live);
@@ -817,13 +799,12 @@ session_run(const struct session_opts *o)
 		    output, symflags) == -1)
 			rc = -1;
 	} else {
-		print_summary(&c, "", NULL);
+		print_summary(&target.c, "", NULL);
 	}
 	profile_release(&p);
 	symlive_free(live);
 	free(output);
-	collector_release(&c);
-	ring_unmap(&ring);
+	stream_release(&target);
 	if (ch != NULL)
 		children_release(ch);
 
@@ -837,4 +818,20 @@ session_run(const struct session_opts *o)
 	if (paths == -1)
 		return EXIT_RUN_FAILED;
 	return exceeded > 0 || asserted ? o->error_exitcode : EXIT_OK;
+}
+
+int
+session_run(const struct session_opts *o)
+{
+	struct children children, *ch = NULL;
+	struct symlive *live;
+	int rc, status;
+
+	rc = session_start(o, &children, &ch);
+	if (rc != 0)
+		return rc;
+	live = symlive_start();
+	status = collect_until_exit(ch, live);
+	restore_signals();
+	return session_finish(o, ch, live, status);
 }

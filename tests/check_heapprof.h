@@ -18,6 +18,7 @@ Suite *make_preflight_suite(void);
 Suite *make_debugcache_suite(void);
 Suite *make_elfsyms_suite(void);
 Suite *make_symcache_suite(void);
+Suite *make_stream_suite(void);
 
 /*
  * check_scratch.c: scratch_make (from a fixture) makes /tmp/check-SUITE.*

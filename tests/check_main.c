@@ -27,6 +27,7 @@ main(void)
 	srunner_add_suite(sr, make_debugcache_suite());
 	srunner_add_suite(sr, make_elfsyms_suite());
 	srunner_add_suite(sr, make_symcache_suite());
+	srunner_add_suite(sr, make_stream_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
