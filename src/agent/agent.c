@@ -21,6 +21,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
+#include <sys/syscall.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -34,10 +35,21 @@ struct ring agent_ring = { .fd = -1 };
 
 enum attach_state { ATTACH_NONE, ATTACH_BUSY, ATTACH_READY, ATTACH_OFF };
 
-static int attach_state;
+/*
+ * The attach state; while it is ATTACH_BUSY, the pid of the process whose
+ * thread is attaching sits above ATTACH_PID_SHIFT, set in the same
+ * compare-and-swap.  A child forked by another thread meanwhile inherits
+ * BUSY with its parent's pid, and no thread of the child will ever finish
+ * that attach: it must not wait for it (see forked_while_attaching).
+ */
+static uint64_t attach_state;
+#define ATTACH_PID_SHIFT	8
+#define ATTACH_STATE(word)	((int)((word) & 0xff))
 static int ad_hoc_only;		/* run --mode=ad-hoc: the hooks record nothing */
 static struct agent_clock ring_clock;
 static int children;		/* run --children: follow forks and execs */
+
+#define HOLD_ATTACH	"HEAPPROF_TEST_ATTACH_HOLD"
 
 extern char **environ;
 
@@ -145,17 +157,20 @@ after_fork_in_child(void)
 	 * into the parent's ring.  With it, the child gets a ring of its own.
 	 */
 	if (!children || !agent_active()) {
-		__atomic_store_n(&attach_state, ATTACH_OFF, __ATOMIC_RELEASE);
+		__atomic_store_n(&attach_state, (uint64_t)ATTACH_OFF,
+		    __ATOMIC_RELEASE);
 		return;
 	}
 	ring_unmap(&agent_ring);
 	stacks_forget();
+	modules_fork_child();
 	t = agent_thread();
 	token = t->fork_token;
 	agent_thread_leave(t, t->hook_state);
 	if (children_ring(&agent_ring, (uint32_t)getppid(), token,
 	    &ring_clock) == -1) {
-		__atomic_store_n(&attach_state, ATTACH_OFF, __ATOMIC_RELEASE);
+		__atomic_store_n(&attach_state, (uint64_t)ATTACH_OFF,
+		    __ATOMIC_RELEASE);
 		return;
 	}
 	send_hello();
@@ -187,6 +202,12 @@ attach(void)
 
 	if (environ == NULL)
 		return ATTACH_NONE;	/* too early: libc is not initialised */
+	/* Tests: a thread other than the main one attaches, held there. */
+	if (getenv(HOLD_ATTACH) != NULL) {
+		if (syscall(SYS_gettid) == getpid())
+			return ATTACH_NONE;
+		agent_test_hold(HOLD_ATTACH);
+	}
 	fdstr = getenv(HP_ENV_RING_FD);
 	chstr = getenv(HP_ENV_CHILDREN);
 	children = chstr != NULL && children_init(chstr) == 0;
@@ -216,19 +237,38 @@ attach(void)
 	return ATTACH_READY;
 }
 
+/*
+ * This process is a child forked while a thread of its parent was
+ * attaching: what the agent holds is half-built (the parent's ring maybe
+ * mapped, the module table half-filled, libc's loader lock maybe held by a
+ * thread that is not here), so the child is not profiled, with --children
+ * or without.  The ring's fd is taken out of the environment, as the
+ * parent's attach would have done, so that a program the child execs does
+ * not write into the parent's ring.
+ */
+static int
+forked_while_attaching(uint64_t busy)
+{
+	if (__atomic_compare_exchange_n(&attach_state, &busy, ATTACH_OFF, 0,
+	    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		env_remove(HP_ENV_RING_FD);
+	return 0;
+}
+
 int
 agent_attached(void)
 {
-	int state = __atomic_load_n(&attach_state, __ATOMIC_ACQUIRE);
-	int expected = ATTACH_NONE;
+	uint64_t word = __atomic_load_n(&attach_state, __ATOMIC_ACQUIRE);
+	uint64_t expected = ATTACH_NONE, busy;
 	struct agent_thread *t;
-	int saved;
+	int saved, state;
 
-	if (__builtin_expect(state == ATTACH_READY, 1))
+	if (__builtin_expect(word == ATTACH_READY, 1))
 		return 1;
-	if (state == ATTACH_OFF)
+	if (word == ATTACH_OFF)
 		return 0;
-	if (__atomic_compare_exchange_n(&attach_state, &expected, ATTACH_BUSY,
+	busy = ATTACH_BUSY | (uint64_t)getpid() << ATTACH_PID_SHIFT;
+	if (__atomic_compare_exchange_n(&attach_state, &expected, busy,
 	    0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
 		/* getenv, dladdr and pthread_atfork may allocate for themselves. */
 		t = agent_thread();
@@ -236,14 +276,18 @@ agent_attached(void)
 		t->hook_state = HOOK_PRIVATE;
 		state = attach();
 		agent_thread_leave(t, saved);
-		__atomic_store_n(&attach_state, state, __ATOMIC_RELEASE);
+		__atomic_store_n(&attach_state, (uint64_t)state,
+		    __ATOMIC_RELEASE);
 		return state == ATTACH_READY;
 	}
 	/* Another thread is attaching; it takes microseconds. */
-	while ((state = __atomic_load_n(&attach_state, __ATOMIC_ACQUIRE)) ==
-	    ATTACH_BUSY)
+	while (ATTACH_STATE(word = __atomic_load_n(&attach_state,
+	    __ATOMIC_ACQUIRE)) == ATTACH_BUSY) {
+		if (word != busy)
+			return forked_while_attaching(word);
 		sched_yield();
-	return state == ATTACH_READY;
+	}
+	return word == ATTACH_READY;
 }
 
 int
@@ -261,7 +305,7 @@ agent_active(void)
 static void
 ring_gone(void)
 {
-	__atomic_store_n(&attach_state, ATTACH_OFF, __ATOMIC_RELEASE);
+	__atomic_store_n(&attach_state, (uint64_t)ATTACH_OFF, __ATOMIC_RELEASE);
 }
 
 static void *
@@ -390,9 +434,9 @@ reserve_with_stack(struct agent_thread *t, size_t fixed, void **buf, int n,
 	int first, truncated;
 	uint32_t id;
 
-	if (__builtin_expect(modules_changed(), 0))
-		modules_refresh(0);
 	n = unwind_trim(buf, n, &first, &truncated);
+	if (__builtin_expect(modules_changed(), 0))
+		modules_refresh(0, buf + first, n);
 	*flags = truncated ? HP_RECF_TRUNCATED : 0;
 	id = stacks_lookup(buf + first, n, *flags, &fresh);
 	if (__builtin_expect(id != 0, 1)) {
