@@ -471,7 +471,7 @@ build_with_stack(unsigned char *rec, size_t fixed, uint32_t *nframes)
 	memcpy(rec + fixed, buf + first, (size_t)n * sizeof(uint64_t));
 	*nframes = (uint32_t)n;
 	hdr->len = (uint32_t)(fixed + (size_t)n * sizeof(uint64_t));
-	hdr->flags = truncated ? HP_RECF_TRUNCATED : 0;
+	hdr->flags = HP_RECF_NESTED | (truncated ? HP_RECF_TRUNCATED : 0);
 	return hdr->len;
 }
 
@@ -547,6 +547,7 @@ agent_nested_free(void *p, void (*real_free)(void *))
 	memset(&f, 0, sizeof f);
 	f.hdr.len = sizeof f;
 	f.hdr.type = HP_REC_FREE;
+	f.hdr.flags = HP_RECF_NESTED;
 	f.addr = (uint64_t)(uintptr_t)p;
 	f.time = agent_now();
 	/* A deferred free is done only after it is recorded. */
