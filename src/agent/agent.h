@@ -50,6 +50,10 @@ struct agent_clock {
 HIDDEN int agent_attached(void);
 /* The same, and the session records the heap (not --mode=ad-hoc). */
 HIDDEN int agent_heap(void);
+/* The ring is gone (the collector stopped reading): record nothing more. */
+HIDDEN void agent_ring_gone(void);
+/* --children: the HP_REC_FORK record of a fork() about to happen. */
+HIDDEN void agent_mark_fork(struct agent_thread *t, uint64_t token);
 
 /*
  * Report a block the real allocator returned (p is never NULL), with the
