@@ -43,26 +43,19 @@ nm -D --undefined-only "$agent" | awk '{ sub(/@.*/, "", $2); print $2 }' |
 sed -e 's|/\*.*\*/||' -e '1,/global:/d' -e '/local:/,$d' "$map" |
     tr ';' '\n' | tr -d ' \t' | grep -v '^$' >patterns
 
-unmatched=
+sort -o patterns patterns
+# Every export and pattern that match, as the version script's patterns
+# (shell patterns) do.
 while read -r sym; do
-	hit=
 	while read -r pat; do
 		# shellcheck disable=SC2254
-		case $sym in $pat) hit=1; break ;; esac
+		case $sym in $pat) echo "$sym $pat" ;; esac
 	done <patterns
-	[ -n "$hit" ] || unmatched="$unmatched $sym"
-done <exports
-expect_eq "every export is in exports.map" "" "$unmatched"
-unused=
-while read -r pat; do
-	hit=
-	while read -r sym; do
-		# shellcheck disable=SC2254
-		case $sym in $pat) hit=1; break ;; esac
-	done <exports
-	[ -n "$hit" ] || unused="$unused $pat"
-done <patterns
-expect_eq "every name in exports.map is exported" "" "$unused"
+done <exports >pairs
+expect_eq "every export is in exports.map" "" \
+    "$(cut -d' ' -f1 pairs | sort -u | comm -23 exports - | tr '\n' ' ')"
+expect_eq "every name in exports.map is exported" "" \
+    "$(cut -d' ' -f2 pairs | sort -u | comm -23 patterns - | tr '\n' ' ')"
 n=$(wc -l <exports)
 expect_eq "exports: the malloc family, dlopen/dlclose, the API, 4 aligned new" \
     17 "$n"
