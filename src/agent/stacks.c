@@ -59,9 +59,10 @@ struct entry {
 
 /*
  * Tests (HEAPPROF_TEST_STACKS_HOLD and _WON, see testhold.c): the main
- * thread keeps out of the race, the first other thread to have mapped its
- * memory is held before its compare-and-swap, and the thread that wins it
- * is held after.  1 if the calling thread must not set the table up now.
+ * thread keeps out of the race, the first other thread to find the table
+ * not set up is held before it maps its memory and races for it, and the
+ * thread that wins is held after.  1 if the calling thread must not set
+ * the table up now.
  */
 static int
 setup_test_hold(int won)
