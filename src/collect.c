@@ -503,6 +503,8 @@ collector_record(void *collector, const struct hp_rec *rec)
 		return 0;
 	}
 	c->events++;
+	if (rec->flags & HP_RECF_NESTED)
+		c->anomalies.nested++;
 	switch (rec->type) {
 	case HP_REC_HELLO:
 		hello = (const struct hp_rec_hello *)rec;

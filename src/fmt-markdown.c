@@ -252,6 +252,8 @@ fmt_markdown(FILE *out, const struct profile *p, const struct report_opts *o)
 	fputc('\n', out);
 	if (report_anomalies(out, p, "Anomalies: "))
 		fputc('\n', out);
+	if (report_nested(out, p, "Nested events: "))
+		fputc('\n', out);
 
 	fprintf(out, "## Top Allocation Sites\n\nShowing %zu of %zu %s, "
 	    "sorted by %s.\n\n", shown, v.nrows, function ? "functions" :

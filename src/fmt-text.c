@@ -88,6 +88,7 @@ print_header(FILE *out, const struct profile *p, const struct report_view *v,
 		fprintf(out, "events:   %" PRIu64 ", weight %" PRIu64 "\n",
 		    p->ad_events, p->ad_weight);
 		report_anomalies(out, p, "anomalies: ");
+	report_nested(out, p, "nested:   ");
 		print_sites(out, v, shown);
 		return;
 	}
@@ -103,6 +104,7 @@ print_header(FILE *out, const struct profile *p, const struct report_view *v,
 		fprintf(out, "ad-hoc:   %" PRIu64 " events, weight %" PRIu64
 		    "\n", p->ad_events, p->ad_weight);
 	report_anomalies(out, p, "anomalies: ");
+	report_nested(out, p, "nested:   ");
 	print_sites(out, v, shown);
 }
 

@@ -25,7 +25,7 @@
  *                (the first failed assertions' texts); from version 5:
  *                u32 mode (0 heap, 1 ad-hoc), u32 reserved (0),
  *                u64 ad_events, u64 ad_weight; from version 7:
- *                u64 unwind_mismatch
+ *                u64 unwind_mismatch; from version 8: u64 nested
  *     2 STRINGS  u32 n, n x (u32 len, bytes); string 0 is ""
  *     3 MODULES  u32 n, n x (u32 path string, u32 flags PROF_MODULE_*);
  *                version 1 files have no flags
@@ -48,10 +48,10 @@
  * version at offset 12, uncompressed.
  *
  * Example: a run with one site of one frame starts
- *   48 45 41 50 50 52 4f 46  06 00 00 00  01 00 00 00
+ *   48 45 41 50 50 52 4f 46  08 00 00 00  01 00 00 00
  *   (u64 body length)  (u64 stream length)  78 9c ...
  * and its body, inflated, starts
- *   09 00 00 00  01 00 00 00  00 00 00 00  a4 00 00 00 00 00 00 00 ...
+ *   09 00 00 00  01 00 00 00  00 00 00 00  bc 00 00 00 00 00 00 00 ...
  * The reader reads the header alone first, so a file that is no profile
  * is refused from its first bytes, however large.  It checks the
  * header's lengths against the file (when it is a regular file, not a
@@ -376,6 +376,7 @@ encode_body(const struct profile *p, struct wbuf *b)
 	put64(b, p->ad_events);
 	put64(b, p->ad_weight);
 	put64(b, p->anomalies.unwind_mismatch);
+	put64(b, p->anomalies.nested);
 	section_end(b, s);
 
 	s = section_begin(b, SEC_STRINGS);
@@ -1186,6 +1187,8 @@ decode(struct profile *p, struct rbuf *r, uint32_t version)
 	}
 	if (version >= 7)
 		p->anomalies.unwind_mismatch = get64(r);
+	if (version >= 8)
+		p->anomalies.nested = get64(r);
 	section_done(r, end);
 
 	section(r, SEC_STRINGS, &end);

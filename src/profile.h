@@ -20,8 +20,10 @@
  * 5: META ends with the mode and the ad-hoc totals, each site with its
  *    ad-hoc events and weight.
  * 6: TIMELINE and DISTRIBUTIONS sections after SITES.
+ * 7: META ends with the count of stacks libunwind unwound otherwise.
+ * 8: META ends with the count of nested events (signal handlers).
  */
-#define PROFILE_VERSION	7
+#define PROFILE_VERSION	8
 
 /* What the run recorded (heapprof run --mode). */
 #define PROF_MODE_HEAP		0

@@ -806,6 +806,19 @@ report_anomalies(FILE *out, const struct profile *p, const char *lead)
 	return 1;
 }
 
+int
+report_nested(FILE *out, const struct profile *p, const char *lead)
+{
+	uint64_t n = p->anomalies.nested;
+
+	if (n == 0)
+		return 0;
+	fprintf(out, "%s%" PRIu64 " event%s from signal handlers that "
+	    "interrupted an allocation, recorded in full\n", lead, n,
+	    n == 1 ? "" : "s");
+	return 1;
+}
+
 void
 report_view_release(struct report_view *v)
 {

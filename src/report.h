@@ -195,6 +195,12 @@ int report_function_matches(struct report_view *v, uint32_t id,
  * 1; else print nothing and return 0.
  */
 int report_anomalies(FILE *out, const struct profile *p, const char *lead);
+/*
+ * The same for the count of nested events (anomalies.nested), which is
+ * information, not an anomaly: "N events from signal handlers that
+ * interrupted an allocation, recorded in full".
+ */
+int report_nested(FILE *out, const struct profile *p, const char *lead);
 
 /*
  * A line's function as shown: short (name_short) and no longer than

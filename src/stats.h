@@ -94,6 +94,11 @@ struct anomalies {
 	uint64_t bad_record;		/* malformed ring record */
 	uint64_t unwind_mismatch;	/* HEAPPROF_CHECK_UNWIND: a capture
 					   libunwind unwinds otherwise */
+	/*
+	 * Not an anomaly, kept beside them: events recorded from a signal
+	 * handler that interrupted an allocation (HP_RECF_NESTED).
+	 */
+	uint64_t nested;
 };
 
 #endif

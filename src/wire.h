@@ -32,7 +32,7 @@
 #include <stdint.h>
 
 #define HP_WIRE_MAGIC	0x48505257u	/* "HPRW" */
-#define HP_WIRE_VERSION	8
+#define HP_WIRE_VERSION	9
 
 /* Environment variable through which the CLI hands the ring's fd to the agent. */
 #define HP_ENV_RING_FD	"HEAPPROF_RING_FD"
@@ -292,7 +292,13 @@ struct hp_rec_assert {
  */
 #define HP_RECF_MOVED		0x8
 #define HP_RECF_MOVED_TAIL	0x10
-#define HP_RECF_ALL		0x3f
+/*
+ * An event recorded from a signal handler that interrupted the agent or
+ * the real allocator on its thread (built on the handler's stack, frames
+ * inline): counted, for information, in the profile.
+ */
+#define HP_RECF_NESTED		0x40
+#define HP_RECF_ALL		0x7f
 
 #define HP_ALIGN8(n)	(((n) + 7u) & ~(uint64_t)7u)
 

@@ -188,6 +188,30 @@ START_TEST(test_lifetimes)
 END_TEST
 
 /*
+ * Events a signal handler recorded inside an allocation are counted apart,
+ * and otherwise taken as any other.
+ */
+START_TEST(test_nested_counted)
+{
+	struct collector c;
+
+	collector_init(&c);
+	ALLOC(&c, 0x100, 100, 1, stack_a);
+	ck_assert_int_eq(alloc_rec(&c, 0x200, 50, 2, stack_b, NF(stack_b),
+	    HP_RECF_NESTED, 0), 0);
+	ck_assert_int_eq(realloc_rec(&c, 0x200, 0x300, 60, 3, stack_b,
+	    NF(stack_b), HP_RECF_NESTED), 0);
+	FREE(&c, 0x100, 4);
+	collector_finish(&c, 5);
+	ck_assert_uint_eq(c.anomalies.nested, 2);
+	ck_assert_uint_eq(c.total_blocks, 3);
+	ck_assert_uint_eq(c.end_bytes, 60);
+	expect_no_anomalies(&c);
+	collector_release(&c);
+}
+END_TEST
+
+/*
  * Times on the TSC are turned into ns once finished; a free stamped by a
  * CPU whose counter is behind the allocating one's lives 0, not 2^64.
  */
@@ -1194,6 +1218,7 @@ make_collect_suite(void)
 	tc = tcase_create("Core");
 	tcase_add_test(tc, test_lifetimes);
 	tcase_add_test(tc, test_time_scaled);
+	tcase_add_test(tc, test_nested_counted);
 	tcase_add_test(tc, test_distributions);
 	tcase_add_test(tc, test_timeline_short);
 	tcase_add_test(tc, test_timeline_bounded);

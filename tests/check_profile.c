@@ -220,6 +220,7 @@ build_profile(struct profile *p)
 	p->anomalies.live_realloc = 3;
 	p->anomalies.bad_record = 4;
 	p->anomalies.unwind_mismatch = 5;
+	p->anomalies.nested = 6;
 	p->failed_asserts = 0x100000003ULL;
 	p->nfailures = 2;
 	p->failures = xmalloc(p->nfailures * sizeof *p->failures);
@@ -329,6 +330,7 @@ expect_same(const struct profile *a, const struct profile *b)
 	ck_assert_uint_eq(a->anomalies.bad_record, b->anomalies.bad_record);
 	ck_assert_uint_eq(a->anomalies.unwind_mismatch,
 	    b->anomalies.unwind_mismatch);
+	ck_assert_uint_eq(a->anomalies.nested, b->anomalies.nested);
 	ck_assert_uint_eq(a->failed_asserts, b->failed_asserts);
 	ck_assert_uint_eq(a->nfailures, b->nfailures);
 	for (i = 0; i < a->nfailures; i++)
@@ -525,7 +527,7 @@ START_TEST(test_file_header)
 	static const unsigned char head[] = { 'H', 'E', 'A', 'P', 'P', 'R',
 	    'O', 'F', PROFILE_VERSION, 0, 0, 0, 1, 0, 0, 0 };
 	static const unsigned char body_head[] = { 9, 0, 0, 0, 1, 0, 0, 0,
-	    0, 0, 0, 0, 180, 0, 0, 0, 0, 0, 0, 0 };
+	    0, 0, 0, 0, 188, 0, 0, 0, 0, 0, 0, 0 };
 	unsigned char *data, *body;
 	size_t len, blen;
 	const char *path = scratch_path("header.hp");
@@ -552,16 +554,9 @@ static size_t section_payload(const unsigned char *data, size_t len,
 static void expect_refused(const char *path, const unsigned char *body,
     size_t blen, size_t off, uint32_t v, const char *what);
 
-/*
- * A body as versions before 6 have it: seven sections, without TIMELINE
- * and DISTRIBUTIONS.  p loses them too.
- */
-/*
- * A body as versions before 7 have it: META without unwind_mismatch at its
- * end.  p loses it too.
- */
+/* Drop the u64 at the end of META, as a version before it had none. */
 static void
-strip_v7(unsigned char *body, size_t *blen, struct profile *p)
+strip_meta_u64(unsigned char *body, size_t *blen)
 {
 	size_t meta = section_payload(body, *blen, 1), cut;
 	uint64_t mlen = get_le64(body + meta - 8);
@@ -570,9 +565,34 @@ strip_v7(unsigned char *body, size_t *blen, struct profile *p)
 	memmove(body + cut, body + cut + 8, *blen - cut - 8);
 	*blen -= 8;
 	put_le64(body + meta - 8, mlen - 8);
+}
+
+/*
+ * A body as versions before 8 have it: META without the count of nested
+ * events at its end.  p loses it too.
+ */
+static void
+strip_v8(unsigned char *body, size_t *blen, struct profile *p)
+{
+	strip_meta_u64(body, blen);
+	p->anomalies.nested = 0;
+}
+
+/*
+ * A body as versions before 7 have it: META without unwind_mismatch at its
+ * end.  p loses it too.
+ */
+static void
+strip_v7(unsigned char *body, size_t *blen, struct profile *p)
+{
+	strip_meta_u64(body, blen);
 	p->anomalies.unwind_mismatch = 0;
 }
 
+/*
+ * A body as versions before 6 have it: seven sections, without TIMELINE
+ * and DISTRIBUTIONS.  p loses them too.
+ */
 static void
 strip_v6(unsigned char *body, size_t *blen, struct profile *p)
 {
@@ -652,6 +672,7 @@ START_TEST(test_read_uncompressed_body)
 	data = standard_file(path, &len);
 	body = body_of(data, len, &blen);
 	build_profile(&p);
+	strip_v8(body, &blen, &p);
 	strip_v7(body, &blen, &p);
 	strip_v6(body, &blen, &p);
 	strip_ad_hoc(body, &blen, &p);
@@ -781,31 +802,57 @@ START_TEST(test_read_version_2)
 }
 END_TEST
 
-/* A version 6 file, without the unwinder's anomaly counter, loads. */
-START_TEST(test_read_version_6)
+/*
+ * The standard profile, stripped down to `version` (6 or 7) and read back:
+ * q is what was read, equal to p, which loses what the version lacks.
+ */
+static void
+read_as_version(uint32_t version, struct profile *p, struct profile *q)
 {
 	char err[256];
-	struct profile p, q;
-	const char *v6 = scratch_path("v6.hp");
+	const char *path = scratch_path("older.hp");
 	unsigned char *data, *body, *file;
 	size_t len, blen, flen;
 
-	data = standard_file(v6, &len);
+	data = standard_file(path, &len);
 	body = body_of(data, len, &blen);
-	build_profile(&p);
-	strip_v7(body, &blen, &p);
-	file = file_of(6, body, blen, &flen);
-	write_file(v6, file, flen);
-	ck_assert_msg(profile_read(&q, v6, err, sizeof err) == 0,
+	build_profile(p);
+	strip_v8(body, &blen, p);
+	if (version < 7)
+		strip_v7(body, &blen, p);
+	file = file_of(version, body, blen, &flen);
+	write_file(path, file, flen);
+	ck_assert_msg(profile_read(q, path, err, sizeof err) == 0,
 	    "read failed: %s", err);
-	expect_same(&p, &q);
-	ck_assert_uint_eq(q.anomalies.unwind_mismatch, 0);
-	profile_release(&p);
-	profile_release(&q);
+	expect_same(p, q);
 	free(file);
 	free(body);
 	free(data);
-	unlink(v6);
+	unlink(path);
+}
+
+/* A version 7 file, without the count of nested events, loads. */
+START_TEST(test_read_version_7)
+{
+	struct profile p, q;
+
+	read_as_version(7, &p, &q);
+	ck_assert_uint_eq(q.anomalies.nested, 0);
+	ck_assert_uint_eq(q.anomalies.unwind_mismatch, 5);
+	profile_release(&p);
+	profile_release(&q);
+}
+END_TEST
+
+/* A version 6 file, without the unwinder's anomaly counter, loads. */
+START_TEST(test_read_version_6)
+{
+	struct profile p, q;
+
+	read_as_version(6, &p, &q);
+	ck_assert_uint_eq(q.anomalies.unwind_mismatch, 0);
+	profile_release(&p);
+	profile_release(&q);
 }
 END_TEST
 
@@ -826,6 +873,7 @@ START_TEST(test_read_version_5)
 	data = standard_file(v5, &len);
 	body = body_of(data, len, &blen);
 	build_profile(&p);
+	strip_v8(body, &blen, &p);
 	strip_v7(body, &blen, &p);
 	strip_v6(body, &blen, &p);
 	file = file_of(5, body, blen, &flen);
@@ -1739,6 +1787,7 @@ make_profile_suite(void)
 	tcase_add_test(tc, test_read_version_2);
 	tcase_add_test(tc, test_read_version_5);
 	tcase_add_test(tc, test_read_version_6);
+	tcase_add_test(tc, test_read_version_7);
 	tcase_add_test(tc, test_percentiles);
 	tcase_add_test(tc, test_round_trip_without_dist);
 	tcase_add_test(tc, test_read_bad_timeline_dist);

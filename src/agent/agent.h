@@ -50,6 +50,10 @@ struct agent_clock {
 HIDDEN int agent_attached(void);
 /* The same, and the session records the heap (not --mode=ad-hoc). */
 HIDDEN int agent_heap(void);
+/* The ring is gone (the collector stopped reading): record nothing more. */
+HIDDEN void agent_ring_gone(void);
+/* --children: the HP_REC_FORK record of a fork() about to happen. */
+HIDDEN void agent_mark_fork(struct agent_thread *t, uint64_t token);
 
 /*
  * Report a block the real allocator returned (p is never NULL), with the
@@ -201,11 +205,14 @@ HIDDEN void stacks_forget(void);
 /*
  * The loaded objects (modules.c).  modules_announce sends them all at
  * attach and gives the agent's own span; modules_refresh sends the changes
- * when a dlopen() happened since (or always, if force).
+ * when a dlopen() happened since (or always, if force), before an event
+ * with the n return addresses in frames is recorded.
  */
 HIDDEN void modules_announce(uintptr_t *agent_lo, uintptr_t *agent_hi);
-HIDDEN void modules_refresh(int force);
+HIDDEN void modules_refresh(int force, void *const *frames, int n);
 HIDDEN int modules_changed(void);
+/* In a forked child with a ring of its own: announce everything again. */
+HIDDEN void modules_fork_child(void);
 
 /*
  * --children (children.c): children_init parses HEAPPROF_CHILDREN;
@@ -214,6 +221,12 @@ HIDDEN int modules_changed(void);
 HIDDEN int children_init(const char *value);
 HIDDEN int children_ring(struct ring *r, uint32_t parent_pid,
     uint64_t fork_token, const struct agent_clock *inherit);
+
+/*
+ * Tests only: if the environment variable `name` is "R,W", write a byte to
+ * fd W and wait for one on fd R (testhold.c).  1 if it waited.
+ */
+HIDDEN int agent_test_hold(const char *name);
 
 /* Bump arena for allocations made while the real allocator is resolved. */
 HIDDEN void *bootstrap_alloc(size_t size, size_t align);

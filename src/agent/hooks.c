@@ -3,7 +3,7 @@
  * hooks.c - the interposed malloc family.
  *
  * Every hook is the same three steps: find the real function, call it, and
- * report the result through one alloc or one free path in agent.c (valgrind
+ * report the result through one alloc or one free path in record.c (valgrind
  * DHAT's wrappers are the model).  The whole family is replaced, never part
  * of it, so that no block crosses from one allocator's bookkeeping into
  * another's (musl's ldso/dynlink.c makes the same point).

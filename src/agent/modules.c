@@ -43,6 +43,7 @@ static unsigned dl_generation_seen;	/* as of the last complete rescan */
 static unsigned long long adds_seen;	/* glibc's count of loads, then */
 static uint64_t pending_since, last_scan;
 static int scan_lock;
+static int scan_held;			/* tests: held once already */
 
 static uintptr_t self_lo, self_hi;	/* the agent's own PT_LOAD span */
 
@@ -183,8 +184,27 @@ modules_announce(uintptr_t *agent_lo, uintptr_t *agent_hi)
 	*agent_hi = self_hi;
 }
 
+/* 1 if each of the n frames lies in an object already announced. */
+static int
+all_known(void *const *frames, int n)
+{
+	uint64_t pc;
+	size_t i;
+	int k;
+
+	for (k = 0; k < n; k++) {
+		pc = (uint64_t)(uintptr_t)frames[k];
+		for (i = 0; i < nknown; i++)
+			if (pc >= known[i].lo && pc < known[i].hi)
+				break;
+		if (i == nknown)
+			return 0;
+	}
+	return 1;
+}
+
 void
-modules_refresh(int force)
+modules_refresh(int force, void *const *frames, int n)
 {
 	uint64_t now = ring_clock_read(HP_CLOCK_MONOTONIC);
 	unsigned gen = __atomic_load_n(&dl_generation, __ATOMIC_RELAXED);
@@ -193,11 +213,22 @@ modules_refresh(int force)
 	/* Another thread (or this one, interrupted by a signal) is at it. */
 	if (__atomic_exchange_n(&scan_lock, 1, __ATOMIC_ACQUIRE) != 0)
 		return;
+	/* Tests: the first dlclose's rescan is held, the lock taken. */
+	if (force && !scan_held) {
+		scan_held = 1;
+		agent_test_hold("HEAPPROF_TEST_SCAN_HOLD");
+	}
 	if (gen == dl_generation_seen && !force)
 		goto out;
 	if (pending_since == 0 || force)
 		pending_since = now;
-	if (!force && now - last_scan < RESCAN_EVERY_NS)
+	/*
+	 * Not too often while a dlopen() is in flight, but never let an
+	 * event name an object not announced yet (the object a dlopen()
+	 * just returned, called at once).
+	 */
+	if (!force && now - last_scan < RESCAN_EVERY_NS &&
+	    all_known(frames, n))
 		goto out;
 	last_scan = now;
 	adds = rescan();
@@ -215,6 +246,24 @@ modules_changed(void)
 {
 	return __atomic_load_n(&dl_generation, __ATOMIC_RELAXED) !=
 	    dl_generation_seen;
+}
+
+/*
+ * A forked child with a ring of its own.  A thread of the parent may have
+ * been rescanning at the fork: the lock would stay taken in the child,
+ * which would then never announce its dlopens, and the table may be
+ * half-updated.  The child's next event announces every object again
+ * (the collector drops what it has already).
+ */
+void
+modules_fork_child(void)
+{
+	nknown = 0;
+	adds_seen = 0;
+	pending_since = last_scan = 0;
+	dl_generation_seen = __atomic_load_n(&dl_generation,
+	    __ATOMIC_RELAXED) - 1;
+	__atomic_store_n(&scan_lock, 0, __ATOMIC_RELEASE);
 }
 
 static void *(*real_dlopen)(const char *, int);
@@ -266,9 +315,9 @@ dlclose(void *handle)
 
 	resolve_dl();
 	if (agent_active())
-		modules_refresh(1);
+		modules_refresh(1, NULL, 0);
 	rc = real_dlclose(handle);
 	if (agent_active())
-		modules_refresh(1);
+		modules_refresh(1, NULL, 0);
 	return rc;
 }

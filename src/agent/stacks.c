@@ -25,6 +25,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "agent.h"
 #include "wire.h"
@@ -45,7 +47,7 @@ static unsigned char *arena;
 static uint64_t arena_used = 8;		/* offset 0 means an empty slot */
 static uint32_t nentries, max_entries = MAX_ENTRIES;
 static uint32_t next_id = 1;
-static int setup_state;			/* 0 untried, 1 ready, -1 failed */
+static int setup_state;		/* 0 untried, 2 being set up, 1 ready, -1 failed */
 
 struct entry {
 	uint64_t hash;
@@ -54,6 +56,29 @@ struct entry {
 	uint16_t flags;
 	uint64_t frames[];
 };
+
+/*
+ * Tests (HEAPPROF_TEST_STACKS_HOLD and _WON, see testhold.c): the main
+ * thread keeps out of the race, the first other thread to find the table
+ * not set up is held before it maps its memory and races for it, and the
+ * thread that wins is held after.  1 if the calling thread must not set
+ * the table up now.
+ */
+static int
+setup_test_hold(int won)
+{
+	static int arrived;
+
+	if (getenv("HEAPPROF_TEST_STACKS_HOLD") == NULL)
+		return 0;
+	if (syscall(SYS_gettid) == getpid())
+		return 1;
+	if (won)
+		agent_test_hold("HEAPPROF_TEST_STACKS_WON");
+	else if (__atomic_exchange_n(&arrived, 1, __ATOMIC_RELAXED) == 0)
+		agent_test_hold("HEAPPROF_TEST_STACKS_HOLD");
+	return 0;
+}
 
 static int
 setup(void)
@@ -67,6 +92,8 @@ setup(void)
 	/* Tests make the table fill at once, to exercise the inline path. */
 	if ((limit = getenv("HEAPPROF_TEST_STACK_ENTRIES")) != NULL)
 		max_entries = (uint32_t)strtoul(limit, NULL, 10);
+	if (setup_test_hold(0))
+		return 0;
 	s = mmap(NULL, NSLOTS * sizeof *slots, PROT_READ | PROT_WRITE,
 	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	a = mmap(NULL, ARENA_SIZE, PROT_READ | PROT_WRITE,
@@ -79,16 +106,19 @@ setup(void)
 		__atomic_store_n(&setup_state, -1, __ATOMIC_RELEASE);
 		return -1;
 	}
-	/* Two threads may race here: the loser gives its maps back. */
+	/*
+	 * Two threads may race here: the loser gives its maps back and sends
+	 * this event's frames inline rather than wait for the winner, who may
+	 * be descheduled (or, under a real-time policy, never run again on
+	 * this CPU while the loser spins), or in the parent of a fork.
+	 */
 	if (!__atomic_compare_exchange_n(&setup_state, &zero, 2, 0,
 	    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
 		munmap(s, NSLOTS * sizeof *slots);
 		munmap(a, ARENA_SIZE);
-		while ((state = __atomic_load_n(&setup_state,
-		    __ATOMIC_ACQUIRE)) == 2)
-			;
-		return state;
+		return zero;
 	}
+	setup_test_hold(1);
 	slots = s;
 	arena = a;
 	__atomic_store_n(&setup_state, 1, __ATOMIC_RELEASE);

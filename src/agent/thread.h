@@ -47,7 +47,7 @@ struct agent_thread {
 	int holding;		/* a reserved record is not yet published */
 	int resolving;		/* inside dlsym for the real allocator */
 	uintptr_t cxx_cfa;	/* aligned_new's frame (hooks.c) */
-	uint64_t fork_token;	/* of this thread's fork (agent.c) */
+	uint64_t fork_token;	/* of this thread's fork (attach.c) */
 	struct agent_region region;
 	struct unwind_thread unwind;	/* the last stack (unwind.c) */
 	struct agent_deferred deferred;

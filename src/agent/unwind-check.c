@@ -14,9 +14,9 @@
 #include "config.h"
 
 #include <dlfcn.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "agent.h"
 #include "ring.h"
@@ -26,6 +26,8 @@ static int verbose, all;
 static int (*ref_backtrace)(void **, int);
 static void (*ref_flush)(void *, uint64_t, uint64_t);
 static void *ref_space;
+
+static void print(const char *, void **, int);
 
 void
 unwind_check_init(void)
@@ -54,8 +56,8 @@ unwind_check_init(void)
 	}
 	t->hook_state = saved;
 	if (ref_backtrace == NULL) {
-		fprintf(stderr, "heapprof: HEAPPROF_CHECK_UNWIND: cannot load "
-		    "libunwind.so.8\n");
+		print("HEAPPROF_CHECK_UNWIND: cannot load libunwind.so.8",
+		    NULL, 0);
 		return;
 	}
 	unwind_checking = 1;
@@ -68,15 +70,44 @@ unwind_check_forget(uint64_t lo, uint64_t hi)
 		ref_flush(ref_space, lo, hi);
 }
 
+/* Append s to line at *len, as far as it fits. */
+static void
+put(char *line, size_t size, size_t *len, const char *s)
+{
+	while (*s != '\0' && *len < size)
+		line[(*len)++] = *s++;
+}
+
+/*
+ * "heapprof: what: 0x... 0x...", one write(2): no stdio, whose buffers
+ * and lock the agent must not touch from inside the program's malloc.
+ */
 static void
 print(const char *what, void **buf, int n)
 {
-	int i;
+	char line[64 + HP_CAPTURE_SLOTS * 20], hex[20];
+	size_t len = 0;
+	uintptr_t v;
+	int i, k;
 
-	fprintf(stderr, "heapprof: %s:", what);
-	for (i = 0; i < n; i++)
-		fprintf(stderr, " %p", buf[i]);
-	fputc('\n', stderr);
+	put(line, sizeof line - 1, &len, "heapprof: ");
+	put(line, sizeof line - 1, &len, what);
+	if (buf != NULL)
+		put(line, sizeof line - 1, &len, ":");
+	for (i = 0; i < n; i++) {
+		v = (uintptr_t)buf[i];
+		k = (int)sizeof hex - 1;
+		hex[k] = '\0';
+		do {
+			hex[--k] = "0123456789abcdef"[v & 15];
+			v >>= 4;
+		} while (v != 0);
+		put(line, sizeof line - 1, &len, " 0x");
+		put(line, sizeof line - 1, &len, hex + k);
+	}
+	line[len++] = '\n';
+	if (write(2, line, len) < 0)
+		return;		/* nowhere to say it */
 }
 
 static void

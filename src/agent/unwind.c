@@ -22,7 +22,10 @@
  * publishes the key; a reader accepts a rule only if it read the same key
  * before and after it (a sequence lock whose sequence is the key).  Nobody
  * waits: a reader that meets a busy slot computes the rule itself, a
- * writer that cannot lock a slot does not cache.  dlclose() empties the
+ * writer that cannot lock a slot does not cache.  So a fork while another
+ * thread holds a slot busy costs the child that slot, never a wait (and a
+ * fork while the table is being set up, its cache: table_state stays 2
+ * there, and rules are computed each time).  dlclose() empties the
  * slots of the object's range (unwind_forget), before another object can
  * be mapped there.
  */

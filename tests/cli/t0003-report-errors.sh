@@ -31,7 +31,7 @@ cp good.data newer.data
 printf '\377' | dd of=newer.data bs=1 seek=8 conv=notrunc 2>/dev/null
 run_status rc "$HP" report newer.data
 expect_eq "newer version: status" 1 "$rc"
-expect_grep "newer version: message" "heapprof: 'newer.data': profile format version 255 is newer than this heapprof reads (7)" err
+expect_grep "newer version: message" "heapprof: 'newer.data': profile format version 255 is newer than this heapprof reads (8)" err
 
 # put_u64 FILE OFFSET VALUE: overwrite 8 bytes of FILE, little-endian.
 put_u64() {

@@ -27,10 +27,10 @@ for v in 1 2 3 5; do
 	expect_report "version $v: dhat report" "$GOLDEN/basic-v$v.dhat.json"
 done
 
-# A profile written now is compressed (format 7), and reports the same
+# A profile written now is compressed (format 8), and reports the same
 # totals as the golden one of the same program.
 "$HP" run -o new.data "$PROGS/basic" 2>/dev/null || fail "run basic"
-expect_eq "new profile: format version" 7 \
+expect_eq "new profile: format version" 8 \
     "$(od -An -tu4 -j8 -N4 new.data | tr -d ' ')"
 cp "$GOLDEN/basic-v2.data" v2.data
 expect_eq "new profile: same totals as version 2" \

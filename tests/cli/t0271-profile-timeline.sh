@@ -64,7 +64,7 @@ for i in range(nd):
         print('site', i, 'histograms count', counts, 'blocks', tbk[i])
 print('all read:', pos == len(d))
 END
-for line in "version 7 sections 9" "points within 2048: True" \
+for line in "version 8 sections 9" "points within 2048: True" \
     "points from 0: True" "equal steps: True" \
     "last point holds the end: True" "highest is the peak: True" \
     "at the peak time: True" "one per site, 48 buckets: True" \

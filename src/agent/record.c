@@ -1,14 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * agent.c - the preload agent's life: attach to the ring the CLI made,
- * announce the loaded objects, and turn allocation events into records.
- *
- * Attaching happens on the first event or in the constructor, whichever
- * comes first, so blocks allocated by earlier constructors are seen.  After
- * attaching the agent removes its traces from the environment (the ring's
- * fd variable and its own LD_PRELOAD entry) and closes the fd, so programs
- * the target execs are not profiled and do not touch the session's ring,
- * and nothing the program later does to its fds or environment matters.
+ * record.c - allocation events into records in the ring, once attached
+ * (attach.c).
  *
  * A signal handler that allocates may interrupt the agent between reserving
  * a record and publishing it.  It must not then wait for ring space (the
@@ -18,251 +11,12 @@
  */
 #include "config.h"
 
-#include <dlfcn.h>
-#include <errno.h>
-#include <pthread.h>
-#include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "agent.h"
 #include "ring.h"
 #include "wire.h"
-
-struct ring agent_ring = { .fd = -1 };
-
-enum attach_state { ATTACH_NONE, ATTACH_BUSY, ATTACH_READY, ATTACH_OFF };
-
-static int attach_state;
-static int ad_hoc_only;		/* run --mode=ad-hoc: the hooks record nothing */
-static struct agent_clock ring_clock;
-static int children;		/* run --children: follow forks and execs */
-
-extern char **environ;
-
-static void *reserve(struct agent_thread *t, uint32_t len);
-static void publish(struct agent_thread *t, void *rec, uint32_t len, uint16_t type,
-    uint16_t flags);
-
-uint64_t
-agent_now(void)
-{
-	return ring_clock_read(ring_clock.clock) - ring_clock.origin;
-}
-
-static void
-clock_of_ring(const struct ring *r)
-{
-	ring_clock.clock = r->hdr->clock;
-	ring_clock.origin = r->hdr->clock_origin;
-	ring_clock.mono_origin = r->hdr->mono_origin;
-}
-
-/* Remove NAME=... from environ in place; unsetenv() could take a lock. */
-static void
-env_remove(const char *name)
-{
-	size_t len = strlen(name);
-	char **src, **dst;
-
-	for (src = dst = environ; *src != NULL; src++) {
-		if (strncmp(*src, name, len) == 0 && (*src)[len] == '=')
-			continue;
-		*dst++ = *src;
-	}
-	*dst = NULL;
-}
-
-/*
- * The CLI put the agent first in LD_PRELOAD; take it out again, keeping the
- * user's own entries, by shifting the string in place.
- */
-static void
-env_strip_preload(const char *self_path)
-{
-	size_t len = strlen(self_path);
-	char **e, *v;
-
-	for (e = environ; *e != NULL; e++) {
-		if (strncmp(*e, "LD_PRELOAD=", 11) != 0)
-			continue;
-		v = *e + 11;
-		if (strncmp(v, self_path, len) != 0 ||
-		    (v[len] != '\0' && v[len] != ':' && v[len] != ' '))
-			return;
-		if (v[len] == '\0') {
-			env_remove("LD_PRELOAD");
-			return;
-		}
-		memmove(v, v + len + 1, strlen(v + len + 1) + 1);
-		return;
-	}
-}
-
-static void
-send_hello(void)
-{
-	struct hp_rec_hello *hello;
-
-	hello = ring_reserve(&agent_ring, sizeof *hello);
-	if (hello == NULL)
-		return;
-	hello->pid = (uint32_t)getpid();
-	hello->wire_version = HP_WIRE_VERSION;
-	ring_publish(&agent_ring, hello, sizeof *hello, HP_REC_HELLO, 0);
-}
-
-/* --children: mark the point in this process's stream the child copies. */
-static void
-before_fork(void)
-{
-	static uint64_t forks;
-	struct agent_thread *t = agent_thread();
-	struct hp_rec_fork *rec;
-	int saved = t->hook_state;
-
-	if (!agent_active())
-		return;
-	t->hook_state = HOOK_RECORD;
-	t->fork_token = __atomic_add_fetch(&forks, 1, __ATOMIC_RELAXED);
-	rec = reserve(t, sizeof *rec);
-	if (rec != NULL) {
-		rec->token = t->fork_token;
-		publish(t, rec, sizeof *rec, HP_REC_FORK, 0);
-	}
-	agent_thread_leave(t, saved);
-}
-
-static void
-after_fork_in_child(void)
-{
-	uint64_t token;
-	struct agent_thread *t;
-
-	/*
-	 * Without --children the child is not profiled: it must not write
-	 * into the parent's ring.  With it, the child gets a ring of its own.
-	 */
-	if (!children || !agent_active()) {
-		__atomic_store_n(&attach_state, ATTACH_OFF, __ATOMIC_RELEASE);
-		return;
-	}
-	ring_unmap(&agent_ring);
-	stacks_forget();
-	t = agent_thread();
-	token = t->fork_token;
-	agent_thread_leave(t, t->hook_state);
-	if (children_ring(&agent_ring, (uint32_t)getppid(), token,
-	    &ring_clock) == -1) {
-		__atomic_store_n(&attach_state, ATTACH_OFF, __ATOMIC_RELEASE);
-		return;
-	}
-	send_hello();
-}
-
-/* The ring the CLI made for the main target, passed by fd number. */
-static int
-attach_main_ring(const char *fdstr)
-{
-	char *end;
-	long fd;
-
-	errno = 0;
-	fd = strtol(fdstr, &end, 10);
-	if (errno != 0 || *end != '\0' || fd < 0 ||
-	    ring_attach(&agent_ring, (int)fd) == -1)
-		return -1;
-	close(agent_ring.fd);
-	agent_ring.fd = -1;
-	return 0;
-}
-
-static int
-attach(void)
-{
-	uintptr_t self_lo, self_hi;
-	const char *fdstr, *chstr;
-	Dl_info self;
-
-	if (environ == NULL)
-		return ATTACH_NONE;	/* too early: libc is not initialised */
-	fdstr = getenv(HP_ENV_RING_FD);
-	chstr = getenv(HP_ENV_CHILDREN);
-	children = chstr != NULL && children_init(chstr) == 0;
-	if (fdstr != NULL) {
-		if (attach_main_ring(fdstr) == -1)
-			return ATTACH_OFF;
-		env_remove(HP_ENV_RING_FD);
-	} else if (!children || children_ring(&agent_ring,
-	    (uint32_t)getppid(), 0, NULL) == -1) {
-		return ATTACH_OFF;
-	}
-	clock_of_ring(&agent_ring);
-	ad_hoc_only = agent_ring.hdr->mode == HP_MODE_AD_HOC;
-	/* With --children, exec'd programs must find the agent again. */
-	if (!children && dladdr((void *)&attach, &self) != 0 &&
-	    self.dli_fname != NULL)
-		env_strip_preload(self.dli_fname);
-
-	send_hello();
-	modules_announce(&self_lo, &self_hi);
-	unwind_init(self_lo, self_hi);
-	agent_thread_init();
-	pthread_atfork(agent_thread_fork_prepare, agent_thread_fork_parent,
-	    agent_thread_fork_child);
-	pthread_atfork(children ? before_fork : NULL, NULL,
-	    after_fork_in_child);
-	return ATTACH_READY;
-}
-
-int
-agent_attached(void)
-{
-	int state = __atomic_load_n(&attach_state, __ATOMIC_ACQUIRE);
-	int expected = ATTACH_NONE;
-	struct agent_thread *t;
-	int saved;
-
-	if (__builtin_expect(state == ATTACH_READY, 1))
-		return 1;
-	if (state == ATTACH_OFF)
-		return 0;
-	if (__atomic_compare_exchange_n(&attach_state, &expected, ATTACH_BUSY,
-	    0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
-		/* getenv, dladdr and pthread_atfork may allocate for themselves. */
-		t = agent_thread();
-		saved = t->hook_state;
-		t->hook_state = HOOK_PRIVATE;
-		state = attach();
-		agent_thread_leave(t, saved);
-		__atomic_store_n(&attach_state, state, __ATOMIC_RELEASE);
-		return state == ATTACH_READY;
-	}
-	/* Another thread is attaching; it takes microseconds. */
-	while ((state = __atomic_load_n(&attach_state, __ATOMIC_ACQUIRE)) ==
-	    ATTACH_BUSY)
-		sched_yield();
-	return state == ATTACH_READY;
-}
-
-int
-agent_heap(void)
-{
-	return agent_attached() && !ad_hoc_only;
-}
-
-int
-agent_active(void)
-{
-	return __atomic_load_n(&attach_state, __ATOMIC_ACQUIRE) == ATTACH_READY;
-}
-
-static void
-ring_gone(void)
-{
-	__atomic_store_n(&attach_state, ATTACH_OFF, __ATOMIC_RELEASE);
-}
 
 static void *
 reserve(struct agent_thread *t, uint32_t len)
@@ -274,7 +28,7 @@ reserve(struct agent_thread *t, uint32_t len)
 	rec = ring_reserve(&agent_ring, len);
 	if (rec == NULL) {
 		t->holding = 0;
-		ring_gone();
+		agent_ring_gone();
 	}
 	return rec;
 }
@@ -291,12 +45,6 @@ publish(struct agent_thread *t, void *rec, uint32_t len, uint16_t type,
 		flush_deferred(t);
 }
 
-/*
- * A record built on a signal handler's stack: into the ring if this thread
- * holds no reservation, else into the deferred buffer (or, if that is
- * full, into the ring after all: a wait is then possible only if the ring
- * is full at that very moment).
- */
 /*
  * Copy a record built elsewhere into the ring, as held (a handler that
  * interrupts the copy must defer), and restore `t->holding` after.
@@ -316,11 +64,17 @@ put_built(struct agent_thread *t, const struct hp_rec *built)
 		ring_publish(&agent_ring, rec, built->len, built->type,
 		    built->flags);
 	} else {
-		ring_gone();
+		agent_ring_gone();
 	}
 	t->holding = was_holding;
 }
 
+/*
+ * A record built on a signal handler's stack: into the ring if this thread
+ * holds no reservation, else into the deferred buffer (or, if that is
+ * full, into the ring after all: a wait is then possible only if the ring
+ * is full at that very moment).
+ */
 static void
 emit(struct agent_thread *t, const struct hp_rec *built)
 {
@@ -390,9 +144,9 @@ reserve_with_stack(struct agent_thread *t, size_t fixed, void **buf, int n,
 	int first, truncated;
 	uint32_t id;
 
-	if (__builtin_expect(modules_changed(), 0))
-		modules_refresh(0);
 	n = unwind_trim(buf, n, &first, &truncated);
+	if (__builtin_expect(modules_changed(), 0))
+		modules_refresh(0, buf + first, n);
 	*flags = truncated ? HP_RECF_TRUNCATED : 0;
 	id = stacks_lookup(buf + first, n, *flags, &fresh);
 	if (__builtin_expect(id != 0, 1)) {
@@ -427,7 +181,7 @@ build_with_stack(unsigned char *rec, size_t fixed, uint32_t *nframes)
 	memcpy(rec + fixed, buf + first, (size_t)n * sizeof(uint64_t));
 	*nframes = (uint32_t)n;
 	hdr->len = (uint32_t)(fixed + (size_t)n * sizeof(uint64_t));
-	hdr->flags = truncated ? HP_RECF_TRUNCATED : 0;
+	hdr->flags = HP_RECF_NESTED | (truncated ? HP_RECF_TRUNCATED : 0);
 	return hdr->len;
 }
 
@@ -503,6 +257,7 @@ agent_nested_free(void *p, void (*real_free)(void *))
 	memset(&f, 0, sizeof f);
 	f.hdr.len = sizeof f;
 	f.hdr.type = HP_REC_FREE;
+	f.hdr.flags = HP_RECF_NESTED;
 	f.addr = (uint64_t)(uintptr_t)p;
 	f.time = agent_now();
 	/* A deferred free is done only after it is recorded. */
@@ -663,7 +418,7 @@ agent_query(uint64_t values[HP_STATS_N])
 	slot = ring_claim_slot(&agent_ring);
 	if (slot == -1) {
 		agent_thread_leave(t, HOOK_IDLE);
-		ring_gone();
+		agent_ring_gone();
 		return -1;
 	}
 	token = __atomic_add_fetch(&tokens, 1, __ATOMIC_RELAXED);
@@ -685,7 +440,7 @@ agent_query(uint64_t values[HP_STATS_N])
 	rc = ring_await_answer(&agent_ring, slot, token, values);
 	ring_release_slot(&agent_ring, slot);
 	if (rc == -1) {
-		ring_gone();
+		agent_ring_gone();
 		return -1;
 	}
 	return 0;
@@ -718,8 +473,13 @@ agent_assert_failed(const char *text)
 	return agent_active() ? 0 : -1;
 }
 
-__attribute__((constructor)) static void
-agent_init(void)
+void
+agent_mark_fork(struct agent_thread *t, uint64_t token)
 {
-	agent_attached();
+	struct hp_rec_fork *rec = reserve(t, sizeof *rec);
+
+	if (rec != NULL) {
+		rec->token = token;
+		publish(t, rec, sizeof *rec, HP_REC_FORK, 0);
+	}
 }
