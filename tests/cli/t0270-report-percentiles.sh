@@ -35,9 +35,10 @@ expect_eq "p50-size" msf "$(order p50-size)"
 expect_eq "p90-size" msf "$(order p90-size)"
 # A percentile key shows the percentile columns.
 expect_grep "p90-life shows the columns" "p90 life" p90-life.txt
-# The median lifetime of s's three 10 ms blocks is in [5 ms, 20 ms).
+# The median lifetime of s's three 10 ms blocks is in [5 ms, 20 ms) on an
+# idle machine; a loaded one only lengthens it, so the bound is loose above.
 expect_match "s: median lifetime near 10 ms" \
-    "^ +5\.2 KiB +3 +192 B +6\.0 KiB +([5-9]|1[0-9])\.[0-9] ms " p50-life.txt
+    "^ +5\.2 KiB +3 +192 B +6\.0 KiB +([5-9]|[1-9][0-9])\.[0-9] ms " p50-life.txt
 
 # Without the option, the averages as before.
 "$HP" report --bytes --depth=1 dist.data >avg.txt 2>&1
