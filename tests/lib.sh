@@ -197,3 +197,17 @@ finish() {
 	[ "$failures" -eq 0 ] || exit 1
 	exit 0
 }
+
+# The caches of symbols and debug files under this test's own directory
+# (HOME and XDG_CACHE_HOME), the symbols' thread started from the first
+# address however short the run, and the tests' view of what it did.
+symbol_cache_env() {
+	unset HEAPPROF_CACHE_DIR
+	HOME=$HP_TMP/home
+	XDG_CACHE_HOME=$HP_TMP/xdg
+	HEAPPROF_TEST_SYMBOLS=1
+	HEAPPROF_LIVE_SYMBOLS=1
+	LC_ALL=C
+	export HOME XDG_CACHE_HOME HEAPPROF_TEST_SYMBOLS HEAPPROF_LIVE_SYMBOLS \
+	    LC_ALL
+}

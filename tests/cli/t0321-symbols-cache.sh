@@ -9,14 +9,7 @@
 # the cache cannot be written.
 . "$top_srcdir/tests/lib.sh"
 
-unset HEAPPROF_CACHE_DIR
-HOME=$HP_TMP/home
-XDG_CACHE_HOME=$HP_TMP/xdg
-HEAPPROF_TEST_SYMBOLS=1
-# The thread from the first address, however short the run.
-HEAPPROF_LIVE_SYMBOLS=1
-LC_ALL=C
-export HOME XDG_CACHE_HOME HEAPPROF_TEST_SYMBOLS HEAPPROF_LIVE_SYMBOLS LC_ALL
+symbol_cache_env
 syms=$XDG_CACHE_HOME/heapprof/symbols
 awk 'BEGIN { for (i = 1; i <= 300; i++) print (i * 7919) % 2003, i }' \
     >input.txt

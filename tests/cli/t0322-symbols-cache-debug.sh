@@ -9,14 +9,7 @@
 OBJCOPY=${OBJCOPY:-objcopy}
 command -v "$OBJCOPY" >/dev/null 2>&1 || skip "objcopy (binutils) not installed"
 
-unset HEAPPROF_CACHE_DIR
-HOME=$HP_TMP/home
-XDG_CACHE_HOME=$HP_TMP/xdg
-HEAPPROF_TEST_SYMBOLS=1
-# The thread from the first address, however short the run.
-HEAPPROF_LIVE_SYMBOLS=1
-LC_ALL=C
-export HOME XDG_CACHE_HOME HEAPPROF_TEST_SYMBOLS HEAPPROF_LIVE_SYMBOLS LC_ALL
+symbol_cache_env
 
 src="$top_srcdir/tests/progs/basic.c"
 churn=$(grep -n 'p = malloc(100)' "$src" | cut -d: -f1)
