@@ -694,7 +694,8 @@ report_view_init(struct report_view *v, const struct profile *p,
 			    FRAME_USER)
 				break;
 		/* Rows are told apart by what they show. */
-		if (o->group_by == GROUP_FUNCTION)
+		/* A stack of no frames has no function: it is one row. */
+		if (o->group_by == GROUP_FUNCTION && keep > 0)
 			klen = function_key(v, &v->lines[first +
 			    (own < keep - outer ? own : leaf)], &key, &key_cap);
 		else
@@ -725,7 +726,7 @@ report_view_init(struct report_view *v, const struct profile *p,
 		r->own = own - leaf;
 		r->nsites = 1;
 		r->site = i;
-		if (o->group_by == GROUP_FUNCTION) {
+		if (o->group_by == GROUP_FUNCTION && keep > 0) {
 			/* The function's line: the one the row stands for. */
 			v->lines[first] = v->lines[first + (own < keep - outer ?
 			    own : leaf)];
