@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * profile-fuzzer.c - libFuzzer target: profile_read on any bytes, then
+ * every report format on what loads.
+ *
+ * The reader is fed through a memfd, the way `heapprof report` reads a
+ * regular file, so the path under test is the real one.  A loaded profile
+ * is written by each format to /dev/null: an index that the reader let
+ * through but a view trusts would crash there.
+ *
+ * Random bytes rarely survive zlib's Adler-32, so most mutations of a
+ * version 3+ file stop at inflate.  A header whose compression field is 0
+ * (no method the writer uses) is taken as "the rest is the body,
+ * uncompressed": the harness deflates it and fixes the header's lengths,
+ * so the mutations reach the decoder.  fuzz/README says how to run it.
+ */
+#define _GNU_SOURCE
+#include "config.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <zlib.h>
+
+#include "profile.h"
+#include "report.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+#define HEADER_LEN	32
+
+static int memfd = -1;
+static char path[64];
+static FILE *devnull;
+
+/* The input as heapprof would see it: a body given raw gets deflated. */
+static void
+put_input(const uint8_t *data, size_t size)
+{
+	uint32_t version, method;
+	uint64_t blen, zlen;
+	unsigned char *z = NULL;
+	uLongf n;
+
+	if (ftruncate(memfd, 0) == -1)
+		abort();
+	if (size >= HEADER_LEN && memcmp(data, "HEAPPROF", 8) == 0) {
+		memcpy(&version, data + 8, 4);
+		memcpy(&method, data + 12, 4);
+		if (version >= 3 && method == 0) {
+			blen = size - HEADER_LEN;
+			n = compressBound(blen);
+			z = malloc(n);
+			if (z == NULL || compress(z, &n, data + HEADER_LEN,
+			    blen) != Z_OK)
+				abort();
+			zlen = n;
+			method = 1;
+			if (pwrite(memfd, data, 12, 0) != 12 ||
+			    pwrite(memfd, &method, 4, 12) != 4 ||
+			    pwrite(memfd, &blen, 8, 16) != 8 ||
+			    pwrite(memfd, &zlen, 8, 24) != 8 ||
+			    pwrite(memfd, z, n, HEADER_LEN) != (ssize_t)n)
+				abort();
+			free(z);
+			return;
+		}
+	}
+	if (size > 0 && pwrite(memfd, data, size, 0) != (ssize_t)size)
+		abort();
+}
+
+/* Every format, with options picked by the input's size. */
+static void
+write_reports(const struct profile *p, size_t size)
+{
+	const struct formatter *f;
+	struct report_opts o;
+
+	for (f = formatters; f->name != NULL; f++) {
+		memset(&o, 0, sizeof o);
+		o.file = "fuzz.data";
+		o.ad_hoc = p->mode == PROF_MODE_AD_HOC;
+		if (o.ad_hoc && !(f->flags & FMT_AD_HOC))
+			continue;
+		o.sort = sort_key_default(o.ad_hoc);
+		o.top = size % 3;
+		o.depth = size % 5;
+		o.group_by = size & 8 ? GROUP_FUNCTION : GROUP_STACK;
+		o.show_all_frames = (size & 16) != 0;
+		o.show_alloc_frames = (size & 32) != 0;
+		o.percentiles = (size & 64) != 0;
+		o.as_dhat = !o.percentiles && (size & 128) != 0;
+		o.exact_bytes = (size & 256) != 0;
+		f->write(devnull, p, &o);
+	}
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct profile p;
+	char err[256];
+
+	if (memfd == -1) {
+		memfd = memfd_create("fuzz.data", MFD_CLOEXEC);
+		devnull = fopen("/dev/null", "w");
+		if (memfd == -1 || devnull == NULL)
+			abort();
+		snprintf(path, sizeof path, "/proc/self/fd/%d", memfd);
+	}
+	put_input(data, size);
+	if (profile_read(&p, path, err, sizeof err) == -1) {
+		/* One line, as heapprof prints it. */
+		if (strchr(err, '\n') != NULL || err[0] == '\0')
+			abort();
+		return 0;
+	}
+	write_reports(&p, size);
+	profile_release(&p);
+	return 0;
+}
