@@ -1,6 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# The inputs the profile fuzzer found (fuzz/README), replayed through
+# The inputs the profile fuzzer found (fuzz/README) and those made after
+# them (tests/fuzz-regress/README), replayed through
 # report in every format and grouping: a bad one is refused with exit 1
 # and one line, a good one reports; never a signal, and never more memory
 # than a small profile needs, whatever a length field says.
@@ -43,6 +44,8 @@ while IFS='|' read -r name want why; do
 done <<'EOF'
 site-without-frames.data|0|
 first-site-without-frames.data|0|
+stack-lines-bomb.data|1|corrupt profile (its stacks make more than 4 lines for each of its 440515 bytes)
+sites-share-a-stack.data|1|corrupt profile (its stacks make more than 4 lines for each of its 744355 bytes)
 EOF
 
 # A site whose stack has no frames (its second, then its first) is a row
