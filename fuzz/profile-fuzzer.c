@@ -5,8 +5,9 @@
  *
  * The reader is fed through a memfd, the way `heapprof report` reads a
  * regular file, so the path under test is the real one.  A loaded profile
- * is written by each format to /dev/null: an index that the reader let
- * through but a view trusts would crash there.
+ * is written by each format to /dev/null, and checked against a budget:
+ * an index that the reader let through but a view trusts would crash
+ * there.
  *
  * Random bytes rarely survive zlib's Adler-32, so most mutations of a
  * version 3+ file stop at inflate.  A header whose compression field is 0
@@ -28,6 +29,7 @@
 
 #include "profile.h"
 #include "report.h"
+#include "tiers.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
@@ -36,6 +38,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 static int memfd = -1;
 static char path[64];
 static FILE *devnull;
+static struct tiers tiers;	/* main:bytes<=1K,blocks<3 */
 
 /* The input as heapprof would see it: a body given raw gets deflated. */
 static void
@@ -74,12 +77,34 @@ put_input(const uint8_t *data, size_t size)
 		abort();
 }
 
-/* Every format, with options picked by the input's size. */
+/*
+ * tiers_check says on stderr when main is not in the profile: most inputs.
+ * Its verdict goes to /dev/null, and so does that line.
+ */
+static void
+check_budgets(const struct profile *p)
+{
+	int fd = dup(STDERR_FILENO);
+
+	if (fd == -1 || dup2(fileno(devnull), STDERR_FILENO) == -1)
+		abort();
+	tiers_check(&tiers, p, devnull);
+	if (dup2(fd, STDERR_FILENO) == -1)
+		abort();
+	close(fd);
+}
+
+/*
+ * Every format, with options picked by the input's size, and the budgets
+ * of main in text and in markdown (which checks them in its tables), as
+ * report allows them.
+ */
 static void
 write_reports(const struct profile *p, size_t size)
 {
 	const struct formatter *f;
 	struct report_opts o;
+	int budgets;
 
 	for (f = formatters; f->name != NULL; f++) {
 		memset(&o, 0, sizeof o);
@@ -96,7 +121,13 @@ write_reports(const struct profile *p, size_t size)
 		o.percentiles = (size & 64) != 0;
 		o.as_dhat = !o.percentiles && (size & 128) != 0;
 		o.exact_bytes = (size & 256) != 0;
+		budgets = !o.ad_hoc && !o.as_dhat && !(f->flags & FMT_TIERS &&
+		    o.group_by == GROUP_FUNCTION);
+		if (budgets && f->flags & FMT_TIERS)
+			o.tiers = &tiers;
 		f->write(devnull, p, &o);
+		if (budgets && strcmp(f->name, "text") == 0)
+			check_budgets(p);
 	}
 }
 
@@ -112,6 +143,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (memfd == -1 || devnull == NULL)
 			abort();
 		snprintf(path, sizeof path, "/proc/self/fd/%d", memfd);
+		tiers_init(&tiers);
+		if (tiers_add(&tiers, NULL, "main:bytes<=1K,blocks<3", err,
+		    sizeof err) == -1)
+			abort();
 	}
 	put_input(data, size);
 	if (profile_read(&p, path, err, sizeof err) == -1) {
