@@ -18,6 +18,7 @@
 #define _GNU_SOURCE
 #include "config.h"
 
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +35,9 @@
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 #define HEADER_LEN	32
+
+/* The most a pipe holds (/proc/sys/fs/pipe-max-size's default). */
+#define PIPE_MAX	(1 << 20)
 
 static int memfd = -1;
 static char path[64];
@@ -75,6 +79,33 @@ put_input(const uint8_t *data, size_t size)
 	}
 	if (size > 0 && pwrite(memfd, data, size, 0) != (ssize_t)size)
 		abort();
+}
+
+/*
+ * Or the same through a pipe, as `heapprof report - <x.data` reads it:
+ * the streaming path, where no file size bounds the header's lengths.
+ * Returns the pipe's read end (path names it), or -1: the memfd, when
+ * the input is more than a pipe holds.
+ */
+static int
+put_pipe(void)
+{
+	static unsigned char buf[PIPE_MAX];
+	int fds[2];
+	off_t n = lseek(memfd, 0, SEEK_END);
+
+	if (n > PIPE_MAX || pipe2(fds, O_CLOEXEC) == -1)
+		return -1;
+	if (fcntl(fds[1], F_SETPIPE_SZ, PIPE_MAX) < n ||
+	    pread(memfd, buf, (size_t)n, 0) != n ||
+	    write(fds[1], buf, (size_t)n) != n) {
+		close(fds[0]);
+		close(fds[1]);
+		return -1;
+	}
+	close(fds[1]);
+	snprintf(path, sizeof path, "/proc/self/fd/%d", fds[0]);
+	return fds[0];
 }
 
 /*
@@ -136,20 +167,25 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct profile p;
 	char err[256];
+	int fd, rc;
 
 	if (memfd == -1) {
 		memfd = memfd_create("fuzz.data", MFD_CLOEXEC);
 		devnull = fopen("/dev/null", "w");
 		if (memfd == -1 || devnull == NULL)
 			abort();
-		snprintf(path, sizeof path, "/proc/self/fd/%d", memfd);
 		tiers_init(&tiers);
 		if (tiers_add(&tiers, NULL, "main:bytes<=1K,blocks<3", err,
 		    sizeof err) == -1)
 			abort();
 	}
 	put_input(data, size);
-	if (profile_read(&p, path, err, sizeof err) == -1) {
+	snprintf(path, sizeof path, "/proc/self/fd/%d", memfd);
+	fd = size & 512 ? put_pipe() : -1;
+	rc = profile_read(&p, path, err, sizeof err);
+	if (fd != -1)
+		close(fd);
+	if (rc == -1) {
 		/* One line, as heapprof prints it. */
 		if (strchr(err, '\n') != NULL || err[0] == '\0')
 			abort();
