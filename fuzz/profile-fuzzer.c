@@ -109,17 +109,23 @@ put_pipe(void)
 }
 
 /*
- * tiers_check says on stderr when main is not in the profile: most inputs.
- * Its verdict goes to /dev/null, and so does that line.
+ * A budget says on stderr when main is not in the profile: most inputs.
+ * That line goes to /dev/null while the budgets are checked (a crash's
+ * report there too: replay the input to see it).
  */
-static void
-check_budgets(const struct profile *p)
+static int
+quiet(void)
 {
 	int fd = dup(STDERR_FILENO);
 
 	if (fd == -1 || dup2(fileno(devnull), STDERR_FILENO) == -1)
 		abort();
-	tiers_check(&tiers, p, devnull);
+	return fd;
+}
+
+static void
+loud(int fd)
+{
 	if (dup2(fd, STDERR_FILENO) == -1)
 		abort();
 	close(fd);
@@ -135,7 +141,7 @@ write_reports(const struct profile *p, size_t size)
 {
 	const struct formatter *f;
 	struct report_opts o;
-	int budgets;
+	int budgets, fd;
 
 	for (f = formatters; f->name != NULL; f++) {
 		memset(&o, 0, sizeof o);
@@ -156,9 +162,15 @@ write_reports(const struct profile *p, size_t size)
 		    o.group_by == GROUP_FUNCTION);
 		if (budgets && f->flags & FMT_TIERS)
 			o.tiers = &tiers;
+		fd = o.tiers != NULL ? quiet() : -1;
 		f->write(devnull, p, &o);
-		if (budgets && strcmp(f->name, "text") == 0)
-			check_budgets(p);
+		if (fd != -1)
+			loud(fd);
+		if (budgets && strcmp(f->name, "text") == 0) {
+			fd = quiet();
+			tiers_check(&tiers, p, devnull);
+			loud(fd);
+		}
 	}
 }
 
