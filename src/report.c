@@ -693,8 +693,10 @@ report_view_init(struct report_view *v, const struct profile *p,
 			if (report_line_class(v, &v->lines[first + own]) ==
 			    FRAME_USER)
 				break;
-		/* Rows are told apart by what they show. */
-		/* A stack of no frames has no function: it is one row. */
+		/*
+		 * Rows are told apart by what they show; stacks of no frames
+		 * have no function, and are one row.
+		 */
 		if (o->group_by == GROUP_FUNCTION && keep > 0)
 			klen = function_key(v, &v->lines[first +
 			    (own < keep - outer ? own : leaf)], &key, &key_cap);
