@@ -188,6 +188,8 @@ report_parse(int key, char *arg, struct argp_state *state)
 	case ARGP_KEY_ARG:
 		if (state->arg_num > 0)
 			argp_error(state, "too many files: '%s'", arg);
+		if (arg[0] == '\0')
+			argp_error(state, "empty file name");
 		a->opts.file = arg;
 		break;
 	default:

@@ -32,6 +32,9 @@ usage "invalid --depth '+3': expected a number" --depth=+3
 usage "invalid --depth '99999999999999999999999': expected a number" \
     --depth=99999999999999999999999
 usage "empty file name for -o" -o ''
+run_status rc "$HP" report ''
+expect_eq "report '': status" 64 "$rc"
+expect_eq "report '': why" "heapprof report: empty file name" "$(head -n1 err)"
 run_status rc "$HP" report --sort= b.data
 expect_eq "report --sort=: status" 64 "$rc"
 expect_eq "report --sort=: why" "heapprof report: invalid sort key ''" \
