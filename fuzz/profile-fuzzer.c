@@ -82,6 +82,23 @@ put_input(const uint8_t *data, size_t size)
 }
 
 /*
+ * With FUZZ_SAVE=FILE, the input as heapprof reads it is also written to
+ * FILE: a found input whose body was given raw becomes a profile for
+ * tests/fuzz-regress.
+ */
+static void
+save_input(const char *to)
+{
+	static unsigned char buf[1 << 20];
+	ssize_t n = pread(memfd, buf, sizeof buf, 0);
+	FILE *f = fopen(to, "w");
+
+	if (n == -1 || f == NULL || fwrite(buf, 1, (size_t)n, f) != (size_t)n ||
+	    fclose(f) == EOF)
+		abort();
+}
+
+/*
  * Or the same through a pipe, as `heapprof report - <x.data` reads it:
  * the streaming path, where no file size bounds the header's lengths.
  * Returns the pipe's read end (path names it), or -1: the memfd, when
@@ -192,6 +209,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 	}
 	put_input(data, size);
+	if (getenv("FUZZ_SAVE") != NULL)
+		save_input(getenv("FUZZ_SAVE"));
 	snprintf(path, sizeof path, "/proc/self/fd/%d", memfd);
 	fd = size & 512 ? put_pipe() : -1;
 	rc = profile_read(&p, path, err, sizeof err);
