@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <argp.h>
+#include <ctype.h>
 #include <errno.h>
 #include <error.h>
 #include <stdio.h>
@@ -89,9 +90,10 @@ parse_count(struct argp_state *state, const char *opt, const char *arg)
 	unsigned long long v;
 	char *end;
 
+	/* strtoull takes " 5", "+5" and "-1" (as a huge number) too. */
 	errno = 0;
 	v = strtoull(arg, &end, 10);
-	if (errno != 0 || end == arg || *end != '\0' || arg[0] == '-')
+	if (!isdigit((unsigned char)arg[0]) || errno != 0 || *end != '\0')
 		argp_error(state, "invalid %s '%s': expected a number", opt, arg);
 	return (size_t)v;
 }
@@ -186,6 +188,8 @@ report_parse(int key, char *arg, struct argp_state *state)
 	case ARGP_KEY_ARG:
 		if (state->arg_num > 0)
 			argp_error(state, "too many files: '%s'", arg);
+		if (arg[0] == '\0')
+			argp_error(state, "empty file name");
 		a->opts.file = arg;
 		break;
 	default:

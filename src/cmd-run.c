@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <argp.h>
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,10 +116,11 @@ run_parse(int key, char *arg, struct argp_state *state)
 			argp_failure(state, EXIT_USAGE, 0, "%s", why);
 		break;
 	case OPT_ERROR_EXITCODE:
+		/* strtol takes " 3" and "+3" too. */
 		errno = 0;
 		n = strtol(arg, &end, 10);
-		if (errno != 0 || end == arg || *end != '\0' || n < 1 ||
-		    n > 255)
+		if (!isdigit((unsigned char)arg[0]) || errno != 0 ||
+		    *end != '\0' || n < 1 || n > 255)
 			argp_error(state, "invalid --error-exitcode '%s': a "
 			    "status from 1 to 255", arg);
 		o->error_exitcode = (int)n;
@@ -130,6 +132,8 @@ run_parse(int key, char *arg, struct argp_state *state)
 		o->debuginfod = 1;
 		break;
 	case ARGP_KEY_ARG:
+		if (arg[0] == '\0')
+			argp_error(state, "empty program name");
 		/* The program's own options follow: stop parsing here. */
 		o->argv = &state->argv[state->next - 1];
 		state->next = state->argc;

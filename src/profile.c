@@ -1134,6 +1134,46 @@ decode_dist(struct profile *p, struct rbuf *r)
 	section_done(r, end);
 }
 
+/*
+ * A report shows a line per location of each frame of each site's stack
+ * (inlined functions), or one for a frame without any.  A stack may name
+ * a frame many times and a frame may have many locations, so a few
+ * hundred bytes could ask for billions of lines: a file whose stacks
+ * make more than LINES_PER_BYTE lines per byte of its body is refused.
+ * heapprof's own make about 0.01 (a site takes 172 bytes, each entry of
+ * its stack 4, and a frame makes a line per inlined call in it): only
+ * an average of 16 inlined calls a frame in deep stacks would reach 4.
+ * A report's lines take 12 bytes each, so its memory stays within 48
+ * times the body's.
+ */
+#define LINES_PER_BYTE	4
+
+static void
+check_lines(const struct profile *p, struct rbuf *r)
+{
+	uint64_t *upto, lines = 0, limit = (uint64_t)r->len * LINES_PER_BYTE;
+	const struct prof_site *s;
+	const struct prof_frame *f;
+	size_t i;
+
+	if (r->failed)
+		return;
+	/* upto[k]: the lines of the stack entries before k. */
+	upto = xcalloc(p->nstack_frames + 1, sizeof *upto);
+	for (i = 0; i < p->nstack_frames; i++) {
+		f = &p->frames[p->stack_frames[i]];
+		upto[i + 1] = upto[i] + (f->nlocs > 0 ? f->nlocs : 1);
+	}
+	for (i = 0; i < p->nsites && lines <= limit; i++) {
+		s = &p->sites[i];
+		lines += upto[s->first + s->nframes] - upto[s->first];
+	}
+	free(upto);
+	if (lines > limit)
+		rfail(r, "corrupt profile (its stacks make more than %d "
+		    "lines for each of its %zu bytes)", LINES_PER_BYTE, r->len);
+}
+
 /* The body, with r at its start. */
 static void
 decode(struct profile *p, struct rbuf *r, uint32_t version)
@@ -1288,6 +1328,7 @@ decode(struct profile *p, struct rbuf *r, uint32_t version)
 	}
 	p->nsites = n;
 	section_done(r, end);
+	check_lines(p, r);
 	if (version >= 6) {
 		decode_timeline(p, r);
 		decode_dist(p, r);

@@ -704,8 +704,11 @@ report_view_init(struct report_view *v, const struct profile *p,
 			if (report_line_class(v, &v->lines[first + own]) ==
 			    FRAME_USER)
 				break;
-		/* Rows are told apart by what they show. */
-		if (o->group_by == GROUP_FUNCTION)
+		/*
+		 * Rows are told apart by what they show; stacks of no frames
+		 * have no function, and are one row.
+		 */
+		if (o->group_by == GROUP_FUNCTION && keep > 0)
 			klen = function_key(v, &v->lines[first +
 			    (own < keep - outer ? own : leaf)], &key, &key_cap);
 		else
@@ -736,7 +739,7 @@ report_view_init(struct report_view *v, const struct profile *p,
 		r->own = own - leaf;
 		r->nsites = 1;
 		r->site = i;
-		if (o->group_by == GROUP_FUNCTION) {
+		if (o->group_by == GROUP_FUNCTION && keep > 0) {
 			/* The function's line: the one the row stands for. */
 			v->lines[first] = v->lines[first + (own < keep - outer ?
 			    own : leaf)];

@@ -1771,6 +1771,82 @@ START_TEST(test_write_past_fsize)
 }
 END_TEST
 
+/*
+ * A stack's lines are its frames' locations (one for a frame without
+ * any), and a frame may be named again and again: a file may make at
+ * most 4 lines per byte of its body (profile.c, check_lines).  Here one
+ * frame has K locations and another none; the first `a` entries of the
+ * stack are the first frame, the rest the second, so where the sites'
+ * stacks end moves the count one line at a time without changing the
+ * body: exactly 4 lines a byte are read, one more is refused.
+ */
+static uint64_t
+write_lines(struct profile *p, const char *path, size_t a, size_t x)
+{
+	unsigned char *file;
+	uint64_t blen;
+	size_t len, i;
+
+	for (i = 0; i < p->nstack_frames; i++)
+		p->stack_frames[i] = i < a ? 0 : 1;
+	p->sites[0].nframes = (uint32_t)a;
+	p->sites[1].first = (uint32_t)a;
+	p->sites[1].nframes = (uint32_t)x;
+	ck_assert_int_eq(profile_write(p, path), 0);
+	file = slurp(path, &len);
+	blen = get_le64(file + 16);
+	free(file);
+	return blen;
+}
+
+START_TEST(test_read_lines_bound)
+{
+	enum { K = 1000, M = 4000 };
+	const char *path = scratch_path("lines.hp");
+	struct profile p, q;
+	uint64_t blen, limit;
+	size_t a, rest, i;
+	char err[512], want[128];
+	uint32_t f;
+
+	profile_init(&p);
+	f = profile_string(&p, "f");
+	p.nlocs = p.locs_cap = K;
+	p.locs = xmalloc(K * sizeof *p.locs);
+	for (i = 0; i < K; i++)
+		p.locs[i] = (struct prof_loc){ f, f, (uint32_t)i };
+	p.nframes = p.frames_cap = 2;
+	p.frames = xmalloc(2 * sizeof *p.frames);
+	p.frames[0] = (struct prof_frame){ 0, 0x10, 0, K };
+	p.frames[1] = (struct prof_frame){ 0, 0x20, K, 0 };
+	p.nstack_frames = p.stack_frames_cap = M;
+	p.stack_frames = xmalloc(M * sizeof *p.stack_frames);
+	p.nsites = p.sites_cap = 2;
+	p.sites = xcalloc(2, sizeof *p.sites);
+
+	blen = write_lines(&p, path, 0, 0);
+	limit = 4 * blen;
+	a = (size_t)(limit / K);
+	rest = (size_t)(limit % K);
+	ck_assert_uint_lt(a + rest + 1, M);
+
+	ck_assert_uint_eq(write_lines(&p, path, a, rest), blen);
+	ck_assert_msg(profile_read(&q, path, err, sizeof err) == 0,
+	    "%zu lines of %llu bytes refused: %s", a * K + rest,
+	    (unsigned long long)blen, err);
+	ck_assert_uint_eq(q.sites[1].nframes, rest);
+	profile_release(&q);
+
+	ck_assert_uint_eq(write_lines(&p, path, a, rest + 1), blen);
+	snprintf(want, sizeof want, "corrupt profile (its stacks make more "
+	    "than 4 lines for each of its %llu bytes)",
+	    (unsigned long long)blen);
+	ck_assert_str_eq(read_fails(path) + strlen(path) + 4, want);
+	profile_release(&p);
+	unlink(path);
+}
+END_TEST
+
 Suite *
 make_profile_suite(void)
 {
@@ -1824,6 +1900,7 @@ make_profile_suite(void)
 	tcase_add_unchecked_fixture(tc, tmpdir_setup, scratch_remove);
 	tcase_add_test(tc, test_read_header_first);
 	tcase_add_test(tc, test_read_body_claim_bounded);
+	tcase_add_test(tc, test_read_lines_bound);
 	suite_add_tcase(s, tc);
 	return s;
 }
