@@ -34,6 +34,17 @@ after_scribble(void)
 	free(p);
 }
 
+/* A thread's body: *(long *)count blocks of after_scribble. */
+static inline void *
+after_scribble_thread(void *count)
+{
+	long i, n = *(const long *)count;
+
+	for (i = 0; i < n; i++)
+		after_scribble();
+	return NULL;
+}
+
 /*
  * The ring is found by its name in /proc/self/maps, read without stdio so
  * that nothing else allocates.

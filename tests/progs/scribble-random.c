@@ -31,16 +31,6 @@
 
 static long per_thread = 2000;
 
-static void *
-worker(void *arg)
-{
-	long i;
-
-	(void)arg;
-	for (i = 0; i < per_thread; i++)
-		after_scribble();
-	return NULL;
-}
 
 static uint64_t
 next_random(uint64_t *s)
@@ -132,7 +122,8 @@ main(int argc, char **argv)
 	h = (struct hp_ring_header *)(void *)m;
 	data = m + HP_RING_HEADER_SIZE;
 	for (i = 0; i < THREADS; i++)
-		if (pthread_create(&threads[i], NULL, worker, NULL) != 0)
+		if (pthread_create(&threads[i], NULL, after_scribble_thread,
+		    &per_thread) != 0)
 			return 2;
 	for (i = 0; i < SCRIBBLES; i++) {
 		r = next_random(&seed);

@@ -18,18 +18,7 @@
 
 #include "ringmap.h"
 
-#define BLOCKS		100000
-
-static void *
-worker(void *arg)
-{
-	long i;
-
-	(void)arg;
-	for (i = 0; i < BLOCKS; i++)
-		after_scribble();
-	return NULL;
-}
+static long blocks = 100000;
 
 int
 main(void)
@@ -54,7 +43,7 @@ main(void)
 		return 2;
 	hello = (struct hp_rec_hello *)(void *)take(h, data, sizeof *hello,
 	    &pos);
-	if (pthread_create(&thread, NULL, worker, NULL) != 0)
+	if (pthread_create(&thread, NULL, after_scribble_thread, &blocks) != 0)
 		return 2;
 	while (!__atomic_load_n(&h->producers_waiting, __ATOMIC_ACQUIRE))
 		sched_yield();
